@@ -1,0 +1,50 @@
+/**
+ * The engine's input: one cross-origin request as the network saw it, from headers alone.
+ * Capture (the extension), HAR import and tests all build this plain object.
+ */
+import type { HeaderList } from './headers.ts';
+
+export type RequestMode = 'cors' | 'no-cors' | 'same-origin' | 'navigate';
+export type CredentialsMode = 'omit' | 'same-origin' | 'include';
+export type RedirectMode = 'follow' | 'manual' | 'error';
+
+/** What the server answered to the `OPTIONS` preflight (a redirect's target is in `Location`). */
+export interface PreflightRecord {
+  readonly status: number;
+  readonly headers: HeaderList;
+}
+
+/** What the server answered to the request itself; a 3xx with `Location` is a redirect. */
+export interface ResponseRecord {
+  readonly status: number;
+  readonly headers: HeaderList;
+}
+
+/** One URL the request visited: the first, then one per redirect followed. */
+export interface Hop {
+  /** Absent on a redirect hop: then it is the previous response's `Location`. */
+  readonly url?: string;
+  /** The preflight's response for this URL; null or absent when none was seen. */
+  readonly preflight?: PreflightRecord | null;
+  /** The response for this URL; null or absent when none arrived (blocked before, or a network error). */
+  readonly response?: ResponseRecord | null;
+}
+
+export interface Exchange {
+  /** The page's origin, serialized (`http://localhost:3000`), as the browser sends it in `Origin`. */
+  readonly origin: string;
+  readonly url: string;
+  /** As the page wrote it; normalized by the engine as `fetch()` does. */
+  readonly method: string;
+  /** Headers the page set (author request headers), not those the browser adds. */
+  readonly requestHeaders: HeaderList;
+  readonly mode?: RequestMode;
+  readonly credentials?: CredentialsMode;
+  readonly redirectMode?: RedirectMode;
+  readonly preflight?: PreflightRecord | null;
+  readonly response?: ResponseRecord | null;
+  /** Hops after the first, in order, when the request was redirected. */
+  readonly redirects?: readonly Hop[];
+  /** The capture knows no preflight went out although one was needed: Chrome used its preflight cache. */
+  readonly preflightCached?: boolean;
+}

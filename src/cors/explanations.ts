@@ -1,0 +1,395 @@
+/**
+ * What each CORS error means, as data: one exhaustive switch, so a `CorsError` without an
+ * explanation is a compile error rather than a blank card. Texts are short markdown with
+ * placeholders the UI fills in: `{origin}` (the page's origin as the browser sent it) and
+ * `{param}` (Chrome's failedParameter: a header name, a method, or the offending value).
+ */
+import type { CorsError, FirefoxReason, Stage } from './errors.ts';
+
+export interface CorsErrorInfo {
+  readonly stage: Stage;
+  /** One line, the way a developer would say it. */
+  readonly title: string;
+  /** What the browser checked, what it found, and what the server must do instead. */
+  readonly explanation: string;
+  /** Firefox's console reason for the same failure, or why Firefox has none. */
+  readonly firefox: { readonly reason: FirefoxReason } | { readonly reason: null; readonly note: string };
+  /** The standard's section or MDN page that defines the rule. */
+  readonly link: string;
+}
+
+const FETCH = 'https://fetch.spec.whatwg.org/';
+const MDN = 'https://developer.mozilla.org/en-US/docs/Web/HTTP/Guides/CORS/Errors/';
+const LNA = 'https://wicg.github.io/local-network-access/';
+const PNA = 'https://wicg.github.io/private-network-access/';
+
+const noFirefox = (note: string) => ({ reason: null, note }) as const;
+
+export function corsErrorInfo(error: CorsError): CorsErrorInfo {
+  switch (error) {
+    case 'DisallowedByMode':
+      return {
+        stage: 'request',
+        title: 'The request was made with mode "same-origin" to another origin',
+        explanation:
+          'The page called `fetch()` with `mode: "same-origin"`, which forbids cross-origin requests outright; ' +
+          'no server header can allow it. Drop the `mode` option (the default is `"cors"`) or call an URL on {origin}.',
+        firefox: noFirefox(
+          'Firefox rejects the fetch with a TypeError before any CORS check, so it logs no CORS reason.',
+        ),
+        link: `${FETCH}#concept-request-mode`,
+      };
+    case 'InvalidResponse':
+      return {
+        stage: 'response',
+        title: 'The response could not be read as an HTTP response',
+        explanation:
+          'The browser received something it could not treat as a response for a CORS check (for example an ' +
+          'aborted or malformed response). Check the server log and any proxy in between.',
+        firefox: { reason: 'CORSDidNotSucceed' },
+        link: `${MDN}CORSDidNotSucceed`,
+      };
+    case 'WildcardOriginNotAllowed':
+      return {
+        stage: 'response',
+        title: '`Access-Control-Allow-Origin: *` cannot be used with credentials',
+        explanation:
+          'The request carries credentials (cookies or HTTP auth: `credentials: "include"` or `withCredentials`), ' +
+          'and for such requests the browser ignores the wildcard. The server must echo the exact origin, ' +
+          '`Access-Control-Allow-Origin: {origin}`, add `Access-Control-Allow-Credentials: true` and `Vary: Origin`.',
+        firefox: { reason: 'CORSNotSupportingCredentials' },
+        link: `${MDN}CORSNotSupportingCredentials`,
+      };
+    case 'MissingAllowOriginHeader':
+      return {
+        stage: 'response',
+        title: 'The response has no `Access-Control-Allow-Origin` header',
+        explanation:
+          'The server answered, but without `Access-Control-Allow-Origin`, so the browser hides the response from ' +
+          'the page. Send `Access-Control-Allow-Origin: {origin}` on this route, including on error responses ' +
+          '(error handlers often skip the CORS middleware).',
+        firefox: { reason: 'CORSMissingAllowOrigin' },
+        link: `${MDN}CORSMissingAllowOrigin`,
+      };
+    case 'MultipleAllowOriginValues':
+      return {
+        stage: 'response',
+        title: '`Access-Control-Allow-Origin` holds more than one value',
+        explanation:
+          'The header must name exactly one origin, but the browser read `{param}`: either a list, or the header ' +
+          'sent twice (often once by the app and once by a proxy). Send a single `Access-Control-Allow-Origin: {origin}`, ' +
+          'choosing it from your allow-list per request.',
+        firefox: { reason: 'CORSMultipleAllowOriginNotAllowed' },
+        link: `${MDN}CORSMultipleAllowOriginNotAllowed`,
+      };
+    case 'InvalidAllowOriginValue':
+      return {
+        stage: 'response',
+        title: '`Access-Control-Allow-Origin` is not a valid origin',
+        explanation:
+          'The browser read `{param}`, which is not an origin. It must be `*`, `null` or a full origin with scheme, ' +
+          'host and port, exactly as the page sends it: `{origin}`.',
+        firefox: { reason: 'CORSAllowOriginNotMatchingOrigin' },
+        link: `${MDN}CORSAllowOriginNotMatchingOrigin`,
+      };
+    case 'AllowOriginMismatch':
+      return {
+        stage: 'response',
+        title: '`Access-Control-Allow-Origin` names a different origin',
+        explanation:
+          'The server allowed `{param}`, but the page is {origin}. The comparison is exact, character for character: ' +
+          'scheme, host, port, no trailing slash, no path. Send `Access-Control-Allow-Origin: {origin}`.',
+        firefox: { reason: 'CORSAllowOriginNotMatchingOrigin' },
+        link: `${MDN}CORSAllowOriginNotMatchingOrigin`,
+      };
+    case 'InvalidAllowCredentials':
+      return {
+        stage: 'response',
+        title: 'Credentials were sent but `Access-Control-Allow-Credentials` is not `true`',
+        explanation:
+          'The request includes credentials, so the response must carry `Access-Control-Allow-Credentials: true` ' +
+          '(lower case, exactly). The browser read `{param}`.',
+        firefox: { reason: 'CORSMissingAllowCredentials' },
+        link: `${MDN}CORSMissingAllowCredentials`,
+      };
+    case 'CorsDisabledScheme':
+      return {
+        stage: 'request',
+        title: 'The URL scheme does not support CORS',
+        explanation:
+          'Cross-origin requests with CORS work only over `http:` and `https:`. The request (or a redirect) pointed ' +
+          'at another scheme. Serve the resource over HTTP(S).',
+        firefox: { reason: 'CORSRequestNotHttp' },
+        link: `${MDN}CORSRequestNotHttp`,
+      };
+    case 'PreflightInvalidStatus':
+      return {
+        stage: 'preflight',
+        title: 'The preflight (`OPTIONS`) got an error status',
+        explanation:
+          'The preflight response carried the CORS headers but its status was not 2xx. The route must answer ' +
+          '`OPTIONS` with 204 or 200: usually the `OPTIONS` handler is missing (404/405), something before the CORS ' +
+          'handler rejects it (authentication, 401/403), or it crashed (500).',
+        firefox: { reason: 'CORSPreflightDidNotSucceed' },
+        link: `${MDN}CORSPreflightDidNotSucceed`,
+      };
+    case 'PreflightDisallowedRedirect':
+      return {
+        stage: 'preflight',
+        title: 'The preflight was redirected',
+        explanation:
+          'A preflight must be answered directly: browsers never follow a redirect for `OPTIONS`. Typical causes: a ' +
+          'trailing-slash redirect, `http` → `https`, or a login redirect. Call the final URL, or answer `OPTIONS` ' +
+          'before the redirect rule.',
+        firefox: { reason: 'CORSExternalRedirectNotAllowed' },
+        link: `${FETCH}#cors-preflight-fetch`,
+      };
+    case 'PreflightWildcardOriginNotAllowed':
+      return {
+        stage: 'preflight',
+        title: 'The preflight answered `Access-Control-Allow-Origin: *` for a request with credentials',
+        explanation:
+          'The actual request will carry credentials, so the preflight response must name the origin exactly: ' +
+          '`Access-Control-Allow-Origin: {origin}` with `Access-Control-Allow-Credentials: true`.',
+        firefox: { reason: 'CORSNotSupportingCredentials' },
+        link: `${MDN}CORSNotSupportingCredentials`,
+      };
+    case 'PreflightMissingAllowOriginHeader':
+      return {
+        stage: 'preflight',
+        title: 'The preflight response has no `Access-Control-Allow-Origin` header',
+        explanation:
+          'The server answered the `OPTIONS` request without CORS headers. Most often nothing handles `OPTIONS` on ' +
+          'this route (look at the status: 404 or 405), or the route is registered before the CORS middleware. ' +
+          'Answer `OPTIONS` with `Access-Control-Allow-Origin: {origin}` and the allowed methods and headers.',
+        firefox: { reason: 'CORSMissingAllowOrigin' },
+        link: `${MDN}CORSMissingAllowOrigin`,
+      };
+    case 'PreflightMultipleAllowOriginValues':
+      return {
+        stage: 'preflight',
+        title: 'The preflight response has more than one `Access-Control-Allow-Origin` value',
+        explanation:
+          'The browser read `{param}` in the preflight response. Send the header once, with the single origin ' +
+          '{origin}; check whether both the app and a proxy add it.',
+        firefox: { reason: 'CORSMultipleAllowOriginNotAllowed' },
+        link: `${MDN}CORSMultipleAllowOriginNotAllowed`,
+      };
+    case 'PreflightInvalidAllowOriginValue':
+      return {
+        stage: 'preflight',
+        title: 'The preflight response has an invalid `Access-Control-Allow-Origin`',
+        explanation:
+          'The browser read `{param}`, which is not an origin. Send `Access-Control-Allow-Origin: {origin}` ' +
+          '(scheme, host and port, nothing else).',
+        firefox: { reason: 'CORSAllowOriginNotMatchingOrigin' },
+        link: `${MDN}CORSAllowOriginNotMatchingOrigin`,
+      };
+    case 'PreflightAllowOriginMismatch':
+      return {
+        stage: 'preflight',
+        title: 'The preflight allowed a different origin',
+        explanation:
+          'The preflight response allowed `{param}`, but the page is {origin}. The match is exact: scheme, host, ' +
+          'port, no trailing slash. Send `Access-Control-Allow-Origin: {origin}`.',
+        firefox: { reason: 'CORSAllowOriginNotMatchingOrigin' },
+        link: `${MDN}CORSAllowOriginNotMatchingOrigin`,
+      };
+    case 'PreflightInvalidAllowCredentials':
+      return {
+        stage: 'preflight',
+        title: 'The preflight lacks `Access-Control-Allow-Credentials: true`',
+        explanation:
+          'The actual request will carry credentials, so the preflight response must say ' +
+          '`Access-Control-Allow-Credentials: true` (exactly, lower case). The browser read `{param}`.',
+        firefox: { reason: 'CORSMissingAllowCredentials' },
+        link: `${MDN}CORSMissingAllowCredentials`,
+      };
+    case 'PreflightMissingAllowExternal':
+      return {
+        stage: 'local-network',
+        title: 'The preflight did not allow access to a private network',
+        explanation:
+          'A page from a more public address space asked for a local or private one, and the preflight response ' +
+          'lacked `Access-Control-Allow-Private-Network: true`. Chrome reports this from the addresses it connected ' +
+          'to, which headers alone do not show.',
+        firefox: noFirefox('Firefox does not implement this Private Network Access preflight.'),
+        link: PNA,
+      };
+    case 'PreflightInvalidAllowExternal':
+      return {
+        stage: 'local-network',
+        title: 'The preflight answered private network access with an invalid value',
+        explanation:
+          '`Access-Control-Allow-Private-Network` must be exactly `true`; the browser read `{param}`.',
+        firefox: noFirefox('Firefox does not implement this Private Network Access preflight.'),
+        link: PNA,
+      };
+    case 'InvalidAllowMethodsPreflightResponse':
+      return {
+        stage: 'preflight',
+        title: '`Access-Control-Allow-Methods` cannot be parsed',
+        explanation:
+          'The header must be a comma-separated list of method names (tokens), like `GET, POST, PATCH`. The value ' +
+          'holds something else (quotes, slashes, spaces inside a name), so the browser rejects the whole list.',
+        firefox: { reason: 'CORSInvalidAllowMethod' },
+        link: `${MDN}CORSInvalidAllowMethod`,
+      };
+    case 'InvalidAllowHeadersPreflightResponse':
+      return {
+        stage: 'preflight',
+        title: '`Access-Control-Allow-Headers` cannot be parsed',
+        explanation:
+          'The header must be a comma-separated list of header names, like `Content-Type, Authorization`. The value ' +
+          'holds something that is not a header name, so the browser rejects the whole list.',
+        firefox: { reason: 'CORSInvalidAllowHeader' },
+        link: `${MDN}CORSInvalidAllowHeader`,
+      };
+    case 'MethodDisallowedByPreflightResponse':
+      return {
+        stage: 'preflight',
+        title: 'The method `{param}` is not in `Access-Control-Allow-Methods`',
+        explanation:
+          'The preflight asked for `{param}` and the server did not list it. Add `{param}` to ' +
+          '`Access-Control-Allow-Methods` (the match is case-sensitive for methods other than DELETE, GET, HEAD, ' +
+          'OPTIONS, POST and PUT; `*` counts only without credentials).',
+        firefox: { reason: 'CORSMethodNotFound' },
+        link: `${MDN}CORSMethodNotFound`,
+      };
+    case 'HeaderDisallowedByPreflightResponse':
+      return {
+        stage: 'preflight',
+        title: 'The request header `{param}` is not in `Access-Control-Allow-Headers`',
+        explanation:
+          'The page sends `{param}`, which is not CORS-safelisted, so the preflight asked for it and the server did ' +
+          'not list it. Add `{param}` to `Access-Control-Allow-Headers` (case does not matter). A `*` covers nothing ' +
+          'for requests with credentials, and the standard never lets it cover `Authorization`: list names explicitly.',
+        firefox: { reason: 'CORSMissingAllowHeaderFromPreflight' },
+        link: `${MDN}CORSMissingAllowHeaderFromPreflight`,
+      };
+    case 'RedirectContainsCredentials':
+      return {
+        stage: 'redirect',
+        title: 'A redirect pointed at a URL with a user name or password',
+        explanation:
+          'The server redirected a cross-origin request to a URL of the form `https://user:pass@host/`. Browsers ' +
+          'refuse to follow such redirects for CORS requests. Redirect to a URL without credentials.',
+        firefox: noFirefox(
+          'Firefox refuses the redirect too, without a dedicated CORS reason in the console.',
+        ),
+        link: `${FETCH}#http-redirect-fetch`,
+      };
+    case 'InsecureLocalNetwork':
+      return {
+        stage: 'local-network',
+        title: 'An insecure page tried to reach the local network',
+        explanation:
+          'Local Network Access lets only secure contexts (HTTPS pages, or localhost) reach local or loopback ' +
+          'addresses. Serve the page over HTTPS.',
+        firefox: noFirefox('Firefox has no console reason for Local Network Access.'),
+        link: LNA,
+      };
+    case 'InvalidLocalNetworkAccess':
+      return {
+        stage: 'local-network',
+        title: 'The local network request was not valid',
+        explanation:
+          'The request targeted a local address in a way Local Network Access does not allow (for example its ' +
+          'declared target address space did not match where it connected).',
+        firefox: noFirefox('Firefox has no console reason for Local Network Access.'),
+        link: LNA,
+      };
+    case 'NoCorsRedirectModeNotFollow':
+      return {
+        stage: 'request',
+        title: 'A `no-cors` request used a redirect mode other than "follow"',
+        explanation:
+          'Requests with `mode: "no-cors"` must follow redirects; `redirect: "manual"` or `"error"` cannot be used ' +
+          'with them.',
+        firefox: noFirefox('Firefox rejects the request without a CORS reason.'),
+        link: `${FETCH}#concept-request-redirect-mode`,
+      };
+    case 'LocalNetworkAccessPermissionDenied':
+      return {
+        stage: 'local-network',
+        title: 'The user did not allow this site to access the local network',
+        explanation:
+          'Chrome asks the user before a page reaches devices on the local network; the permission was denied ' +
+          '(or dismissed). It can be changed in the site settings.',
+        firefox: noFirefox('Firefox has no console reason for Local Network Access.'),
+        link: LNA,
+      };
+    case 'InsecurePrivateNetwork':
+      return {
+        stage: 'local-network',
+        title: 'An insecure page tried to reach a private network (older Chrome)',
+        explanation:
+          'Private Network Access, the predecessor of Local Network Access, allows only secure contexts to reach ' +
+          'private or local addresses. Serve the page over HTTPS.',
+        firefox: noFirefox('Firefox does not implement Private Network Access.'),
+        link: PNA,
+      };
+    case 'InvalidPrivateNetworkAccess':
+      return {
+        stage: 'local-network',
+        title: 'The private network request was not valid (older Chrome)',
+        explanation: 'The request reached a private address in a way Private Network Access does not allow.',
+        firefox: noFirefox('Firefox does not implement Private Network Access.'),
+        link: PNA,
+      };
+    case 'UnexpectedPrivateNetworkAccess':
+      return {
+        stage: 'local-network',
+        title: 'The request unexpectedly reached a private network (older Chrome)',
+        explanation:
+          'The request was expected to stay on a public address but connected to a private one; Chrome retries it ' +
+          'with a Private Network Access preflight.',
+        firefox: noFirefox('Firefox does not implement Private Network Access.'),
+        link: PNA,
+      };
+    case 'PreflightMissingAllowPrivateNetwork':
+      return {
+        stage: 'local-network',
+        title: 'The preflight lacks `Access-Control-Allow-Private-Network: true` (older Chrome)',
+        explanation:
+          'The page reached a more private address space and the server must answer the preflight with ' +
+          '`Access-Control-Allow-Private-Network: true`.',
+        firefox: noFirefox('Firefox does not implement Private Network Access.'),
+        link: PNA,
+      };
+    case 'PreflightInvalidAllowPrivateNetwork':
+      return {
+        stage: 'local-network',
+        title: '`Access-Control-Allow-Private-Network` is not `true` (older Chrome)',
+        explanation: 'The header must be exactly `true`; the browser read `{param}`.',
+        firefox: noFirefox('Firefox does not implement Private Network Access.'),
+        link: PNA,
+      };
+    case 'PreflightMissingPrivateNetworkAccessId':
+    case 'PreflightMissingPrivateNetworkAccessName':
+      return {
+        stage: 'local-network',
+        title: 'The private network preflight lacks the device ID or name (older Chrome)',
+        explanation:
+          'For a private network permission prompt, the device must answer the preflight with ' +
+          '`Private-Network-Access-ID` and `Private-Network-Access-Name`.',
+        firefox: noFirefox('Firefox does not implement Private Network Access.'),
+        link: PNA,
+      };
+    case 'PrivateNetworkAccessPermissionUnavailable':
+    case 'PrivateNetworkAccessPermissionDenied':
+      return {
+        stage: 'local-network',
+        title: 'Private network access was not permitted (older Chrome)',
+        explanation:
+          'The permission to reach the private network device was unavailable or denied by the user.',
+        firefox: noFirefox('Firefox does not implement Private Network Access.'),
+        link: PNA,
+      };
+  }
+}
+
+/** Fills an explanation's placeholders. The result is still text: the UI renders it escaped. */
+export function fillTemplate(template: string, values: { origin: string; param: string }): string {
+  return template.replaceAll('{origin}', values.origin).replaceAll('{param}', values.param);
+}

@@ -1,0 +1,187 @@
+/**
+ * Runs corpus scenarios in a real page and collects, for each request the page made, Chrome's own
+ * verdict (CDP `Network.loadingFailed.corsErrorStatus`) and the exchange as the servers logged it.
+ */
+import type { CDPSession, Page } from 'playwright';
+import type { Exchange, HeaderLine, Hop } from '../../src/index.ts';
+import type { ExchangeLog, LoggedExchange } from '../servers/recorder.ts';
+import { type Origins, type Scenario, scenarioUrl } from '../servers/scenarios.ts';
+
+/** What Chrome decided for one request. */
+export interface ChromeVerdict {
+  readonly blocked: boolean;
+  readonly corsError: string | null;
+  readonly failedParameter: string | null;
+  /** net error text when the request failed for a reason other than CORS (or with it). */
+  readonly errorText: string | null;
+  /** Blink refused the request before the network service saw it: no CDP request at all. */
+  readonly neverSent?: boolean;
+}
+
+export interface CallResult {
+  readonly scenario: Scenario;
+  readonly call: number;
+  readonly chrome: ChromeVerdict;
+  readonly exchange: Exchange;
+  /** What the page's fetch() resolved to, for failure messages. */
+  readonly page: { ok: boolean; status?: number; type?: string; error?: string };
+}
+
+interface RequestTrace {
+  url: string;
+  preflight: boolean;
+  done?: ChromeVerdict;
+}
+
+/** Listens to the page's Network domain and keeps one trace per CDP request id. */
+export class NetworkWatcher {
+  readonly #traces = new Map<string, RequestTrace>();
+
+  private constructor(readonly cdp: CDPSession) {}
+
+  static async attach(page: Page): Promise<NetworkWatcher> {
+    const cdp = await page.context().newCDPSession(page);
+    const watcher = new NetworkWatcher(cdp);
+    cdp.on('Network.requestWillBeSent', (e) => {
+      if (watcher.#traces.has(e.requestId)) return; // a redirect keeps the request id
+      watcher.#traces.set(e.requestId, { url: e.request.url, preflight: e.initiator?.type === 'preflight' });
+    });
+    cdp.on('Network.loadingFinished', (e) => {
+      const t = watcher.#traces.get(e.requestId);
+      if (t && !t.done) t.done = { blocked: false, corsError: null, failedParameter: null, errorText: null };
+    });
+    cdp.on('Network.loadingFailed', (e) => {
+      const t = watcher.#traces.get(e.requestId);
+      if (!t) return;
+      t.done = {
+        blocked: e.corsErrorStatus !== undefined,
+        corsError: e.corsErrorStatus?.corsError ?? null,
+        failedParameter: e.corsErrorStatus?.failedParameter ?? null,
+        errorText: e.errorText ?? null,
+      };
+    });
+    await cdp.send('Network.enable');
+    // No HTTP cache between scenarios; the preflight cache is separate and stays on.
+    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+    return watcher;
+  }
+
+  /** Request ids already known, so a call can tell its own requests apart. */
+  known(): Set<string> {
+    return new Set(this.#traces.keys());
+  }
+
+  /**
+   * Waits (bounded) for the non-preflight request to `url` that started after `before` to finish.
+   * Called once the page's fetch() settled: a request CDP never announced by then was refused by
+   * Blink itself (e.g. `mode: "same-origin"` to another origin), which CDP reports as nothing.
+   */
+  async verdictFor(url: string, before: Set<string>, timeoutMs = 5000): Promise<ChromeVerdict> {
+    const deadline = Date.now() + timeoutMs;
+    const announceDeadline = Date.now() + 500;
+    for (;;) {
+      let announced = false;
+      for (const [id, t] of this.#traces) {
+        if (before.has(id) || t.preflight || t.url !== url) continue;
+        announced = true;
+        if (t.done) return t.done;
+      }
+      if (!announced && Date.now() > announceDeadline) {
+        return { blocked: false, corsError: null, failedParameter: null, errorText: null, neverSent: true };
+      }
+      if (Date.now() > deadline)
+        throw new Error(`Chrome reported no outcome for ${url} within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}
+
+/** Runs one scenario (one or more identical calls) and pairs Chrome's verdicts with the logged exchanges. */
+export async function runScenario(
+  page: Page,
+  watcher: NetworkWatcher,
+  scenario: Scenario,
+  origins: Origins,
+  log: ExchangeLog,
+): Promise<CallResult[]> {
+  const url = scenarioUrl(scenario, origins);
+  const results: CallResult[] = [];
+  const repeat = scenario.request.repeat ?? 1;
+  for (let call = 0; call < repeat; call++) {
+    const before = watcher.known();
+    const logged = log.forScenario(scenario.id).length;
+    const pageResult = await page.evaluate(
+      async ({ url, request }) => {
+        const init: RequestInit = {
+          method: request.method ?? 'GET',
+          headers: (request.headers ?? []).map(([n, v]) => [n, v] as [string, string]),
+          credentials: request.credentials ?? 'same-origin',
+          mode: request.mode ?? 'cors',
+          redirect: request.redirect ?? 'follow',
+          cache: 'no-store',
+        };
+        if (request.body !== undefined) init.body = request.body;
+        try {
+          const r = await fetch(url, init);
+          await r.text();
+          return { ok: true, status: r.status, type: r.type };
+        } catch (e) {
+          return { ok: false, error: String(e) };
+        }
+      },
+      { url, request: scenario.request },
+    );
+    const chrome = await watcher.verdictFor(url, before);
+    // Give the servers' 'finish' events a moment to land in the log.
+    await new Promise((r) => setTimeout(r, 30));
+    const entries = log.forScenario(scenario.id).slice(logged);
+    results.push({
+      scenario,
+      call,
+      chrome,
+      exchange: exchangeFrom(scenario, url, origins, entries),
+      page: pageResult,
+    });
+  }
+  return results;
+}
+
+/** Builds the engine's input from the request the page made and what the servers logged. */
+export function exchangeFrom(
+  scenario: Scenario,
+  url: string,
+  origins: Origins,
+  entries: readonly LoggedExchange[],
+): Exchange {
+  const request = scenario.request;
+  const hopCount = Math.max(1, ...entries.map((e) => e.hop + 1));
+  const hops: Hop[] = [];
+  for (let i = 0; i < hopCount; i++) {
+    const preflight = entries.find((e) => e.hop === i && e.method === 'OPTIONS');
+    const actual = entries.find((e) => e.hop === i && e.method !== 'OPTIONS');
+    const seen = actual ?? preflight;
+    hops.push({
+      url: i === 0 ? url : seen ? `http://${hostOf(seen)}${seen.url}` : undefined,
+      preflight: preflight ? { status: preflight.status, headers: preflight.responseHeaders } : null,
+      response: actual ? { status: actual.status, headers: actual.responseHeaders } : null,
+    });
+  }
+  const [first, ...redirects] = hops as [Hop, ...Hop[]];
+  const requestHeaders: HeaderLine[] = (request.headers ?? []).map(([name, value]) => ({ name, value }));
+  return {
+    origin: origins.page,
+    url,
+    method: request.method ?? 'GET',
+    requestHeaders,
+    mode: request.mode ?? 'cors',
+    credentials: request.credentials ?? 'same-origin',
+    redirectMode: request.redirect ?? 'follow',
+    preflight: first.preflight ?? null,
+    response: first.response ?? null,
+    redirects,
+  };
+}
+
+function hostOf(e: LoggedExchange): string {
+  return e.requestHeaders.find((h) => h.name.toLowerCase() === 'host')?.value ?? 'unknown.invalid';
+}
