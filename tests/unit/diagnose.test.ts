@@ -1,0 +1,189 @@
+/** The whole exchange: preflight reasons, cache, redirects (Fetch §4.4), modes, and what the verdict says. */
+import { describe, expect, test } from 'vitest';
+import { diagnose, type Exchange } from '../../src/index.ts';
+
+const PAGE = 'http://localhost:3000';
+const API = 'http://127.0.0.1:8000/api';
+const h = (name: string, value: string) => ({ name, value });
+const allowPage = h('Access-Control-Allow-Origin', PAGE);
+const base: Exchange = { origin: PAGE, url: API, method: 'GET', requestHeaders: [] };
+
+describe('verdicts', () => {
+  test("the seed article's error: Authorization missing from Access-Control-Allow-Headers", () => {
+    const v = diagnose({
+      ...base,
+      method: 'POST',
+      requestHeaders: [h('Content-Type', 'application/json'), h('Authorization', 'Bearer t')],
+      preflight: { status: 204, headers: [allowPage, h('Access-Control-Allow-Headers', 'Content-Type')] },
+    });
+    expect(v).toMatchObject({
+      outcome: 'blocked',
+      corsError: 'HeaderDisallowedByPreflightResponse',
+      failedParameter: 'authorization',
+      firefoxReason: 'CORSMissingAllowHeaderFromPreflight',
+      stage: 'preflight',
+      culprit: { where: 'preflight', field: 'Access-Control-Allow-Headers', received: 'Content-Type' },
+    });
+    expect(v.explanation).toContain('authorization');
+    expect(v.preflight.reasons.map((r) => (r.kind === 'header' ? r.name : r.kind))).toEqual([
+      'authorization',
+      'content-type',
+    ]);
+  });
+
+  test('an allowed request has no error and null failedParameter', () => {
+    const v = diagnose({ ...base, response: { status: 200, headers: [allowPage] } });
+    expect(v).toMatchObject({ outcome: 'allowed', blocked: false, corsError: null, failedParameter: null });
+    expect(v.preflight.required).toBe(false);
+  });
+
+  test('explanations carry the real origin', () => {
+    const v = diagnose({
+      ...base,
+      response: { status: 200, headers: [h('Access-Control-Allow-Origin', 'http://x.test')] },
+    });
+    expect(v.explanation).toContain(PAGE);
+    expect(v.explanation).toContain('http://x.test');
+  });
+});
+
+describe('preflight cache', () => {
+  test('a request that needed a preflight but went out without one used the cache', () => {
+    const v = diagnose({ ...base, method: 'PUT', response: { status: 200, headers: [allowPage] } });
+    expect(v.outcome).toBe('allowed');
+    expect(v.preflight).toMatchObject({ required: true, seen: false, cached: true });
+    expect(v.findings.map((f) => f.kind)).toContain('preflight-cached');
+  });
+
+  test('with neither preflight nor response there is nothing to judge', () => {
+    const v = diagnose({ ...base, method: 'PUT' });
+    expect(v.outcome).toBe('incomplete');
+    expect(v.blocked).toBe(false);
+  });
+});
+
+describe('redirects (Fetch §4.4)', () => {
+  const redirect = (location: string, ...extra: ReturnType<typeof h>[]) => ({
+    status: 302,
+    headers: [h('Location', location), ...extra],
+  });
+
+  test('a cross-origin hop taints the origin: the next server must allow "null"', () => {
+    const exchange: Exchange = {
+      ...base,
+      response: redirect('http://localhost:8000/next', allowPage),
+      redirects: [{ response: { status: 200, headers: [allowPage] } }],
+    };
+    const v = diagnose(exchange);
+    expect(v).toMatchObject({
+      corsError: 'AllowOriginMismatch',
+      failedParameter: PAGE,
+      origin: 'null',
+      hop: 1,
+    });
+    const fixed = diagnose({
+      ...exchange,
+      redirects: [{ response: { status: 200, headers: [h('Access-Control-Allow-Origin', 'null')] } }],
+    });
+    expect(fixed.outcome).toBe('allowed');
+  });
+
+  test('the redirect response itself needs CORS headers', () => {
+    const v = diagnose({ ...base, response: redirect('/next') });
+    expect(v).toMatchObject({ corsError: 'MissingAllowOriginHeader', stage: 'redirect' });
+  });
+
+  test('credentials in the Location URL', () => {
+    const v = diagnose({ ...base, response: redirect('http://u:p@127.0.0.1:8000/x', allowPage) });
+    expect(v).toMatchObject({
+      corsError: 'RedirectContainsCredentials',
+      failedParameter: '',
+      stage: 'redirect',
+    });
+  });
+
+  test('303 turns a POST into a GET that needs no preflight', () => {
+    const v = diagnose({
+      ...base,
+      method: 'POST',
+      requestHeaders: [h('Content-Type', 'application/json')],
+      preflight: { status: 204, headers: [allowPage, h('Access-Control-Allow-Headers', 'content-type')] },
+      response: { status: 303, headers: [allowPage, h('Location', '/done')] },
+      redirects: [{ response: { status: 200, headers: [allowPage] } }],
+    });
+    expect(v.outcome).toBe('allowed');
+  });
+
+  test('a redirect to a non-HTTP URL is a network error, not CORS', () => {
+    const v = diagnose({ ...base, response: redirect('data:text/plain,x', allowPage) });
+    expect(v).toMatchObject({ outcome: 'network-error', blocked: false });
+  });
+
+  test('a redirect hop that was not recorded leaves the verdict open', () => {
+    expect(diagnose({ ...base, response: redirect('/next', allowPage) }).outcome).toBe('incomplete');
+  });
+});
+
+describe('modes', () => {
+  test('same-origin mode to another origin', () => {
+    expect(diagnose({ ...base, mode: 'same-origin' })).toMatchObject({
+      corsError: 'DisallowedByMode',
+      stage: 'request',
+    });
+  });
+
+  test('no-cors is never blocked by CORS, unless it would not follow redirects', () => {
+    expect(diagnose({ ...base, mode: 'no-cors', response: { status: 200, headers: [] } }).outcome).toBe(
+      'not-cors',
+    );
+    expect(diagnose({ ...base, mode: 'no-cors', redirectMode: 'manual' }).corsError).toBe(
+      'NoCorsRedirectModeNotFollow',
+    );
+  });
+
+  test('a same-origin request needs no CORS headers', () => {
+    const v = diagnose({
+      ...base,
+      url: `${PAGE}/api`,
+      method: 'PUT',
+      response: { status: 200, headers: [] },
+    });
+    expect(v.outcome).toBe('not-cors');
+  });
+});
+
+describe('findings', () => {
+  test('Authorization covered only by * is allowed as Chrome does, with a warning', () => {
+    const v = diagnose({
+      ...base,
+      requestHeaders: [h('Authorization', 'x')],
+      preflight: { status: 204, headers: [allowPage, h('Access-Control-Allow-Headers', '*')] },
+      response: { status: 200, headers: [allowPage] },
+    });
+    expect(v.outcome).toBe('allowed');
+    expect(v.findings.map((f) => f.kind)).toContain('authorization-wildcard');
+  });
+
+  test('forbidden request headers are dropped and said so', () => {
+    const v = diagnose({
+      ...base,
+      requestHeaders: [h('Cookie', 'a=b')],
+      response: { status: 200, headers: [allowPage] },
+    });
+    expect(v.outcome).toBe('allowed');
+    expect(v.findings.map((f) => f.kind)).toEqual(['forbidden-header-dropped']);
+  });
+
+  test('huge and non-Latin-1 values are reported, and still judged', () => {
+    const v = diagnose({
+      ...base,
+      response: {
+        status: 200,
+        headers: [allowPage, h('X-Big', 'x'.repeat(1_000_000)), h('X-Name', 'café ☕')],
+      },
+    });
+    expect(v.outcome).toBe('allowed');
+    expect(v.findings.map((f) => f.kind).sort()).toEqual(['huge-header', 'non-latin1-header']);
+    expect(v.findings[0]?.message.length).toBeLessThan(500);
+  });
+});

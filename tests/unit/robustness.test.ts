@@ -1,0 +1,64 @@
+/** Odd input never throws: the engine returns a verdict for anything, deterministically. */
+import fc from 'fast-check';
+import { expect, test } from 'vitest';
+import { diagnose, type Exchange } from '../../src/index.ts';
+
+const headerName = fc.oneof(
+  fc.constantFrom(
+    'Access-Control-Allow-Origin',
+    'access-control-allow-methods',
+    'ACCESS-CONTROL-ALLOW-HEADERS',
+    'Access-Control-Allow-Credentials',
+    'Location',
+    'Content-Type',
+    'Authorization',
+    'Range',
+    'Accept',
+  ),
+  fc.string({ maxLength: 20 }),
+);
+const headerValue = fc.oneof(
+  fc.constantFrom('*', 'null', 'true', 'http://localhost:3000', 'GET, PUT', 'bytes=0-1', '', ' , ,'),
+  fc.string({ maxLength: 300 }),
+  fc.string({ unit: 'binary', maxLength: 50 }),
+);
+const headers = fc.array(fc.record({ name: headerName, value: headerValue }), { maxLength: 12 });
+const record = fc.option(fc.record({ status: fc.integer({ min: 0, max: 999 }), headers }), { nil: null });
+const url = fc.oneof(
+  fc.constantFrom('http://127.0.0.1:8000/x', 'http://localhost:3000/same', 'data:,x', 'not a url', ''),
+  fc.webUrl(),
+);
+
+const exchange: fc.Arbitrary<Exchange> = fc.record({
+  origin: fc.constantFrom('http://localhost:3000', 'null', ''),
+  url,
+  method: fc.oneof(fc.constantFrom('GET', 'post', 'PATCH', 'TRACE', ''), fc.string({ maxLength: 10 })),
+  requestHeaders: headers,
+  mode: fc.constantFrom('cors', 'no-cors', 'same-origin', 'navigate'),
+  credentials: fc.constantFrom('omit', 'same-origin', 'include'),
+  redirectMode: fc.constantFrom('follow', 'manual', 'error'),
+  preflight: record,
+  response: record,
+  redirects: fc.array(
+    fc.record({ url: fc.option(url, { nil: undefined }), preflight: record, response: record }),
+    {
+      maxLength: 3,
+    },
+  ),
+  preflightCached: fc.boolean(),
+});
+
+test('any exchange gets a verdict, never an exception, and the same one twice', () => {
+  fc.assert(
+    fc.property(exchange, (x) => {
+      const v = diagnose(x);
+      expect(['allowed', 'blocked', 'incomplete', 'network-error', 'not-cors']).toContain(v.outcome);
+      expect(v.blocked).toBe(v.outcome === 'blocked');
+      expect(
+        v.blocked ? typeof v.failedParameter === 'string' && v.corsError !== null : v.corsError === null,
+      ).toBe(true);
+      expect(diagnose(x)).toEqual(v);
+    }),
+    { numRuns: 5000, seed: 20261125 },
+  );
+});
