@@ -1,8 +1,8 @@
 /** The DevTools page only adds the "CORS" panel; the panel itself knows which tab it inspects. */
-import { browser } from '../platform/index.ts';
+import { ext } from '../platform/index.ts';
 
-void browser.devtools.panels.create(
-  browser.i18n.getMessage('panelTitle') || 'CORS',
+void ext.devtools.panels.create(
+  ext.i18n.getMessage('panelTitle') || 'CORS',
   '/icons/icon-32.png',
   '/extension/panel/index.html',
 );

@@ -1,9 +1,6 @@
 /**
- * The one place that touches the browser extension API. Everything else imports from here, so a
- * Chrome/Firefox difference lives in this folder only. webextension-polyfill gives the promise-based
- * `browser` namespace on Chrome and is a no-op on Firefox.
+ * The one place that names the browser extension API. Everything else imports `ext` from here, so
+ * a Chrome/Firefox difference lives in this folder only. Chrome (MV3) and Firefox (MV3) both offer
+ * the `chrome` namespace with promise-returning methods, which is why no polyfill is needed.
  */
-import browser from 'webextension-polyfill';
-
-export type { Runtime, Tabs, WebRequest } from 'webextension-polyfill';
-export { browser };
+export const ext: typeof chrome = globalThis.chrome;

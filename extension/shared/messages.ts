@@ -7,6 +7,11 @@
  * from any extension page answers `{ version: 1, tabId, entries }`. Keep it stable.
  */
 
+import type { ReportEntry } from '../../src/report/entry.ts';
+import type { RecordingReason } from '../background/recording.ts';
+
+export type { ReportEntry };
+
 export interface ReportRequest {
   readonly type: 'cors:report';
   readonly tabId: number;
@@ -16,48 +21,62 @@ export interface PingRequest {
   readonly type: 'cors:ping';
 }
 
-export type Message = ReportRequest | PingRequest;
+/** The popup's Record button (and its "stop"). */
+export interface RecordRequest {
+  readonly type: 'cors:record';
+  readonly tabId: number;
+  readonly recording: boolean;
+}
+
+/** Whether a tab records and why, with what the log holds. */
+export interface StatusRequest {
+  readonly type: 'cors:status';
+  readonly tabId: number;
+}
+
+export interface ClearRequest {
+  readonly type: 'cors:clear';
+  readonly tabId: number;
+}
+
+export type Message = ReportRequest | PingRequest | RecordRequest | StatusRequest | ClearRequest;
+
+export interface StatusReply {
+  readonly tabId: number;
+  readonly recording: boolean;
+  readonly reasons: readonly RecordingReason[];
+  readonly armed: boolean;
+  readonly entries: number;
+  readonly blocked: number;
+  readonly dropped: number;
+  readonly notices: readonly string[];
+}
 
 export interface PingReply {
   readonly ready: true;
   readonly version: string;
 }
 
-/** One captured cross-origin request, as the report contract exposes it. Filled in by capture. */
-export interface ReportEntry {
-  readonly id: string;
-  readonly url: string;
-  readonly method: string;
-  readonly initiator: string | null;
-  readonly type: string;
-  readonly time: number;
-  readonly preflight: {
-    readonly status: number;
-    readonly requestHeaders: readonly { name: string; value: string }[];
-    readonly responseHeaders: readonly { name: string; value: string }[];
-  } | null;
-  readonly preflightCached: boolean;
-  readonly response: {
-    readonly status: number;
-    readonly headers: readonly { name: string; value: string }[];
-  } | null;
-  readonly networkError: string | null;
-  readonly blocked: boolean;
-  readonly corsError: string | null;
-  readonly failedParameter: string | null;
-  readonly firefoxReason: string | null;
-  readonly explanation: string | null;
-}
-
 export interface ReportReply {
   readonly version: 1;
   readonly tabId: number;
   readonly entries: readonly ReportEntry[];
+  /** Entries the ring dropped for this tab (oldest first went). */
+  readonly dropped: number;
+}
+
+/** Pushed on a panel's port (`panel:<tabId>`) whenever the tab's log changes. */
+export interface EntriesChanged {
+  readonly type: 'cors:changed';
+  readonly tabId: number;
 }
 
 interface Replies {
   'cors:report': ReportReply;
   'cors:ping': PingReply;
+  'cors:record': StatusReply;
+  'cors:status': StatusReply;
+  'cors:clear': StatusReply;
 }
 
 export type Reply<M extends Message> = Replies[M['type']];
@@ -66,6 +85,11 @@ export function isMessage(value: unknown): value is Message {
   if (typeof value !== 'object' || value === null) return false;
   const type = (value as { type?: unknown }).type;
   if (type === 'cors:ping') return true;
-  if (type === 'cors:report') return Number.isInteger((value as { tabId?: unknown }).tabId);
+  const tabId = (value as { tabId?: unknown }).tabId;
+  if (type === 'cors:report' || type === 'cors:status' || type === 'cors:clear')
+    return Number.isInteger(tabId);
+  if (type === 'cors:record') {
+    return Number.isInteger(tabId) && typeof (value as { recording?: unknown }).recording === 'boolean';
+  }
   return false;
 }

@@ -13,6 +13,7 @@ import {
   isForbiddenMethod,
   isForbiddenRequestHeaderName,
   normalizeMethod,
+  type PreflightReason,
   preflightReasons,
 } from './safelist.ts';
 import type { Culprit, Finding, Outcome, Verdict } from './verdict.ts';
@@ -60,12 +61,12 @@ export function diagnose(exchange: Exchange): Verdict {
   noteOddHeaders(exchange, findings);
 
   const state: State = {
-    method: normalizeMethod(exchange.method),
+    method: normalizeMethod(exchange.declared?.method ?? exchange.method),
     headers,
     tainted: false,
     corsFlag: false,
   };
-  const firstReasons = preflightReasons(state.method, headers);
+  const firstReasons = requestReasons(state, exchange.declared?.headerNames);
   let preflightSeen = false;
   let preflightCached = false;
 
@@ -139,13 +140,15 @@ export function diagnose(exchange: Exchange): Verdict {
       return result(response ? 'not-cors' : 'incomplete', i, origin);
     }
 
-    const reasons = preflightReasons(state.method, state.headers);
+    const reasons = i === 0 ? firstReasons : preflightReasons(state.method, state.headers);
     const unsafeHeaderNames = inRequestOrder(
       reasons.flatMap((r) => (r.kind === 'header' ? [r.name] : [])),
       state.headers,
     );
     if (hop.preflight) {
       if (i === 0) preflightSeen = true;
+      const statusNote = preflightStatusNote(hop.preflight.status);
+      if (statusNote) findings.push({ kind: 'preflight-status', message: statusNote });
       const failure = preflightCheck(hop.preflight.status, hop.preflight.headers, {
         origin,
         method: state.method,
@@ -279,6 +282,26 @@ function followRedirect(
 }
 
 /**
+ * Why the first request needed a preflight. The browser's own declaration (the preflight's
+ * Access-Control-Request-Headers) wins over our reading of captured headers, which may hold
+ * headers the browser added itself; a name we also saw keeps its detailed reason.
+ */
+function requestReasons(state: State, declared: readonly string[] | undefined): PreflightReason[] {
+  const computed = preflightReasons(state.method, state.headers);
+  if (!declared) return computed;
+  const byName = new Map(computed.flatMap((r) => (r.kind === 'header' ? [[r.name, r] as const] : [])));
+  const reasons: PreflightReason[] = computed.filter((r) => r.kind === 'method');
+  for (const raw of declared) {
+    const name = asciiLower(raw.trim());
+    if (name === '') continue;
+    reasons.push(
+      byName.get(name) ?? { kind: 'header', name, value: '', why: { kind: 'declared-by-preflight' } },
+    );
+  }
+  return reasons;
+}
+
+/**
  * Orders the unsafe names as the page set them, so that the header we name first is the one the
  * developer wrote first. (Chrome itself walks Blink's header hash map, whose order we cannot
  * reproduce: with X-Zeta and X-Alpha both missing, Chromium 156 names x-zeta in either order.)
@@ -305,6 +328,24 @@ function authorizationOnlyByWildcard(
   if (withCredentials || !unsafe.includes('authorization')) return false;
   const allowed = parseAllowList(preflight, 'Access-Control-Allow-Headers', true);
   return allowed.ok && allowed.values.has('*') && !allowed.values.has('authorization');
+}
+
+/**
+ * What a preflight's error status usually means on the server side: the bug hides there, not in
+ * the CORS headers.
+ */
+function preflightStatusNote(status: number): string | null {
+  if (status >= 200 && status <= 399) return null;
+  if (status === 404 || status === 405 || status === 501) {
+    return `The preflight got ${status}: nothing on the server answers OPTIONS for this route. Add an OPTIONS handler (or apply the CORS middleware to OPTIONS requests, before the routes).`;
+  }
+  if (status === 401 || status === 403) {
+    return `The preflight got ${status}: authentication or authorization runs before CORS. Browsers never send credentials with a preflight, so let OPTIONS through before the auth check.`;
+  }
+  if (status >= 500) {
+    return `The preflight got ${status}: the server failed while answering OPTIONS. Check its log for this route.`;
+  }
+  return `The preflight got ${status}; it must be answered with a 2xx status (200 or 204).`;
 }
 
 function requestFailure(error: CorsError, url: string, pageOrigin: string): Failure {

@@ -47,4 +47,11 @@ export interface Exchange {
   readonly redirects?: readonly Hop[];
   /** The capture knows no preflight went out although one was needed: Chrome used its preflight cache. */
   readonly preflightCached?: boolean;
+  /**
+   * What the browser declared in the first preflight (`Access-Control-Request-Method` and
+   * `-Headers`), when it was seen. A request blocked at its preflight never shows its own
+   * headers to an observer, so these are then the only record of what the page sent; they are
+   * also the browser's own answer to "which headers are CORS-unsafe".
+   */
+  readonly declared?: { readonly method: string | null; readonly headerNames: readonly string[] } | null;
 }

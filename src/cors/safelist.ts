@@ -133,7 +133,9 @@ export type UnsafeHeaderWhy =
   | { kind: 'language-bytes' }
   | { kind: 'range-not-simple' }
   | { kind: 'client-hint-value' }
-  | { kind: 'safelisted-total-too-long'; total: number };
+  | { kind: 'safelisted-total-too-long'; total: number }
+  /** Only the preflight's Access-Control-Request-Headers was seen: the browser found it unsafe. */
+  | { kind: 'declared-by-preflight' };
 
 /**
  * Fetch §2.2.2 "CORS-safelisted request-header": null when the header is safelisted, otherwise

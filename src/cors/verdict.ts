@@ -40,7 +40,10 @@ export interface Finding {
     | 'non-latin1-header'
     | 'huge-header'
     | 'authorization-wildcard'
-    | 'unsafe-redirect';
+    | 'unsafe-redirect'
+    | 'preflight-status'
+    | 'credentials-inferred'
+    | 'chrome-disagrees';
   readonly message: string;
 }
 

@@ -62,6 +62,8 @@ describe('engine agrees with Chromium', () => {
         expect(verdict.blocked).toBe(true);
       } else {
         expect(verdict.blocked, `${context}; engine said ${verdict.corsError}`).toBe(false);
+        // A repeated preflighted request must really have come from the preflight cache.
+        if (call > 0 && scenario.request.repeat) expect(verdict.preflight.cached, context).toBe(true);
         expect(verdict.outcome, context).toBe(
           chrome.errorText === null
             ? exchange.mode === 'no-cors'

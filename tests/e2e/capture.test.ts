@@ -1,0 +1,154 @@
+/**
+ * The corpus again, through the loaded extension: for every request, the entry the extension
+ * reports through `cors:report` must match Chrome's own CDP verdict — same corsError and
+ * failedParameter when blocked, not blocked when Chrome allowed it.
+ */
+import type { Page } from 'playwright';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { ReportEntry } from '../../extension/shared/messages.ts';
+import { type CorpusServers, startCorpusServers } from '../servers/corpus-servers.ts';
+import { ALL_SCENARIOS, scenarioUrl } from '../servers/scenarios.ts';
+import { type CallResult, NetworkWatcher, runScenario } from './corpus-runner.ts';
+import { type LoadedExtension, launchWithExtension } from './extension.ts';
+import { ReportClient } from './report-client.ts';
+import { waitUntil } from './wait.ts';
+
+let servers: CorpusServers;
+let ext: LoadedExtension;
+let page: Page;
+let client: ReportClient;
+let tabId: number;
+const calls: CallResult[] = [];
+
+beforeAll(async () => {
+  servers = await startCorpusServers();
+  ext = await launchWithExtension();
+  client = await ReportClient.open(ext);
+  page = await ext.context.newPage();
+  await page.goto(servers.origins.page);
+  tabId = await client.tabId(servers.origins.page);
+  // localhost is a development origin: the tab records without anyone asking.
+  await waitUntil(
+    () => client.status(tabId),
+    (s) => s.recording && s.armed,
+    { what: 'the localhost tab to record' },
+  );
+  const watcher = await NetworkWatcher.attach(page);
+  for (const scenario of ALL_SCENARIOS) {
+    calls.push(...(await runScenario(page, watcher, scenario, servers.origins, servers.log)));
+  }
+}, 180_000);
+
+afterAll(async () => {
+  await ext?.close();
+  await servers?.close();
+});
+
+function entriesFor(entries: readonly ReportEntry[], url: string): ReportEntry[] {
+  return entries.filter((e) => e.url === url);
+}
+
+test('every request Chrome saw has one entry that agrees with Chrome', async () => {
+  let entries: readonly ReportEntry[] = [];
+  // Entries settle when the last requests finish; poll briefly rather than sleep.
+  await expect
+    .poll(async () => {
+      entries = (await client.report(tabId)).entries;
+      return entries.filter((e) => e.state === 'pending').length;
+    })
+    .toBe(0);
+  const disagreements: string[] = [];
+  let compared = 0;
+  for (const scenario of ALL_SCENARIOS) {
+    const url = scenarioUrl(scenario, servers.origins);
+    const own = calls.filter((c) => c.scenario.id === scenario.id);
+    const found = entriesFor(entries, url);
+    if (own.every((c) => c.chrome.neverSent)) {
+      if (found.length !== 0) disagreements.push(`${scenario.id}: Blink refused it, yet an entry exists`);
+      continue;
+    }
+    if (found.length !== own.length) {
+      disagreements.push(`${scenario.id}: ${own.length} calls, ${found.length} entries`);
+      continue;
+    }
+    own.forEach((call, i) => {
+      const entry = found[i] as ReportEntry;
+      compared++;
+      const chrome = call.chrome;
+      const label = `${scenario.id}#${i}: chrome ${JSON.stringify(chrome)}; entry ${JSON.stringify({
+        blocked: entry.blocked,
+        corsError: entry.corsError,
+        failedParameter: entry.failedParameter,
+        networkError: entry.networkError,
+        state: entry.state,
+      })}`;
+      if (chrome.blocked) {
+        const missing = entry.verdict?.culprit?.missing ?? [];
+        const parameterOk =
+          missing.length > 1
+            ? missing.includes(chrome.failedParameter ?? '')
+            : entry.failedParameter === chrome.failedParameter;
+        if (!entry.blocked || entry.corsError !== chrome.corsError || !parameterOk) disagreements.push(label);
+      } else if (entry.blocked) {
+        disagreements.push(`false block: ${label}`);
+      } else if (chrome.errorText !== null && entry.networkError !== chrome.errorText) {
+        disagreements.push(`network error: ${label}`);
+      }
+    });
+  }
+  expect(disagreements).toEqual([]);
+  expect(compared).toBeGreaterThanOrEqual(120);
+});
+
+test('an entry carries the contract fields', async () => {
+  const { version, entries } = await client.report(tabId);
+  expect(version).toBe(1);
+  const url = scenarioUrl(
+    ALL_SCENARIOS.find((s) => s.id === 'pf-header-missing-authorization') ?? ALL_SCENARIOS[0]!,
+    servers.origins,
+  );
+  const entry = entries.find((e) => e.url === url);
+  expect(entry).toMatchObject({
+    method: 'GET',
+    initiator: servers.origins.page,
+    type: 'xmlhttprequest',
+    blocked: true,
+    corsError: 'HeaderDisallowedByPreflightResponse',
+    failedParameter: 'authorization',
+    firefoxReason: 'CORSMissingAllowHeaderFromPreflight',
+    preflightCached: false,
+    response: null,
+    networkError: null,
+  });
+  expect(entry?.preflight?.status).toBe(204);
+  expect(entry?.preflight?.requestHeaders.map((h) => h.name.toLowerCase())).toContain(
+    'access-control-request-headers',
+  );
+  expect(entry?.explanation).toContain('authorization');
+  expect(typeof entry?.id).toBe('string');
+  expect(entry?.time).toBeGreaterThan(0);
+});
+
+test('a repeated request that skipped its preflight is marked as served from the preflight cache', async () => {
+  const { entries } = await client.report(tabId);
+  for (const id of ['pf-cache', 'express-max-age-cache']) {
+    const scenario = ALL_SCENARIOS.find((s) => s.id === id);
+    if (!scenario) throw new Error(id);
+    const [first, second] = entriesFor(entries, scenarioUrl(scenario, servers.origins));
+    expect(first).toMatchObject({ preflightCached: false, blocked: false });
+    expect(first?.preflight?.status).toBe(204);
+    expect(second).toMatchObject({ preflightCached: true, blocked: false, preflight: null });
+    expect(second?.verdict?.findings.map((f) => f.message).join(' ')).toMatch(/cache/);
+  }
+});
+
+test('a preflight answered 404 says that nothing answers OPTIONS on that route', async () => {
+  const { entries } = await client.report(tabId);
+  const scenario = ALL_SCENARIOS.find((s) => s.id === 'express-unmounted-path');
+  const entry = entries.find((e) => scenario && e.url === scenarioUrl(scenario, servers.origins));
+  expect(entry?.corsError).toBe('PreflightMissingAllowOriginHeader');
+  expect(entry?.preflight?.status).toBe(404);
+  expect(entry?.verdict?.findings.find((f) => f.kind === 'preflight-status')?.message).toMatch(
+    /nothing on the server answers OPTIONS/,
+  );
+});

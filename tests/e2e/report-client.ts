@@ -1,0 +1,32 @@
+/** Reads the extension's report through its public contract, from an extension page, as any extension page would. */
+import type { Page } from 'playwright';
+import type { ReportReply, StatusReply } from '../../extension/shared/messages.ts';
+import type { LoadedExtension } from './extension.ts';
+
+export class ReportClient {
+  private constructor(readonly page: Page) {}
+
+  static async open(ext: LoadedExtension): Promise<ReportClient> {
+    const page = await ext.context.newPage();
+    await page.goto(ext.url('extension/popup/index.html'));
+    return new ReportClient(page);
+  }
+
+  /** The id of the (first) tab whose URL starts with `prefix`. */
+  async tabId(prefix: string): Promise<number> {
+    const id = await this.page.evaluate(async (p) => {
+      const tabs = await chrome.tabs.query({});
+      return tabs.find((t) => t.url?.startsWith(p))?.id ?? null;
+    }, prefix);
+    if (id === null) throw new Error(`no tab at ${prefix}`);
+    return id;
+  }
+
+  report(tabId: number): Promise<ReportReply> {
+    return this.page.evaluate((id) => chrome.runtime.sendMessage({ type: 'cors:report', tabId: id }), tabId);
+  }
+
+  status(tabId: number): Promise<StatusReply> {
+    return this.page.evaluate((id) => chrome.runtime.sendMessage({ type: 'cors:status', tabId: id }), tabId);
+  }
+}
