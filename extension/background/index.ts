@@ -68,8 +68,7 @@ async function init(): Promise<void> {
   } catch (err) {
     store.notices.push(`Stored state could not be read and was reset: ${String(err)}`);
   }
-  const snapshot = store.pairerSnapshot();
-  pairer = new Pairer(snapshot ?? undefined);
+  pairer = new Pairer(store.pairerSnapshot());
   const stored = await localStorage.get('settings');
   applySettings(stored.settings);
   const { recordingUserTabs } = await sessionStorage.get('recordingUserTabs');
@@ -121,8 +120,8 @@ function onCapture(event: CaptureEvent): void {
   if (details.type === 'main_frame' || details.type === 'sub_frame') return;
   const update = pairer.handle(event);
   for (const request of update.finished) finish(request);
+  store.savePairerChanges(pairer.takeChanges());
   if (update.changed.length > 0 || update.finished.length > 0) {
-    store.savePairer(pairer.snapshot());
     const tabs = new Set([...update.changed, ...update.finished].map((r) => r.tabId));
     for (const tabId of tabs) notifyPanels(tabId);
   }
@@ -154,7 +153,7 @@ function onNavigation(tabId: number, url: string, time: number): void {
   store.clearTab(tabId);
   for (const e of keep) store.append(tabId, e);
   pairer.dropTab(tabId);
-  store.savePairer(pairer.snapshot());
+  store.savePairerChanges(pairer.takeChanges());
   updateBadge(tabId);
   notifyPanels(tabId);
 }
@@ -178,7 +177,7 @@ function forgetTab(tabId: number): void {
   recording.forget(tabId);
   store.forgetTab(tabId);
   pairer.dropTab(tabId);
-  store.savePairer(pairer.snapshot());
+  store.savePairerChanges(pairer.takeChanges());
   panels.delete(tabId);
 }
 

@@ -4,8 +4,15 @@
  * log — batched per task, and applied in order through one queue. Each tab has a bounded ring; a
  * quota error evicts the oldest entries and keeps the newest.
  */
-import type { ErrorOccurredEvent } from '../../src/capture/events.ts';
-import type { PairerSnapshot } from '../../src/capture/pairing.ts';
+import type { BeforeRequestEvent, ErrorOccurredEvent } from '../../src/capture/events.ts';
+import {
+  OPTIONS_PREFIX,
+  ORPHAN_PREFIX,
+  type Orphan,
+  type PairerChange,
+  type PairerSnapshot,
+  PENDING_PREFIX,
+} from '../../src/capture/pairing.ts';
 import type { CapturedRequest } from '../../src/capture/record.ts';
 import type { StorageArea } from '../platform/storage.ts';
 
@@ -25,7 +32,6 @@ export interface TabMeta {
 }
 
 export const DEFAULT_RING_SIZE = 1000;
-const PAIRER_KEY = 'pairer';
 const metaKey = (tabId: number) => `tab:${tabId}`;
 const entryKey = (tabId: number, seq: number) => `e:${tabId}:${seq}`;
 const REMOVE = Symbol('remove');
@@ -35,10 +41,14 @@ export class CaptureStore {
   #ringSize: number;
   readonly #metas = new Map<number, TabMeta>();
   readonly #entries = new Map<string, StoredEntry>();
-  #pairer: PairerSnapshot | null = null;
+  #pairer: { pending: CapturedRequest[]; orphans: Orphan[]; options: BeforeRequestEvent[] } = {
+    pending: [],
+    orphans: [],
+    options: [],
+  };
   readonly #dirty = new Map<string, unknown>();
   #flushScheduled = false;
-  #queue: Promise<void> = Promise.resolve();
+  readonly #inFlight = new Set<Promise<void>>();
   /** Problems the user should hear about (a reset after corrupt state, evictions for quota). */
   readonly notices: string[] = [];
 
@@ -62,21 +72,28 @@ export class CaptureStore {
       } else if (key.startsWith('e:')) {
         if (isEntry(value)) this.#entries.set(key, value);
         else corrupt++;
-      } else if (key === PAIRER_KEY) {
-        if (isSnapshot(value)) this.#pairer = value;
+      } else if (key.startsWith(PENDING_PREFIX)) {
+        if (isRequest(value)) this.#pairer.pending.push(value);
+        else corrupt++;
+      } else if (key.startsWith(ORPHAN_PREFIX)) {
+        if (isOrphan(value)) this.#pairer.orphans.push(value);
+        else corrupt++;
+      } else if (key.startsWith(OPTIONS_PREFIX)) {
+        if (isEvent(value)) this.#pairer.options.push(value);
         else corrupt++;
       }
     }
     if (corrupt > 0) this.notices.push(`${corrupt} stored records were unreadable and were discarded.`);
   }
 
-  pairerSnapshot(): PairerSnapshot | null {
+  /** The pairing state as it was when the worker stopped. */
+  pairerSnapshot(): PairerSnapshot {
     return this.#pairer;
   }
 
-  savePairer(snapshot: PairerSnapshot): void {
-    this.#pairer = snapshot;
-    this.#write(PAIRER_KEY, snapshot);
+  /** Persists pairing changes one key each, as they happen. */
+  savePairerChanges(changes: readonly PairerChange[]): void {
+    for (const [key, value] of changes) this.#write(key, value ?? REMOVE);
   }
 
   meta(tabId: number): TabMeta {
@@ -138,9 +155,9 @@ export class CaptureStore {
   }
 
   /** Resolves when everything written so far is in storage. */
-  flushed(): Promise<void> {
+  async flushed(): Promise<void> {
     if (this.#dirty.size > 0) this.#flush();
-    return this.#queue;
+    while (this.#inFlight.size > 0) await Promise.all(this.#inFlight);
   }
 
   #evictOldest(meta: TabMeta): void {
@@ -159,8 +176,10 @@ export class CaptureStore {
     this.#dirty.set(key, value);
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
-      // One batch per task: events that arrive together cost one storage call.
-      setTimeout(() => this.#flush(), 0);
+      // Once the current event is handled: the worker may be stopped right after it, so writes
+      // leave now, batched only with what the same event changed. Storage calls are applied in
+      // the order they are made, which keeps the log in order without waiting on each other.
+      queueMicrotask(() => this.#flush());
     }
   }
 
@@ -169,11 +188,12 @@ export class CaptureStore {
     if (this.#dirty.size === 0) return;
     const batch = new Map(this.#dirty);
     this.#dirty.clear();
-    this.#queue = this.#queue
-      .then(() => this.#apply(batch))
+    const done: Promise<void> = this.#apply(batch)
       .catch((err) => {
         this.notices.push(`Saving captured data failed: ${String(err)}`);
-      });
+      })
+      .finally(() => this.#inFlight.delete(done));
+    this.#inFlight.add(done);
   }
 
   async #apply(batch: Map<string, unknown>): Promise<void> {
@@ -183,7 +203,14 @@ export class CaptureStore {
       if (value === REMOVE) removes.push(key);
       else sets[key] = value;
     }
-    if (removes.length > 0) await this.#area.remove(removes);
+    const removed = removes.length > 0 ? this.#area.remove(removes) : Promise.resolve();
+    const setting = Object.keys(sets).length > 0 ? this.#area.set(sets) : Promise.resolve();
+    try {
+      await Promise.all([removed, setting]);
+      return;
+    } catch (err) {
+      if (!/quota/i.test(String(err))) throw err;
+    }
     for (let attempt = 0; Object.keys(sets).length > 0; attempt++) {
       try {
         await this.#area.set(sets);
@@ -243,14 +270,27 @@ function isEntry(v: unknown): v is StoredEntry {
   return false;
 }
 
-function isSnapshot(v: unknown): v is PairerSnapshot {
-  const s = v as PairerSnapshot | null;
+function isRequest(v: unknown): v is CapturedRequest {
+  const r = v as CapturedRequest | null;
   return (
-    typeof s === 'object' &&
-    s !== null &&
-    Array.isArray(s.pending) &&
-    Array.isArray(s.orphans) &&
-    Array.isArray(s.owners) &&
-    Array.isArray(s.options)
+    typeof r === 'object' &&
+    r !== null &&
+    typeof r.id === 'string' &&
+    typeof r.url === 'string' &&
+    typeof r.currentUrl === 'string' &&
+    Array.isArray(r.preflights) &&
+    Array.isArray(r.responses)
+  );
+}
+
+function isEvent(v: unknown): v is BeforeRequestEvent {
+  const e = v as BeforeRequestEvent | null;
+  return typeof e === 'object' && e !== null && typeof e.requestId === 'string' && typeof e.url === 'string';
+}
+
+function isOrphan(v: unknown): v is Orphan {
+  const o = v as Orphan | null;
+  return (
+    typeof o === 'object' && o !== null && isEvent(o.event) && typeof o.preflight?.requestId === 'string'
   );
 }

@@ -7,6 +7,10 @@
  * that has not sent its own headers for that URL yet (nor failed) — a rule that held under
  * concurrency on Chromium. Like DevTools' NetworkLog, whichever arrives first waits in a map of
  * unresolved ones for the other.
+ *
+ * The service worker can be stopped between any two events. Every change is reported through
+ * `takeChanges()` so it can be persisted at once, and an event of a request we hold no record of
+ * starts one: nothing the browser still reports is lost.
  */
 import { asciiUpper, combinedValue } from '../cors/headers.ts';
 import { originOf } from '../cors/origin.ts';
@@ -23,18 +27,31 @@ import type {
 import type { CapturedPreflight, CapturedRequest } from './record.ts';
 
 /** A preflight seen before (or without) its request. */
-interface Orphan {
-  readonly event: SendHeadersEvent;
-  readonly method: string;
+export interface Orphan {
+  readonly event: RequestEventBase;
+  /** Its Access-Control-Request-Method; null when its headers were not seen. */
+  readonly method: string | null;
   readonly preflight: CapturedPreflight;
 }
 
 export interface PairerSnapshot {
   readonly pending: readonly CapturedRequest[];
   readonly orphans: readonly Orphan[];
-  readonly owners: readonly (readonly [string, string])[];
   readonly options: readonly BeforeRequestEvent[];
 }
+
+/**
+ * A change to persist: the key of one pending request (`p:`), orphan preflight (`o:`) or
+ * unclassified OPTIONS request (`q:`), with its new value, or null when it is gone.
+ */
+export type PairerChange = readonly [
+  key: string,
+  value: CapturedRequest | Orphan | BeforeRequestEvent | null,
+];
+
+export const PENDING_PREFIX = 'p:';
+export const ORPHAN_PREFIX = 'o:';
+export const OPTIONS_PREFIX = 'q:';
 
 export interface PairerUpdate {
   /** Requests that changed and are still in flight. */
@@ -60,12 +77,15 @@ export class Pairer {
   readonly #orphans = new Map<string, Orphan>();
   /** OPTIONS requests seen in onBeforeRequest: preflight or page request, told apart by their headers. */
   readonly #options = new Map<string, BeforeRequestEvent>();
+  readonly #changes = new Map<string, PairerChange[1]>();
 
   constructor(snapshot?: PairerSnapshot) {
     if (!snapshot) return;
-    for (const r of snapshot.pending) this.#pending.set(r.id, r);
+    for (const r of [...snapshot.pending].sort((a, b) => a.time - b.time)) {
+      this.#pending.set(r.id, r);
+      for (const p of r.preflights) if (p) this.#owners.set(p.requestId, r.id);
+    }
     for (const o of snapshot.orphans) this.#orphans.set(o.preflight.requestId, o);
-    for (const [preflight, request] of snapshot.owners) this.#owners.set(preflight, request);
     for (const e of snapshot.options) this.#options.set(e.requestId, e);
   }
 
@@ -73,9 +93,15 @@ export class Pairer {
     return {
       pending: [...this.#pending.values()],
       orphans: [...this.#orphans.values()],
-      owners: [...this.#owners.entries()],
       options: [...this.#options.values()],
     };
+  }
+
+  /** What changed since the last call, in order, for incremental persistence. */
+  takeChanges(): PairerChange[] {
+    const out = [...this.#changes];
+    this.#changes.clear();
+    return out;
   }
 
   pending(): CapturedRequest[] {
@@ -84,11 +110,14 @@ export class Pairer {
 
   /** Forgets everything of one tab (closed, or a new log after navigation). */
   dropTab(tabId: number): void {
-    for (const [id, r] of this.#pending) if (r.tabId === tabId) this.#pending.delete(id);
-    for (const [id, o] of this.#orphans) if (o.event.tabId === tabId) this.#orphans.delete(id);
-    for (const [id, e] of this.#options) if (e.tabId === tabId) this.#options.delete(id);
-    const live = new Set(this.#pending.keys());
-    for (const [preflight, request] of this.#owners) if (!live.has(request)) this.#owners.delete(preflight);
+    for (const [id, r] of this.#pending)
+      if (r.tabId === tabId) this.#forget(this.#pending, PENDING_PREFIX, id);
+    for (const [id, o] of this.#orphans)
+      if (o.event.tabId === tabId) this.#forget(this.#orphans, ORPHAN_PREFIX, id);
+    for (const [id, e] of this.#options)
+      if (e.tabId === tabId) this.#forget(this.#options, OPTIONS_PREFIX, id);
+    for (const [preflight, request] of this.#owners)
+      if (!this.#pending.has(request)) this.#owners.delete(preflight);
   }
 
   handle(event: CaptureEvent): PairerUpdate {
@@ -104,7 +133,7 @@ export class Pairer {
       case 'completed':
         return this.#end(event.details, 'completed', null);
       case 'errorOccurred':
-        return this.#end(event.details, 'failed', (event.details as ErrorOccurredEvent).error);
+        return this.#end(event.details, 'failed', event.details.error);
     }
   }
 
@@ -112,98 +141,91 @@ export class Pairer {
     if (!isCrossOrigin(e) || this.#pending.has(e.requestId) || this.#owners.has(e.requestId)) return none();
     if (e.method === 'OPTIONS') {
       // Wait for its headers: with Access-Control-Request-Method it is a preflight, not a request.
-      this.#options.set(e.requestId, e);
-      trim(this.#options);
+      this.#remember(this.#options, OPTIONS_PREFIX, e.requestId, e);
       return none();
     }
-    const request = newRequest(e);
-    this.#pending.set(request.id, request);
-    this.#adoptOrphan(request);
-    return changed(request);
+    return changed(this.#start(e));
   }
 
   #sendHeaders(e: SendHeadersEvent): PairerUpdate {
-    const ownerId = this.#owners.get(e.requestId);
-    if (ownerId !== undefined) return none();
-    const known = this.#pending.get(e.requestId);
-    if (known) {
-      if (known.hop === 0 && known.requestHeaders === null) known.requestHeaders = e.requestHeaders;
-      known.hopSentHeaders = true;
-      return changed(known);
+    if (this.#owners.has(e.requestId)) return none();
+    if (!this.#pending.has(e.requestId) && isCrossOrigin(e)) {
+      const requestMethod =
+        e.method === 'OPTIONS' ? combinedValue(e.requestHeaders, 'Access-Control-Request-Method') : null;
+      const early = this.#options.get(e.requestId);
+      if (early) this.#forget(this.#options, OPTIONS_PREFIX, e.requestId);
+      if (requestMethod !== null) return this.#preflight(e, requestMethod);
+      // A page's own OPTIONS request, or a request whose onBeforeRequest we did not see.
+      if (early) this.#start(early);
+      else this.#recover(e);
     }
-    if (!isCrossOrigin(e)) return none();
-    const requestMethod =
-      e.method === 'OPTIONS' ? combinedValue(e.requestHeaders, 'Access-Control-Request-Method') : null;
-    const early = this.#options.get(e.requestId);
-    this.#options.delete(e.requestId);
-    if (requestMethod !== null) return this.#preflight(e, requestMethod);
-    // A request whose onBeforeRequest we did not see (capture armed mid-flight), or a page's own OPTIONS.
-    const request = newRequest(early ?? e);
-    request.requestHeaders = e.requestHeaders;
-    request.hopSentHeaders = true;
-    this.#pending.set(request.id, request);
-    return changed(request);
+    const known = this.#pending.get(e.requestId);
+    if (!known) return none();
+    if (known.hop === 0 && known.requestHeaders === null) known.requestHeaders = e.requestHeaders;
+    known.hopSentHeaders = true;
+    return this.#changed(known);
   }
 
   #preflight(e: SendHeadersEvent, method: string): PairerUpdate {
-    const preflight: CapturedPreflight = {
+    return this.#attachPreflight(e, method, {
       requestId: e.requestId,
       requestHeaders: e.requestHeaders,
       status: null,
       responseHeaders: null,
-    };
+    });
+  }
+
+  #attachPreflight(e: RequestEventBase, method: string | null, preflight: CapturedPreflight): PairerUpdate {
     const owner = this.#findOwner(e, method);
     if (!owner) {
-      this.#orphans.set(e.requestId, { event: e, method, preflight });
-      trim(this.#orphans);
+      this.#remember(this.#orphans, ORPHAN_PREFIX, preflight.requestId, {
+        event: identity(e),
+        method,
+        preflight,
+      });
       return none();
     }
     owner.preflights[owner.hop] = preflight;
-    this.#owners.set(e.requestId, owner.id);
-    return changed(owner);
-  }
-
-  #findOwner(e: RequestEventBase, method: string): CapturedRequest | undefined {
-    for (const r of this.#pending.values()) {
-      if (matches(r, e, method)) return r;
-    }
-    return undefined;
-  }
-
-  #adoptOrphan(request: CapturedRequest): void {
-    for (const [id, orphan] of this.#orphans) {
-      if (!matches(request, orphan.event, orphan.method)) continue;
-      request.preflights[request.hop] = orphan.preflight;
-      this.#owners.set(id, request.id);
-      this.#orphans.delete(id);
-      return;
-    }
+    this.#owners.set(preflight.requestId, owner.id);
+    return this.#changed(owner);
   }
 
   #headersReceived(e: HeadersReceivedEvent): PairerUpdate {
-    const owner = this.#preflightOwner(e.requestId);
+    const ownerId = this.#owners.get(e.requestId);
+    const owner = ownerId === undefined ? undefined : this.#pending.get(ownerId);
     if (owner) {
       const preflight = owner.preflights.find((p) => p?.requestId === e.requestId);
       if (preflight) {
         preflight.status = e.statusCode;
         preflight.responseHeaders = e.responseHeaders;
       }
-      return changed(owner);
+      return this.#changed(owner);
     }
     const orphan = this.#orphans.get(e.requestId);
     if (orphan) {
       orphan.preflight.status = e.statusCode;
       orphan.preflight.responseHeaders = e.responseHeaders;
+      this.#remember(this.#orphans, ORPHAN_PREFIX, e.requestId, orphan);
       return none();
     }
-    const request = this.#pending.get(e.requestId);
+    if (!this.#pending.has(e.requestId) && e.method === 'OPTIONS' && isCrossOrigin(e)) {
+      // The answer to an OPTIONS request whose headers we did not see: most likely a preflight.
+      this.#forget(this.#options, OPTIONS_PREFIX, e.requestId);
+      return this.#attachPreflight(e, null, {
+        requestId: e.requestId,
+        requestHeaders: [],
+        status: e.statusCode,
+        responseHeaders: e.responseHeaders,
+      });
+    }
+    const request = this.#pending.get(e.requestId) ?? this.#recover(e);
     if (!request) return none();
     request.responses.push({ url: e.url, status: e.statusCode, headers: e.responseHeaders });
-    return changed(request);
+    return this.#changed(request);
   }
 
   #beforeRedirect(e: BeforeRedirectEvent): PairerUpdate {
-    const request = this.#pending.get(e.requestId);
+    const request = this.#pending.get(e.requestId) ?? this.#recover(e);
     if (!request) return none();
     const last = request.responses.at(-1);
     if (!last || last.url !== e.url || last.status !== e.statusCode) {
@@ -223,7 +245,7 @@ export class Pairer {
     request.hopSentHeaders = false;
     request.preflights[request.hop] = null;
     this.#adoptOrphan(request);
-    return changed(request);
+    return this.#changed(request);
   }
 
   #end(
@@ -232,24 +254,103 @@ export class Pairer {
     error: string | null,
   ): PairerUpdate {
     if (this.#owners.has(e.requestId) || this.#orphans.has(e.requestId)) return none();
-    this.#options.delete(e.requestId);
-    const request = this.#pending.get(e.requestId);
+    const early = this.#options.get(e.requestId);
+    if (early) {
+      // A page's own OPTIONS request that ended before we saw its headers.
+      this.#forget(this.#options, OPTIONS_PREFIX, e.requestId);
+      this.#start(early);
+    }
+    const request = this.#pending.get(e.requestId) ?? this.#recover(e);
     if (!request) return none();
     request.state = state;
     request.error = error;
     request.endTime = e.timeStamp;
-    this.#pending.delete(request.id);
+    this.#forget(this.#pending, PENDING_PREFIX, request.id);
     for (const [preflight, owner] of this.#owners) if (owner === request.id) this.#owners.delete(preflight);
     return { changed: [], finished: [request] };
   }
 
-  #preflightOwner(preflightId: string): CapturedRequest | undefined {
-    const id = this.#owners.get(preflightId);
-    return id === undefined ? undefined : this.#pending.get(id);
+  /** A new pending request, which takes any preflight that was waiting for it. */
+  #start(e: RequestEventBase): CapturedRequest {
+    const request = newRequest(e);
+    this.#pending.set(request.id, request);
+    this.#adoptOrphan(request);
+    this.#mark(PENDING_PREFIX, request.id, request);
+    return request;
+  }
+
+  /**
+   * An event of a cross-origin request we hold no record of: its first events came while the
+   * worker was stopped, or before capture was armed. A record starts from here on.
+   */
+  #recover(e: RequestEventBase): CapturedRequest | undefined {
+    if (!isCrossOrigin(e) || e.method === 'OPTIONS') return undefined;
+    return this.#start(e);
+  }
+
+  #findOwner(e: RequestEventBase, method: string | null): CapturedRequest | undefined {
+    for (const r of this.#pending.values()) if (matches(r, e, method)) return r;
+    return undefined;
+  }
+
+  #adoptOrphan(request: CapturedRequest): void {
+    for (const [id, orphan] of this.#orphans) {
+      if (!matches(request, orphan.event, orphan.method)) continue;
+      request.preflights[request.hop] = orphan.preflight;
+      this.#owners.set(id, request.id);
+      this.#forget(this.#orphans, ORPHAN_PREFIX, id);
+      return;
+    }
+  }
+
+  #changed(r: CapturedRequest): PairerUpdate {
+    this.#mark(PENDING_PREFIX, r.id, r);
+    return changed(r);
+  }
+
+  #remember<V extends Orphan | BeforeRequestEvent>(
+    map: Map<string, V>,
+    prefix: string,
+    id: string,
+    value: V,
+  ): void {
+    map.set(id, value);
+    this.#mark(prefix, id, value);
+    while (map.size > MAX_UNRESOLVED) {
+      const oldest = map.keys().next();
+      if (oldest.done) break;
+      this.#forget(map, prefix, oldest.value);
+    }
+  }
+
+  #forget(map: Map<string, unknown>, prefix: string, id: string): void {
+    if (map.delete(id)) this.#mark(prefix, id, null);
+  }
+
+  #mark(prefix: string, id: string, value: PairerChange[1]): void {
+    const key = prefix + id;
+    this.#changes.delete(key);
+    this.#changes.set(key, value);
   }
 }
 
-function matches(r: CapturedRequest, e: RequestEventBase, method: string): boolean {
+/** A preflight's identity without its headers, for the orphan map. */
+function identity(e: RequestEventBase): RequestEventBase {
+  return {
+    requestId: e.requestId,
+    tabId: e.tabId,
+    frameId: e.frameId,
+    documentId: e.documentId,
+    initiator: e.initiator,
+    url: e.url,
+    method: e.method,
+    type: e.type,
+    timeStamp: e.timeStamp,
+  };
+}
+
+/** `method` null: the preflight's Access-Control-Request-Method was not seen, so any method fits. */
+function matches(r: CapturedRequest, e: RequestEventBase, method: string | null): boolean {
   return (
     r.state === 'pending' &&
     !r.hopSentHeaders &&
@@ -260,7 +361,7 @@ function matches(r: CapturedRequest, e: RequestEventBase, method: string): boole
     r.initiator === e.initiator &&
     r.currentUrl === e.url &&
     // Access-Control-Request-Method carries the method as the request sends it.
-    (r.currentMethod === method || asciiUpper(r.currentMethod) === method)
+    (method === null || r.currentMethod === method || asciiUpper(r.currentMethod) === method)
   );
 }
 
@@ -286,14 +387,6 @@ function newRequest(e: RequestEventBase): CapturedRequest {
     error: null,
     endTime: null,
   };
-}
-
-function trim<K, V>(map: Map<K, V>): void {
-  while (map.size > MAX_UNRESOLVED) {
-    const oldest = map.keys().next();
-    if (oldest.done) return;
-    map.delete(oldest.value);
-  }
 }
 
 const none = (): PairerUpdate => ({ changed: [], finished: [] });

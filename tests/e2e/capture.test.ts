@@ -7,7 +7,7 @@ import type { Page } from 'playwright';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { ReportEntry } from '../../extension/shared/messages.ts';
 import { type CorpusServers, startCorpusServers } from '../servers/corpus-servers.ts';
-import { ALL_SCENARIOS, scenarioUrl } from '../servers/scenarios.ts';
+import { ALL_SCENARIOS, scenarioById, scenarioUrl } from '../servers/scenarios.ts';
 import { type CallResult, NetworkWatcher, runScenario } from './corpus-runner.ts';
 import { type LoadedExtension, launchWithExtension } from './extension.ts';
 import { ReportClient } from './report-client.ts';
@@ -103,10 +103,7 @@ test('every request Chrome saw has one entry that agrees with Chrome', async () 
 test('an entry carries the contract fields', async () => {
   const { version, entries } = await client.report(tabId);
   expect(version).toBe(1);
-  const url = scenarioUrl(
-    ALL_SCENARIOS.find((s) => s.id === 'pf-header-missing-authorization') ?? ALL_SCENARIOS[0]!,
-    servers.origins,
-  );
+  const url = scenarioUrl(scenarioById('pf-header-missing-authorization'), servers.origins);
   const entry = entries.find((e) => e.url === url);
   expect(entry).toMatchObject({
     method: 'GET',
@@ -132,9 +129,7 @@ test('an entry carries the contract fields', async () => {
 test('a repeated request that skipped its preflight is marked as served from the preflight cache', async () => {
   const { entries } = await client.report(tabId);
   for (const id of ['pf-cache', 'express-max-age-cache']) {
-    const scenario = ALL_SCENARIOS.find((s) => s.id === id);
-    if (!scenario) throw new Error(id);
-    const [first, second] = entriesFor(entries, scenarioUrl(scenario, servers.origins));
+    const [first, second] = entriesFor(entries, scenarioUrl(scenarioById(id), servers.origins));
     expect(first).toMatchObject({ preflightCached: false, blocked: false });
     expect(first?.preflight?.status).toBe(204);
     expect(second).toMatchObject({ preflightCached: true, blocked: false, preflight: null });
@@ -144,8 +139,8 @@ test('a repeated request that skipped its preflight is marked as served from the
 
 test('a preflight answered 404 says that nothing answers OPTIONS on that route', async () => {
   const { entries } = await client.report(tabId);
-  const scenario = ALL_SCENARIOS.find((s) => s.id === 'express-unmounted-path');
-  const entry = entries.find((e) => scenario && e.url === scenarioUrl(scenario, servers.origins));
+  const url = scenarioUrl(scenarioById('express-unmounted-path'), servers.origins);
+  const entry = entries.find((e) => e.url === url);
   expect(entry?.corsError).toBe('PreflightMissingAllowOriginHeader');
   expect(entry?.preflight?.status).toBe(404);
   expect(entry?.verdict?.findings.find((f) => f.kind === 'preflight-status')?.message).toMatch(

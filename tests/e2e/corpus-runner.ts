@@ -27,8 +27,10 @@ export interface CallResult {
   readonly page: { ok: boolean; status?: number; type?: string; error?: string };
 }
 
-interface RequestTrace {
+export interface RequestTrace {
   url: string;
+  method: string;
+  headers: Record<string, string>;
   preflight: boolean;
   done?: ChromeVerdict;
 }
@@ -44,7 +46,12 @@ export class NetworkWatcher {
     const watcher = new NetworkWatcher(cdp);
     cdp.on('Network.requestWillBeSent', (e) => {
       if (watcher.#traces.has(e.requestId)) return; // a redirect keeps the request id
-      watcher.#traces.set(e.requestId, { url: e.request.url, preflight: e.initiator?.type === 'preflight' });
+      watcher.#traces.set(e.requestId, {
+        url: e.request.url,
+        method: e.request.method,
+        headers: e.request.headers,
+        preflight: e.initiator?.type === 'preflight',
+      });
     });
     cdp.on('Network.loadingFinished', (e) => {
       const t = watcher.#traces.get(e.requestId);
@@ -63,6 +70,17 @@ export class NetworkWatcher {
     // DevTools' "disable cache" is left off: it also bypasses the preflight cache.
     await cdp.send('Network.enable');
     return watcher;
+  }
+
+  /** Finished page requests (not preflights) whose URL starts with `prefix`. */
+  finished(prefix: string): RequestTrace[] {
+    return [...this.#traces.values()].filter((t) => !t.preflight && t.done && t.url.startsWith(prefix));
+  }
+
+  /** Page requests (not preflights) to `prefix` that have not finished yet. */
+  unfinished(prefix: string): number {
+    return [...this.#traces.values()].filter((t) => !t.preflight && !t.done && t.url.startsWith(prefix))
+      .length;
   }
 
   /** Request ids already known, so a call can tell its own requests apart. */

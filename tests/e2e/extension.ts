@@ -24,3 +24,37 @@ export async function launchWithExtension(): Promise<LoadedExtension> {
   const id = new URL(worker.url()).host;
   return { ...browser, id, worker, url: (path) => `chrome-extension://${id}/${path.replace(/^\//, '')}` };
 }
+
+/**
+ * Stops the extension's service worker the way Chrome does when it is idle: its target is closed.
+ * Uses a page's CDP session, whose Target domain sees every target of the browser.
+ */
+export async function stopServiceWorker(
+  ext: LoadedExtension,
+  page: import('playwright').Page,
+): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { targetInfos } = await cdp.send('Target.getTargets');
+    const worker = targetInfos.find(
+      (t) => t.type === 'service_worker' && t.url.startsWith(`chrome-extension://${ext.id}/`),
+    );
+    if (!worker) throw new Error('the extension has no running service worker to stop');
+    await cdp.send('Target.closeTarget', { targetId: worker.targetId });
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/** Whether the extension's service worker is running now. */
+export async function workerRunning(ext: LoadedExtension, page: import('playwright').Page): Promise<boolean> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { targetInfos } = await cdp.send('Target.getTargets');
+    return targetInfos.some(
+      (t) => t.type === 'service_worker' && t.url.startsWith(`chrome-extension://${ext.id}/`),
+    );
+  } finally {
+    await cdp.detach();
+  }
+}

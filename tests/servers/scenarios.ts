@@ -1021,3 +1021,9 @@ export const EXPRESS_SCENARIOS: readonly Scenario[] = [
 ];
 
 export const ALL_SCENARIOS: readonly Scenario[] = [...RAW_SCENARIOS, ...EXPRESS_SCENARIOS];
+
+export function scenarioById(id: string): Scenario {
+  const found = ALL_SCENARIOS.find((s) => s.id === id);
+  if (!found) throw new Error(`no scenario ${id}`);
+  return found;
+}
