@@ -46,7 +46,9 @@ export interface LaunchedBrowser {
 }
 
 /** A fresh profile every time: the preflight cache and cookies must not leak between runs. */
-export async function launchChromium(options: { extensionDir?: string } = {}): Promise<LaunchedBrowser> {
+export async function launchChromium(
+  options: { extensionDir?: string; headless?: boolean } = {},
+): Promise<LaunchedBrowser> {
   const profile = mkdtempSync(join(tmpdir(), 'cors-lens-profile-'));
   const args = [...CHROMIUM_ARGS];
   if (options.extensionDir) {
@@ -57,7 +59,7 @@ export async function launchChromium(options: { extensionDir?: string } = {}): P
   }
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: findChromium(),
-    headless: true,
+    headless: options.headless ?? true,
     args,
     ignoreDefaultArgs: options.extensionDir ? ['--disable-extensions'] : [],
   });

@@ -1,15 +1,204 @@
 /**
- * `npm start`: builds the extension (done by the npm script before this runs) and tells how to
- * load it. The live demo — a page and a broken API — arrives with capture.
+ * `npm start`: builds the extension (the npm script does that first), starts the demo — a page on
+ * http://localhost:3000 and an Express API on http://localhost:8000 with the usual CORS mistakes —
+ * and shows CORS Lens explaining them.
+ *
+ * With a display it opens Chromium with the extension loaded on the demo page. Without one, or
+ * with --headless, it drives the page in headless Chromium and prints the extension's own report
+ * (read through its `cors:report` contract) as a table, next to Chrome's verdict from CDP.
  */
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { ReportEntry } from '../../extension/shared/messages.ts';
+import { launchChromium } from '../e2e/chromium.ts';
+import { NetworkWatcher } from '../e2e/corpus-runner.ts';
+import { ReportClient } from '../e2e/report-client.ts';
+import { waitUntil } from '../e2e/wait.ts';
+import { createDemoApi, DEMO_REQUESTS, demoPage } from './demo-api.ts';
+import { describeListenError, type Listening, listenLoopback } from './listen.ts';
 
-const dist = resolve(import.meta.dirname, '../../dist');
-console.log(`CORS Lens is built in ${dist}
+const DIST = resolve(import.meta.dirname, '../../dist');
 
-Load it in Chrome or Chromium:
-  1. open chrome://extensions
-  2. switch on "Developer mode" (top right)
-  3. click "Load unpacked" and choose ${dist}
-  4. open DevTools on any page: the "CORS" panel is there
+const { values } = parseArgs({
+  options: {
+    headless: { type: 'boolean', default: false },
+    'page-port': { type: 'string', default: '3000' },
+    'api-port': { type: 'string', default: '8000' },
+    help: { type: 'boolean', default: false },
+  },
+});
+
+if (values.help) {
+  console.log(`npm start [-- --headless] [-- --page-port 3000 --api-port 8000]
+
+  --headless      drive the demo in headless Chromium and print the report (default without a display)
+  --page-port N   port of the demo page (default 3000)
+  --api-port N    port of the demo API (default 8000)`);
+  process.exit(0);
+}
+
+function port(name: 'page-port' | 'api-port'): number {
+  const n = Number(values[name]);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    console.error(`--${name} must be a port number, got "${values[name]}".`);
+    process.exit(2);
+  }
+  return n;
+}
+
+async function listen(
+  handler: Parameters<typeof listenLoopback>[0],
+  wanted: number,
+  flag: string,
+): Promise<Listening> {
+  try {
+    return await listenLoopback(handler, wanted);
+  } catch (err) {
+    console.error(describeListenError(err, wanted, flag));
+    process.exit(2);
+  }
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(resolve(DIST, 'manifest.json'))) {
+    console.error('dist/ has no built extension: run `npm start`, which builds it first.');
+    process.exit(2);
+  }
+  // The page needs the API's origin and the API the page's: bind both ports, then route.
+  let pageHtml = '';
+  const page = await listen(
+    (_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+      res.end(pageHtml);
+    },
+    port('page-port'),
+    '--page-port',
+  );
+  let api: ReturnType<typeof createDemoApi> | undefined;
+  const apiServer = await listen((req, res) => api?.(req, res), port('api-port'), '--api-port');
+  const pageOrigin = `http://localhost:${page.port}`;
+  const apiOrigin = `http://localhost:${apiServer.port}`;
+  api = createDemoApi(pageOrigin);
+  pageHtml = demoPage(apiOrigin);
+  const close = async () => {
+    await Promise.all([page.close(), apiServer.close()]);
+  };
+
+  const headless = values.headless || (!process.env.DISPLAY && !process.env.WAYLAND_DISPLAY);
+  console.log(`CORS Lens is built in ${DIST}
+Demo page: ${pageOrigin}/   Demo API (Express + cors): ${apiOrigin}/
 `);
+  if (!headless) {
+    await runWithDisplay(pageOrigin, close);
+    return;
+  }
+  try {
+    await runHeadless(pageOrigin);
+  } finally {
+    await close();
+  }
+}
+
+async function runWithDisplay(pageOrigin: string, close: () => Promise<void>): Promise<void> {
+  const browser = await launchChromium({ extensionDir: DIST, headless: false });
+  const tab = browser.context.pages()[0] ?? (await browser.context.newPage());
+  await tab.goto(`${pageOrigin}/`);
+  console.log(`Chromium is open on the demo page with CORS Lens loaded.
+Open DevTools (F12) and choose the CORS panel. Close the browser or press Ctrl+C to stop.
+
+To use your own Chrome instead: chrome://extensions → Developer mode → Load unpacked → ${DIST}`);
+  const stop = async () => {
+    await browser.close().catch(() => {});
+    await close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  browser.context.on('close', () => void stop());
+}
+
+async function runHeadless(pageOrigin: string): Promise<void> {
+  const browser = await launchChromium({ extensionDir: DIST });
+  try {
+    const worker =
+      browser.context.serviceWorkers()[0] ??
+      (await browser.context.waitForEvent('serviceworker', { timeout: 15_000 }));
+    const ext = {
+      ...browser,
+      id: new URL(worker.url()).host,
+      worker,
+      url: (p: string) => `chrome-extension://${new URL(worker.url()).host}/${p}`,
+    };
+    const client = await ReportClient.open(ext);
+    const tab = await browser.context.newPage();
+    // Chrome's own verdicts, to show beside the extension's.
+    await tab.goto('about:blank');
+    const watcher = await NetworkWatcher.attach(tab);
+    await tab.goto(`${pageOrigin}/`);
+    await waitUntil(
+      () => tab.title(),
+      (t) => t.includes('done'),
+      { what: 'the demo page to finish', timeoutMs: 30_000 },
+    );
+    const tabId = await client.tabId(pageOrigin);
+    const { entries } = await waitUntil(
+      () => client.report(tabId),
+      (r) => r.entries.length >= DEMO_REQUESTS.length && r.entries.every((e) => e.state !== 'pending'),
+      { what: 'the report', timeoutMs: 15_000 },
+    );
+    const chrome = new Map(watcher.finished('http://').map((t) => [`${t.method} ${t.url}`, t.done]));
+    printTable(entries, chrome);
+  } finally {
+    await browser.close();
+  }
+}
+
+function printTable(
+  entries: readonly ReportEntry[],
+  chrome: Map<string, { corsError: string | null } | undefined>,
+): void {
+  const rows = DEMO_REQUESTS.map((req) => {
+    const entry = entries.find((e) => new URL(e.url).pathname === req.path);
+    const verdict = !entry
+      ? 'not captured'
+      : entry.blocked
+        ? 'BLOCKED'
+        : entry.networkError
+          ? 'network error'
+          : 'allowed';
+    const error = entry?.corsError ?? '';
+    const culprit = entry?.verdict?.culprit;
+    const status = entry?.preflight?.status;
+    const preflightNote =
+      entry?.blocked && status != null && (status < 200 || status > 299) ? `, OPTIONS got ${status}` : '';
+    const culpritText = !entry?.blocked
+      ? ''
+      : entry.failedParameter
+        ? `${culprit?.field ?? ''}: ${entry.failedParameter}`
+        : culprit
+          ? `${culprit.field}${culprit.received === null ? ' missing' : `: ${culprit.received}`}${preflightNote}`
+          : '';
+    const own = entry ? chrome.get(`${entry.method} ${entry.url}`) : undefined;
+    const agrees =
+      own === undefined ? '?' : (own.corsError ?? '') === error ? 'yes' : `no (${own.corsError})`;
+    return [req.label, verdict, error, culpritText, agrees, entry?.verdict?.title ?? ''];
+  });
+  const header = ['request', 'verdict', 'Chrome error name', 'culprit', 'Chrome agrees', 'why'];
+  const widths = header.map((h, i) =>
+    Math.min(60, Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length))),
+  );
+  const last = header.length - 1;
+  // The last column (the explanation's title) is never cut.
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === last ? c : c.slice(0, widths[i]).padEnd(widths[i] ?? 0))).join(' | ');
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
+  for (const r of rows) console.log(line(r));
+  console.log('\nThe mistakes behind them:');
+  for (const req of DEMO_REQUESTS) console.log(`  ${req.label}: ${req.mistake}`);
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : String(err));
+  process.exit(1);
+});

@@ -1,0 +1,117 @@
+/**
+ * Capture costs every request while it is armed, so it is armed only while a tab records. A tab
+ * that does not record still counts its blocked requests, and the popup's Record turns capture on.
+ */
+import type { Page } from 'playwright';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { type CorpusServers, startCorpusServers } from '../servers/corpus-servers.ts';
+import { scenarioById, scenarioUrl } from '../servers/scenarios.ts';
+import { type LoadedExtension, launchWithExtension } from './extension.ts';
+import { ReportClient } from './report-client.ts';
+import { waitUntil } from './wait.ts';
+
+let servers: CorpusServers;
+let ext: LoadedExtension;
+let client: ReportClient;
+let page: Page;
+let tabId: number;
+
+const badge = (id: number) => client.page.evaluate((t) => chrome.action.getBadgeText({ tabId: t }), id);
+const fetchFrom = (p: Page, url: string, init: RequestInit = {}) =>
+  p.evaluate(
+    ([u, i]) =>
+      fetch(u as string, i as RequestInit).then(
+        (r) => r.status,
+        (e) => String(e),
+      ),
+    [url, init] as const,
+  );
+
+beforeAll(async () => {
+  servers = await startCorpusServers();
+  ext = await launchWithExtension();
+  client = await ReportClient.open(ext);
+  // Nothing counts as a development origin here, so the localhost page does not record by itself.
+  await client.page.evaluate(() =>
+    chrome.storage.local.set({ settings: { devOrigins: ['*.nothing.invalid'] } }),
+  );
+  page = await ext.context.newPage();
+  await page.goto(servers.origins.page);
+  tabId = await client.tabId(servers.origins.page);
+});
+
+afterAll(async () => {
+  await ext?.close();
+  await servers?.close();
+});
+
+test('with no tab recording, capture is not armed, and a blocked request is still counted', async () => {
+  const status = await waitUntil(
+    () => client.status(tabId),
+    (s) => !s.recording && !s.armed,
+    { what: 'capture off' },
+  );
+  expect(status.reasons).toEqual([]);
+  await fetchFrom(page, scenarioUrl(scenarioById('simple-missing-acao'), servers.origins));
+  const { entries } = await waitUntil(
+    () => client.report(tabId),
+    (r) => r.entries.length === 1,
+    { what: 'an entry' },
+  );
+  expect(entries[0]).toMatchObject({ state: 'not-recorded', blocked: true, corsError: null });
+  expect(entries[0]?.explanation).toMatch(/Record and reload/);
+  expect(await badge(tabId)).toBe('1');
+});
+
+test('Record arms capture for that tab; stopping disarms it', async () => {
+  const on = await client.page.evaluate(
+    (id) => chrome.runtime.sendMessage({ type: 'cors:record', tabId: id, recording: true }),
+    tabId,
+  );
+  expect(on).toMatchObject({ recording: true, reasons: ['user'], armed: true });
+  const url = scenarioUrl(scenarioById('pf-header-missing-authorization'), servers.origins);
+  await fetchFrom(page, url, { headers: { Authorization: 'Bearer t' } });
+  const { entries } = await waitUntil(
+    () => client.report(tabId),
+    (r) => r.entries.some((e) => e.url === url && e.state !== 'pending'),
+    {
+      what: 'the recorded entry',
+    },
+  );
+  expect(entries.find((e) => e.url === url)).toMatchObject({
+    state: 'failed',
+    blocked: true,
+    corsError: 'HeaderDisallowedByPreflightResponse',
+    failedParameter: 'authorization',
+  });
+  expect(await badge(tabId)).toBe('2');
+  const off = await client.page.evaluate(
+    (id) => chrome.runtime.sendMessage({ type: 'cors:record', tabId: id, recording: false }),
+    tabId,
+  );
+  expect(off).toMatchObject({ recording: false, armed: false });
+});
+
+test('a new page in the tab starts a new log, and a closed tab frees its data', async () => {
+  await page.reload();
+  await waitUntil(
+    () => client.report(tabId),
+    (r) => r.entries.length === 0,
+    { what: 'the log to be cleared' },
+  );
+  expect(await badge(tabId)).toBe('');
+  await fetchFrom(page, scenarioUrl(scenarioById('simple-missing-acao'), servers.origins));
+  await waitUntil(
+    () => client.report(tabId),
+    (r) => r.entries.length === 1,
+    { what: 'an entry' },
+  );
+  await page.close();
+  await waitUntil(
+    () => client.status(tabId),
+    (s) => s.entries === 0,
+    { what: 'the closed tab to be freed' },
+  );
+  const keys = await client.page.evaluate(() => chrome.storage.session.get(null).then(Object.keys));
+  expect(keys.filter((k) => k.includes(`:${tabId}`))).toEqual([]);
+});

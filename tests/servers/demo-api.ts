@@ -1,0 +1,162 @@
+/**
+ * The demo API: Express with the real `cors` package, set up the way the classic tutorial sets it
+ * up — and with the mistakes people really make on top of it. Each route says which.
+ */
+import cors from 'cors';
+import express, { type ErrorRequestHandler, type Express } from 'express';
+
+export interface DemoRequest {
+  readonly id: string;
+  readonly label: string;
+  readonly path: string;
+  readonly init: {
+    method?: string;
+    headers?: Record<string, string>;
+    body?: string;
+    credentials?: 'include';
+  };
+  /** The mistake on the server, in a few words. */
+  readonly mistake: string;
+}
+
+/** What the demo page fetches, in order. */
+export const DEMO_REQUESTS: readonly DemoRequest[] = [
+  { id: 'works', label: 'GET /api/data', path: '/api/data', init: {}, mistake: 'none: this one works' },
+  {
+    id: 'authorization',
+    label: 'POST /api/orders with Authorization',
+    path: '/api/orders',
+    init: {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: 'Bearer demo-token' },
+      body: '{"item":1}',
+    },
+    mistake: 'Authorization missing from allowedHeaders',
+  },
+  {
+    id: 'patch',
+    label: 'PATCH /api/profile',
+    path: '/api/profile',
+    init: { method: 'PATCH', headers: { 'Content-Type': 'application/json' }, body: '{"name":"Ada"}' },
+    mistake: 'PATCH missing from methods',
+  },
+  {
+    id: 'cookies',
+    label: 'GET /api/me with cookies',
+    path: '/api/me',
+    init: { credentials: 'include' },
+    mistake: 'cookies sent, but cors() lacks credentials: true',
+  },
+  {
+    id: 'no-options',
+    label: 'PUT /api/files/report.pdf',
+    path: '/api/files/report.pdf',
+    init: { method: 'PUT', headers: { 'Content-Type': 'application/pdf' }, body: '%PDF' },
+    mistake: 'files router mounted before cors(): its OPTIONS is a 404',
+  },
+  {
+    id: 'error-500',
+    label: 'POST /api/import with a broken body',
+    path: '/api/import',
+    init: { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"broken": ' },
+    mistake: 'express.json() before cors(): its error answers 500 without CORS headers',
+  },
+  {
+    id: 'wrong-origin',
+    label: 'GET /api/legacy/stats',
+    path: '/api/legacy/stats',
+    init: {},
+    mistake: 'origin set to http://127.0.0.1:<port> while the page is on localhost',
+  },
+];
+
+export function createDemoApi(pageOrigin: string): Express {
+  const app = express();
+  const pagePort = new URL(pageOrigin).port;
+
+  // Mistake: a router with its own 404 handler, mounted before CORS. Preflights never get past it.
+  const files = express.Router();
+  files.put('/:name', (_req, res) => {
+    res.json({ saved: true });
+  });
+  files.use((_req, res) => {
+    res.status(404).json({ error: 'Not found' });
+  });
+  app.use('/api/files', files);
+
+  // Mistake: the JSON parser runs before CORS, so a parse error is answered before CORS headers are set.
+  app.use(express.json());
+
+  // Mistake: a legacy router configured for the old front-end address.
+  app.use('/api/legacy', cors({ origin: `http://127.0.0.1:${pagePort}` }), (_req, res) => {
+    res.json({ visits: 42 });
+  });
+
+  // The tutorial's configuration: right origin, but PATCH, Authorization and credentials forgotten.
+  app.use(
+    cors({
+      origin: pageOrigin,
+      methods: ['GET', 'POST', 'PUT', 'DELETE'],
+      allowedHeaders: ['Content-Type'],
+    }),
+  );
+  app.get('/api/data', (_req, res) => {
+    res.json({ message: 'Hello from the API!' });
+  });
+  app.post('/api/orders', (_req, res) => {
+    res.status(201).json({ id: 1 });
+  });
+  app.patch('/api/profile', (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.get('/api/me', (_req, res) => {
+    res.json({ user: 'ada' });
+  });
+  app.post('/api/import', (_req, res) => {
+    res.json({ imported: true });
+  });
+  const onError: ErrorRequestHandler = (_err, _req, res, _next) => {
+    res.status(500).json({ error: 'Something broke' });
+  };
+  app.use(onError);
+  return app;
+}
+
+/** The demo page: runs every request on load, lists what the page itself saw (which is not much). */
+export function demoPage(apiOrigin: string): string {
+  const requests = JSON.stringify(DEMO_REQUESTS.map((r) => ({ ...r, url: apiOrigin + r.path })));
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>CORS Lens demo</title>
+<style>body{font:15px system-ui,sans-serif;margin:2rem;max-width:52rem}li{margin:.3rem 0}.ok{color:#15803d}.bad{color:#b91c1c}code{background:#f1f5f9;padding:0 .25rem}</style>
+</head><body>
+<h1>CORS Lens demo</h1>
+<p>This page on <code id="origin">this origin</code> calls an Express API on <code>${apiOrigin}</code> that uses the
+<code>cors</code> package with the usual mistakes. The page only learns <em>TypeError: Failed to fetch</em>;
+open DevTools → <strong>CORS</strong> to see why each request failed and how to fix the server.</p>
+<button id="run">Run the requests again</button>
+<ul id="results"></ul>
+<script type="module">
+const requests = ${requests};
+document.getElementById('origin').textContent = location.origin;
+async function run() {
+  const list = document.getElementById('results');
+  list.replaceChildren();
+  for (const r of requests) {
+    const li = document.createElement('li');
+    try {
+      const res = await fetch(r.url, r.init);
+      li.textContent = r.label + ' → ' + res.status;
+      li.className = 'ok';
+    } catch (e) {
+      li.textContent = r.label + ' → ' + e;
+      li.className = 'bad';
+    }
+    list.append(li);
+  }
+  document.title = 'CORS Lens demo (done)';
+}
+document.getElementById('run').onclick = run;
+run();
+</script>
+</body></html>`;
+}
