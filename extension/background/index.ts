@@ -9,7 +9,7 @@ import { DEFAULT_DEV_ORIGINS, isDevelopmentUrl } from '../../src/capture/dev-ori
 import type { CaptureEvent, ErrorOccurredEvent } from '../../src/capture/events.ts';
 import { isCrossOrigin, Pairer } from '../../src/capture/pairing.ts';
 import type { CapturedRequest } from '../../src/capture/record.ts';
-import { notRecordedEntry, type ReportEntry, reportEntryOf } from '../../src/report/entry.ts';
+import { isCacheProbe, notRecordedEntry, type ReportEntry, reportEntryOf } from '../../src/report/entry.ts';
 import { ext } from '../platform/index.ts';
 import { localStorage, sessionStorage } from '../platform/storage.ts';
 import { CaptureListeners, onRequestError } from '../platform/webrequest.ts';
@@ -128,6 +128,7 @@ function onCapture(event: CaptureEvent): void {
 }
 
 function finish(request: CapturedRequest): void {
+  if (isCacheProbe(request)) return;
   const entry = reportEntryOf(request);
   store.append(request.tabId, { kind: 'captured', request, blocked: entry.blocked });
   if (entry.blocked) updateBadge(request.tabId);

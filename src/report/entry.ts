@@ -7,6 +7,7 @@ import type { CapturedRequest } from '../capture/record.ts';
 import { diagnose } from '../cors/diagnose.ts';
 import type { CredentialsMode, Exchange, Hop, RequestMode } from '../cors/exchange.ts';
 import { asciiLower, combinedValue, type HeaderLine, type HeaderList } from '../cors/headers.ts';
+import { isForbiddenRequestHeaderName } from '../cors/safelist.ts';
 import type { Verdict } from '../cors/verdict.ts';
 
 export type EntryState = 'pending' | 'completed' | 'failed' | 'not-recorded';
@@ -96,7 +97,10 @@ export function exchangeOf(r: CapturedRequest, credentials: CredentialsMode): Ex
     origin: r.initiator,
     url: r.url,
     method: r.method,
-    requestHeaders: (r.requestHeaders ?? []).filter((h) => !isBrowserAdded(h)),
+    // What webRequest shows includes what Chrome added (Origin, Referer, Sec-*…): keep the page's own.
+    requestHeaders: (r.requestHeaders ?? []).filter(
+      (h) => !isBrowserAdded(h) && !isForbiddenRequestHeaderName(h.name),
+    ),
     mode: modeOf(r),
     credentials,
     preflight: first.preflight ?? null,
@@ -130,6 +134,15 @@ export function judge(r: CapturedRequest): Verdict {
       },
     ],
   };
+}
+
+/**
+ * Chrome probes its cache for some loads (fonts, for one) with a request that fails with
+ * net::ERR_CACHE_MISS and is then made again for real. Such a probe never reached a server and is
+ * not worth an entry.
+ */
+export function isCacheProbe(r: CapturedRequest): boolean {
+  return r.state === 'failed' && r.error === 'net::ERR_CACHE_MISS' && r.responses.length === 0;
 }
 
 /** True when Chrome's failure came after CORS-relevant headers: a preflight or a response was seen. */

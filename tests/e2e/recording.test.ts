@@ -92,6 +92,28 @@ test('Record arms capture for that tab; stopping disarms it', async () => {
   expect(off).toMatchObject({ recording: false, armed: false });
 });
 
+test('an open CORS panel makes its tab record, until it closes', async () => {
+  // The panel connects a port named after the inspected tab; an extension page does the same here.
+  await client.page.evaluate((id) => {
+    (globalThis as unknown as { panelPort: chrome.runtime.Port }).panelPort = chrome.runtime.connect({
+      name: `panel:${id}`,
+    });
+  }, tabId);
+  await waitUntil(
+    () => client.status(tabId),
+    (s) => s.reasons.includes('panel-open') && s.armed,
+    { what: 'panel recording' },
+  );
+  await client.page.evaluate(() =>
+    (globalThis as unknown as { panelPort: chrome.runtime.Port }).panelPort.disconnect(),
+  );
+  await waitUntil(
+    () => client.status(tabId),
+    (s) => !s.recording && !s.armed,
+    { what: 'recording to stop' },
+  );
+});
+
 test('a new page in the tab starts a new log, and a closed tab frees its data', async () => {
   await page.reload();
   await waitUntil(
