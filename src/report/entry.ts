@@ -35,6 +35,8 @@ export interface ReportEntry {
     readonly responseHeaders: HeaderList;
   } | null;
   readonly preflightCached: boolean;
+  /** The request's own headers as sent on its first hop; null when it never went out (blocked at its preflight). */
+  readonly requestHeaders: HeaderList | null;
   /** The last response the request got (a redirect's, when it stopped there). */
   readonly response: { readonly status: number; readonly headers: HeaderList } | null;
   readonly redirects: readonly { readonly url: string; readonly status: number }[];
@@ -188,6 +190,7 @@ export function reportEntryOf(r: CapturedRequest): ReportEntry {
         }
       : null,
     preflightCached: v.preflight.cached,
+    requestHeaders: r.requestHeaders,
     response: last ? { status: last.status, headers: last.headers } : null,
     redirects: r.responses.slice(0, -1).map((x) => ({ url: x.url, status: x.status })),
     networkError,
@@ -232,6 +235,7 @@ export function notRecordedEntry(e: {
     time: e.timeStamp,
     preflight: null,
     preflightCached: false,
+    requestHeaders: null,
     response: null,
     redirects: [],
     networkError: blocked ? null : e.error,

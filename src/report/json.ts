@@ -1,0 +1,76 @@
+/**
+ * The JSON export: a versioned document that re-reads into the same entries.
+ *
+ * Schema, version 1:
+ *   { format: "cors-lens-report", version: 1, generatedAt: ISO date, tabId: number | null,
+ *     redacted: boolean, summary: ReportSummary, dropped: number, entries: ReportEntry[] }
+ * A new field is a minor change; removing or changing one bumps `version`.
+ */
+import type { ReportEntry } from './entry.ts';
+import { redact } from './redact.ts';
+import { type ReportSummary, summarize } from './summary.ts';
+
+export const REPORT_FORMAT = 'cors-lens-report';
+export const REPORT_VERSION = 1;
+
+export interface JsonReport {
+  readonly format: typeof REPORT_FORMAT;
+  readonly version: typeof REPORT_VERSION;
+  readonly generatedAt: string;
+  readonly tabId: number | null;
+  readonly redacted: boolean;
+  readonly summary: ReportSummary;
+  readonly dropped: number;
+  readonly entries: readonly ReportEntry[];
+}
+
+export interface ExportOptions {
+  /** On unless the user turns it off, knowing what it means. */
+  readonly redact?: boolean;
+  readonly tabId?: number | null;
+  readonly dropped?: number;
+  readonly now?: Date;
+}
+
+export function toJsonReport(entries: readonly ReportEntry[], options: ExportOptions = {}): JsonReport {
+  const redacted = options.redact ?? true;
+  const kept = redacted ? redact(entries) : entries;
+  return {
+    format: REPORT_FORMAT,
+    version: REPORT_VERSION,
+    generatedAt: (options.now ?? new Date()).toISOString(),
+    tabId: options.tabId ?? null,
+    redacted,
+    summary: summarize(kept),
+    dropped: options.dropped ?? 0,
+    entries: kept,
+  };
+}
+
+export function renderJson(entries: readonly ReportEntry[], options: ExportOptions = {}): string {
+  return `${JSON.stringify(toJsonReport(entries, options), null, 2)}\n`;
+}
+
+export type ReadResult =
+  | { readonly ok: true; readonly report: JsonReport }
+  | { readonly ok: false; readonly error: string };
+
+/** Reads a JSON export back; a file that is not one gets a message that says what is wrong. */
+export function readJsonReport(text: string): ReadResult {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, error: `Not JSON: ${(err as Error).message}` };
+  }
+  const doc = data as Partial<JsonReport> | null;
+  if (typeof doc !== 'object' || doc === null || doc.format !== REPORT_FORMAT) {
+    return { ok: false, error: 'Not a CORS Lens report (no "format": "cors-lens-report").' };
+  }
+  if (doc.version !== REPORT_VERSION)
+    return { ok: false, error: `Unsupported report version ${String(doc.version)}.` };
+  if (!Array.isArray(doc.entries)) return { ok: false, error: 'The report has no "entries" list.' };
+  const bad = doc.entries.findIndex((e) => typeof e?.id !== 'string' || typeof e?.url !== 'string');
+  if (bad >= 0) return { ok: false, error: `Entry ${bad} has no id or url.` };
+  return { ok: true, report: doc as JsonReport };
+}

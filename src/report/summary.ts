@@ -1,0 +1,54 @@
+/** Counts and one-line labels shared by every view of a report. */
+import type { ReportEntry } from './entry.ts';
+
+export type EntryKind = 'blocked' | 'allowed' | 'network-error' | 'not-recorded' | 'pending' | 'same-origin';
+
+export function kindOf(e: ReportEntry): EntryKind {
+  if (e.state === 'not-recorded') return 'not-recorded';
+  if (e.state === 'pending') return 'pending';
+  if (e.blocked) return 'blocked';
+  if (e.networkError) return 'network-error';
+  if (e.verdict?.outcome === 'not-cors') return 'same-origin';
+  return 'allowed';
+}
+
+export interface ReportSummary {
+  readonly total: number;
+  readonly blocked: number;
+  readonly allowed: number;
+  readonly networkErrors: number;
+  readonly notRecorded: number;
+  readonly pending: number;
+  readonly preflightCached: number;
+}
+
+export function summarize(entries: readonly ReportEntry[]): ReportSummary {
+  const count = (k: EntryKind) => entries.filter((e) => kindOf(e) === k).length;
+  return {
+    total: entries.length,
+    blocked: count('blocked'),
+    allowed: count('allowed') + count('same-origin'),
+    networkErrors: count('network-error'),
+    notRecorded: count('not-recorded'),
+    pending: count('pending'),
+    preflightCached: entries.filter((e) => e.preflightCached).length,
+  };
+}
+
+/** The one line a list shows for an entry. */
+export function oneLine(e: ReportEntry): string {
+  switch (kindOf(e)) {
+    case 'blocked':
+      return e.verdict?.title ?? e.explanation ?? 'Blocked by CORS';
+    case 'not-recorded':
+      return 'Blocked — not recorded: record and reload to see why';
+    case 'network-error':
+      return `Network error: ${e.networkError}`;
+    case 'pending':
+      return 'In flight';
+    case 'same-origin':
+      return 'No CORS check applies';
+    case 'allowed':
+      return e.preflightCached ? 'Allowed (preflight from cache)' : 'Allowed';
+  }
+}

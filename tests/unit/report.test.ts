@@ -1,0 +1,206 @@
+/** Exports: redaction, JSON round trip, Markdown and HTML that never let a header become markup. */
+import { describe, expect, test } from 'vitest';
+import type { CapturedRequest } from '../../src/capture/record.ts';
+import { curlPreflight, shellQuote } from '../../src/report/curl.ts';
+import { type ReportEntry, reportEntryOf } from '../../src/report/entry.ts';
+import { escapeHtml, renderHtml } from '../../src/report/html.ts';
+import { readJsonReport, renderJson } from '../../src/report/json.ts';
+import { code, renderMarkdown } from '../../src/report/markdown.ts';
+import { REDACTED, redactUrl } from '../../src/report/redact.ts';
+
+const PAGE = 'http://localhost:3000';
+const h = (name: string, value: string) => ({ name, value });
+const XSS = '<img src=x onerror=alert(1)>`|</code><script>alert(2)</script>';
+
+function captured(over: Partial<CapturedRequest> = {}): CapturedRequest {
+  return {
+    id: '1',
+    tabId: 3,
+    frameId: 0,
+    documentId: null,
+    initiator: PAGE,
+    url: 'http://127.0.0.1:8000/api/orders?access_token=abc123&page=2',
+    method: 'POST',
+    type: 'xmlhttprequest',
+    time: 1_700_000_000_000,
+    requestHeaders: null,
+    currentUrl: 'http://127.0.0.1:8000/api/orders',
+    currentMethod: 'POST',
+    hop: 0,
+    hopSentHeaders: false,
+    preflights: [
+      {
+        requestId: '2',
+        requestHeaders: [
+          h('Origin', PAGE),
+          h('Access-Control-Request-Method', 'POST'),
+          h('Access-Control-Request-Headers', 'authorization,content-type'),
+        ],
+        status: 204,
+        responseHeaders: [
+          h('Access-Control-Allow-Origin', PAGE),
+          h('Access-Control-Allow-Headers', 'Content-Type'),
+        ],
+      },
+    ],
+    responses: [],
+    state: 'failed',
+    error: 'net::ERR_FAILED',
+    endTime: 1_700_000_000_100,
+    ...over,
+  };
+}
+
+const blocked = reportEntryOf(captured());
+const allowed = reportEntryOf(
+  captured({
+    id: '5',
+    url: 'http://127.0.0.1:8000/ok',
+    method: 'GET',
+    preflights: [null],
+    requestHeaders: [h('Authorization', 'Bearer s3cr3t'), h('Cookie', 'sid=42'), h('X-Api-Key', 'k-123')],
+    hopSentHeaders: true,
+    responses: [
+      {
+        url: 'http://127.0.0.1:8000/ok',
+        status: 200,
+        headers: [h('Access-Control-Allow-Origin', PAGE), h('Set-Cookie', 'sid=43')],
+      },
+    ],
+    state: 'completed',
+    error: null,
+  }),
+);
+
+describe('redaction', () => {
+  test('credential headers, token query parameters and URL userinfo go; the rest stays', () => {
+    const json = renderJson([blocked, allowed]);
+    for (const secret of ['abc123', 's3cr3t', 'sid=42', 'sid=43', 'k-123'])
+      expect(json).not.toContain(secret);
+    expect(json).toContain('page=2');
+    expect(json).toContain(REDACTED);
+    expect(json).toContain('authorization,content-type'); // header *names* are not secrets
+    expect(redactUrl('http://u:p@h.test/x?code=1&q=2')).toBe(
+      'http://redacted:redacted@h.test/x?code=%5Bredacted%5D&q=2',
+    );
+  });
+
+  test('off only when asked, and the report says so', () => {
+    const json = renderJson([allowed], { redact: false });
+    expect(json).toContain('s3cr3t');
+    expect(renderMarkdown([allowed], { redact: false })).toMatch(/Not redacted/);
+  });
+});
+
+describe('JSON', () => {
+  test('re-reads into the same entries', () => {
+    const text = renderJson([blocked, allowed], { redact: false, tabId: 3 });
+    const read = readJsonReport(text);
+    expect(read.ok && read.report.entries).toEqual([blocked, allowed]);
+    expect(read.ok && read.report.summary).toMatchObject({ total: 2, blocked: 1, allowed: 1 });
+  });
+
+  test('a file that is not a report says what is wrong', () => {
+    expect(readJsonReport('{')).toMatchObject({ ok: false, error: expect.stringMatching(/^Not JSON/) });
+    expect(readJsonReport('{"a":1}')).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/Not a CORS Lens report/),
+    });
+    expect(readJsonReport('{"format":"cors-lens-report","version":9,"entries":[]}')).toMatchObject({
+      ok: false,
+    });
+  });
+});
+
+describe('Markdown', () => {
+  test('summary table, culprit, explanation and curl for each failure', () => {
+    const md = renderMarkdown([blocked, allowed]);
+    expect(md).toContain(
+      '| 1 | `POST http://127.0.0.1:8000/api/orders?access_token=%5Bredacted%5D&page=2` | ❌ blocked |',
+    );
+    expect(md).toContain('`HeaderDisallowedByPreflightResponse`');
+    expect(md).toContain(
+      "curl -i -X OPTIONS 'http://127.0.0.1:8000/api/orders?access_token=%5Bredacted%5D&page=2'",
+    );
+    expect(md).toContain("-H 'Access-Control-Request-Headers: authorization,content-type'");
+  });
+
+  test('code spans cannot be closed by their content', () => {
+    expect(code('a`b')).toBe('``a`b``');
+    expect(code('``x')).toBe('``` ``x ```');
+    expect(code('a|b', true)).toBe('`a\\|b`');
+    expect(code('a|b')).toBe('`a|b`');
+  });
+
+  test('untrusted text never becomes markup', () => {
+    const evil = reportEntryOf(
+      captured({
+        url: `http://127.0.0.1:8000/${encodeURIComponent(XSS)}`,
+        preflights: [
+          {
+            requestId: '9',
+            requestHeaders: [h('Access-Control-Request-Method', 'POST')],
+            status: 204,
+            responseHeaders: [h('Access-Control-Allow-Origin', XSS)],
+          },
+        ],
+      }),
+    );
+    const md = renderMarkdown([evil], { redact: false });
+    // Outside code blocks and code spans (CommonMark: a run of n backticks up to the next run of exactly n), no raw "<".
+    const outsideCode = md
+      .replace(/^(`{3,})[^\n]*\n[\s\S]*?\n\1$/gm, '')
+      .split('\n')
+      .map(stripCodeSpans)
+      .join('\n');
+    expect(outsideCode).not.toMatch(/<(img|script)/i);
+    expect(md).toContain('<img'); // …while the value itself is shown, as code
+  });
+});
+
+function stripCodeSpans(line: string): string {
+  let out = '';
+  let i = 0;
+  while (i < line.length) {
+    if (line[i] !== '`') {
+      out += line[i];
+      i++;
+      continue;
+    }
+    let n = 0;
+    while (line[i + n] === '`') n++;
+    const fence = '`'.repeat(n);
+    let j = line.indexOf(fence, i + n);
+    while (j >= 0 && (line[j + n] === '`' || line[j - 1] === '`')) j = line.indexOf(fence, j + 1);
+    if (j < 0) {
+      out += fence;
+      i += n;
+      continue;
+    }
+    i = j + n;
+  }
+  return out;
+}
+
+describe('HTML', () => {
+  test('self-contained, script-free, every value escaped', () => {
+    const evil: ReportEntry = { ...blocked, url: `http://x.test/${XSS}`, method: XSS, explanation: XSS };
+    const html = renderHtml([evil], { redact: false });
+    expect(html).toContain("default-src 'none'");
+    expect(html).not.toMatch(/<script|<img|onerror=alert\(1\)>/i);
+    expect(html).toContain(escapeHtml(XSS));
+    expect(html).not.toMatch(
+      /(src|href)="(https?:)?\/\/(?!developer\.mozilla\.org|fetch\.spec\.whatwg\.org|wicg)/,
+    );
+  });
+});
+
+describe('curl', () => {
+  test('single quotes survive the shell', () => {
+    expect(shellQuote("it's")).toBe(`'it'\\''s'`);
+    expect(curlPreflight(blocked)).toBe(
+      "curl -i -X OPTIONS 'http://127.0.0.1:8000/api/orders?access_token=abc123&page=2' -H 'Origin: http://localhost:3000' " +
+        "-H 'Access-Control-Request-Method: POST' -H 'Access-Control-Request-Headers: authorization,content-type'",
+    );
+  });
+});
