@@ -1,13 +1,25 @@
+/**
+ * The panel page. Inside DevTools it inspects `chrome.devtools.inspectedWindow.tabId` and follows
+ * DevTools' theme; opened as a normal tab with `?tabId=N` it shows that tab's log (and
+ * `&theme=dark|light` picks a theme), which is how tests and screenshots use it.
+ */
 import { render } from 'preact';
+import { ext } from '../platform/index.ts';
+import { Panel } from './Panel.tsx';
+import './panel.css';
 
-function Panel() {
-  return (
-    <main>
-      <h1>CORS Lens</h1>
-      <p>Cross-origin requests of this tab will be listed here.</p>
-    </main>
-  );
-}
+const params = new URLSearchParams(location.search);
+const fromQuery = Number(params.get('tabId'));
+const tabId = ext.devtools?.inspectedWindow ? ext.devtools.inspectedWindow.tabId : fromQuery;
+
+const theme =
+  params.get('theme') ??
+  (ext.devtools?.panels ? (ext.devtools.panels.themeName === 'dark' ? 'dark' : 'light') : null) ??
+  (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light');
+document.documentElement.dataset.theme = theme;
 
 const root = document.getElementById('app');
-if (root) render(<Panel />, root);
+if (root) {
+  if (Number.isInteger(tabId) && tabId > 0) render(<Panel tabId={tabId} />, root);
+  else root.textContent = 'Open this page from DevTools, or with ?tabId=<id> of the tab to show.';
+}

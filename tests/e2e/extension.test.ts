@@ -34,9 +34,13 @@ test('the service worker answers a typed message from an extension page', async 
 
 test('the panel and the popup render', async () => {
   const page = await ext.context.newPage();
-  for (const path of ['extension/panel/index.html', 'extension/popup/index.html']) {
-    await page.goto(ext.url(path));
-    await expect.poll(() => page.locator('h1').textContent()).toBe('CORS Lens');
-  }
+  await page.goto(ext.url('extension/panel/index.html'));
+  await expect
+    .poll(() => page.locator('#app').textContent())
+    .toMatch(/Open this page from DevTools, or with \?tabId=/);
+  await page.goto(ext.url('extension/panel/index.html?tabId=1'));
+  await expect.poll(() => page.getByRole('listbox').count()).toBe(1);
+  await page.goto(ext.url('extension/popup/index.html'));
+  await expect.poll(() => page.locator('h1').textContent()).toBe('CORS Lens');
   await page.close();
 });

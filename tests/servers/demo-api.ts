@@ -4,6 +4,7 @@
  */
 import cors from 'cors';
 import express, { type ErrorRequestHandler, type Express } from 'express';
+import { listenLoopback } from './listen.ts';
 
 export interface DemoRequest {
   readonly id: string;
@@ -159,4 +160,42 @@ document.getElementById('run').onclick = run;
 run();
 </script>
 </body></html>`;
+}
+
+export interface DemoServers {
+  readonly pageOrigin: string;
+  readonly apiOrigin: string;
+  close(): Promise<void>;
+}
+
+/** Starts the page and the API on loopback. Throws the listen error (EADDRINUSE…) for the caller to word. */
+export async function startDemo(pagePort: number, apiPort: number): Promise<DemoServers> {
+  // The page needs the API's origin and the API the page's: bind both ports, then route.
+  let pageHtml = '';
+  let api: Express | undefined;
+  const page = await listenLoopback((_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+    res.end(pageHtml);
+  }, pagePort).catch((err: Error & { flag?: string }) => {
+    err.flag = '--page-port';
+    throw err;
+  });
+  const apiServer = await listenLoopback((req, res) => api?.(req, res), apiPort).catch(
+    async (err: Error & { flag?: string }) => {
+      await page.close();
+      err.flag = '--api-port';
+      throw err;
+    },
+  );
+  const pageOrigin = `http://localhost:${page.port}`;
+  const apiOrigin = `http://localhost:${apiServer.port}`;
+  api = createDemoApi(pageOrigin);
+  pageHtml = demoPage(apiOrigin);
+  return {
+    pageOrigin,
+    apiOrigin,
+    close: async () => {
+      await Promise.all([page.close(), apiServer.close()]);
+    },
+  };
 }

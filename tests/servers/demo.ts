@@ -15,8 +15,8 @@ import { launchChromium } from '../e2e/chromium.ts';
 import { NetworkWatcher } from '../e2e/corpus-runner.ts';
 import { ReportClient } from '../e2e/report-client.ts';
 import { waitUntil } from '../e2e/wait.ts';
-import { createDemoApi, DEMO_REQUESTS, demoPage } from './demo-api.ts';
-import { describeListenError, type Listening, listenLoopback } from './listen.ts';
+import { DEMO_REQUESTS, type DemoServers, startDemo } from './demo-api.ts';
+import { describeListenError } from './listen.ts';
 
 const DIST = resolve(import.meta.dirname, '../../dist');
 
@@ -47,43 +47,22 @@ function port(name: 'page-port' | 'api-port'): number {
   return n;
 }
 
-async function listen(
-  handler: Parameters<typeof listenLoopback>[0],
-  wanted: number,
-  flag: string,
-): Promise<Listening> {
-  try {
-    return await listenLoopback(handler, wanted);
-  } catch (err) {
-    console.error(describeListenError(err, wanted, flag));
-    process.exit(2);
-  }
-}
-
 async function main(): Promise<void> {
   if (!existsSync(resolve(DIST, 'manifest.json'))) {
     console.error('dist/ has no built extension: run `npm start`, which builds it first.');
     process.exit(2);
   }
-  // The page needs the API's origin and the API the page's: bind both ports, then route.
-  let pageHtml = '';
-  const page = await listen(
-    (_req, res) => {
-      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-      res.end(pageHtml);
-    },
-    port('page-port'),
-    '--page-port',
-  );
-  let api: ReturnType<typeof createDemoApi> | undefined;
-  const apiServer = await listen((req, res) => api?.(req, res), port('api-port'), '--api-port');
-  const pageOrigin = `http://localhost:${page.port}`;
-  const apiOrigin = `http://localhost:${apiServer.port}`;
-  api = createDemoApi(pageOrigin);
-  pageHtml = demoPage(apiOrigin);
-  const close = async () => {
-    await Promise.all([page.close(), apiServer.close()]);
-  };
+  let demo: DemoServers;
+  try {
+    demo = await startDemo(port('page-port'), port('api-port'));
+  } catch (err) {
+    const flag = (err as { flag?: string }).flag ?? '--page-port';
+    console.error(
+      describeListenError(err, flag === '--api-port' ? port('api-port') : port('page-port'), flag),
+    );
+    process.exit(2);
+  }
+  const { pageOrigin, apiOrigin, close } = demo;
 
   const headless = values.headless || (!process.env.DISPLAY && !process.env.WAYLAND_DISPLAY);
   console.log(`CORS Lens is built in ${DIST}

@@ -66,6 +66,14 @@ export function scenarioUrl(s: Scenario, o: Origins): string {
   return `${o.express}${s.target.path}${sep}s=${encodeURIComponent(s.id)}&hop=0`;
 }
 
+/** Markup payloads that would run if any view rendered server text as HTML. */
+export const XSS = {
+  img: '<img src=x onerror=alert(1)>',
+  script: '<script>alert(2)</script>',
+  svg: '"><svg onload=alert(3)>',
+  quote: '\'"><iframe srcdoc=x>',
+} as const;
+
 const ACAO = 'Access-Control-Allow-Origin';
 const ACAC = 'Access-Control-Allow-Credentials';
 const ACAM = 'Access-Control-Allow-Methods';
@@ -911,6 +919,29 @@ export const RAW_SCENARIOS: readonly Scenario[] = [
     'mode "no-cors" with redirect "manual"',
     { mode: 'no-cors', redirect: 'manual' },
     single(() => ok()),
+  ),
+
+  // Markup in what servers send: it must reach the user as text, everywhere.
+  raw(
+    'xss-allow-origin',
+    'ACAO holding markup',
+    {},
+    single(() => ok([ACAO, XSS.img])),
+  ),
+  raw(
+    'xss-allow-headers',
+    'Allow-Headers holding a script tag',
+    { headers: [['X-Custom', XSS.quote]] },
+    single(
+      (o) => ok([ACAO, o.page]),
+      (o) => noContent([ACAO, o.page], [ACAH, XSS.script]),
+    ),
+  ),
+  raw(
+    'xss-header-values',
+    'allowed, with markup in other response headers',
+    {},
+    single((o) => ok([ACAO, o.page], ['X-Evil', XSS.svg], ['Link', XSS.script])),
   ),
 
   // The same server reached under the other loopback name.

@@ -1,0 +1,200 @@
+/** The CORS panel: toolbar, request list and verdict card for one inspected tab. */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { ReportEntry } from '../../src/report/entry.ts';
+import { kindOf } from '../../src/report/summary.ts';
+import { ext } from '../platform/index.ts';
+import {
+  type ConnectionState,
+  connectPanel,
+  downloadReport,
+  type ExportFormat,
+  send,
+} from '../shared/client.ts';
+import { t } from '../shared/i18n.ts';
+import type { StatusReply } from '../shared/messages.ts';
+import { RequestList } from './RequestList.tsx';
+import { VerdictCard } from './VerdictCard.tsx';
+
+const REASON_LABEL = {
+  'development-origin': 'reasonDevelopmentOrigin',
+  'panel-open': 'reasonPanelOpen',
+  user: 'reasonUser',
+} as const;
+
+/** How long a burst of changes is gathered into one refresh. */
+const REFRESH_MS = 30;
+
+export function Panel({ tabId }: { tabId: number }) {
+  const [entries, setEntries] = useState<readonly ReportEntry[]>([]);
+  const [dropped, setDropped] = useState(0);
+  const [status, setStatus] = useState<StatusReply | null>(null);
+  const [connection, setConnection] = useState<ConnectionState>('connected');
+  const [error, setError] = useState<string | null>(null);
+  const [filter, setFilter] = useState('');
+  const [blockedOnly, setBlockedOnly] = useState(false);
+  const [preserveLog, setPreserveLog] = useState(false);
+  const [redactSecrets, setRedactSecrets] = useState(true);
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
+
+  const refresh = useCallback(async () => {
+    try {
+      const [report, state] = await Promise.all([
+        send({ type: 'cors:report', tabId }),
+        send({ type: 'cors:status', tabId }),
+      ]);
+      setEntries(report.entries);
+      setDropped(report.dropped);
+      setStatus(state);
+      setError(null);
+    } catch (err) {
+      setError(String(err));
+    }
+  }, [tabId]);
+
+  useEffect(
+    () =>
+      connectPanel(
+        tabId,
+        () => {
+          if (pending.current) return;
+          pending.current = setTimeout(() => {
+            pending.current = null;
+            void refresh();
+          }, REFRESH_MS);
+        },
+        setConnection,
+      ),
+    [tabId, refresh],
+  );
+
+  useEffect(() => {
+    void ext.storage.local
+      .get('settings')
+      .then((s) =>
+        setPreserveLog((s.settings as { preserveLog?: boolean } | undefined)?.preserveLog === true),
+      );
+  }, []);
+
+  const shown = useMemo(() => {
+    const needle = filter.trim().toLowerCase();
+    return entries.filter((e) => {
+      if (blockedOnly && kindOf(e) !== 'blocked' && kindOf(e) !== 'not-recorded') return false;
+      if (!needle) return true;
+      return `${e.method} ${e.url} ${e.corsError ?? ''} ${e.failedParameter ?? ''}`
+        .toLowerCase()
+        .includes(needle);
+    });
+  }, [entries, filter, blockedOnly]);
+
+  const selected = entries.find((e) => e.id === selectedId) ?? null;
+
+  const togglePreserve = async (on: boolean) => {
+    setPreserveLog(on);
+    const { settings } = await ext.storage.local.get('settings');
+    await ext.storage.local.set({ settings: { ...(settings ?? {}), preserveLog: on } });
+  };
+
+  const exportAs = (format: ExportFormat) =>
+    downloadReport(format, shown, { redact: redactSecrets, tabId, dropped });
+
+  return (
+    <div class="panel">
+      <div class="toolbar" role="toolbar" aria-label="CORS Lens">
+        <span class={`recording ${status?.recording ? 'on' : 'off'}`} role="status">
+          {status?.recording
+            ? `● ${t('recordingOn')} (${status.reasons.map((r) => t(REASON_LABEL[r])).join(', ')})`
+            : `○ ${t('recordingOff')}`}
+        </span>
+        <input
+          type="search"
+          placeholder={t('filterPlaceholder')}
+          aria-label={t('filterLabel')}
+          value={filter}
+          onInput={(ev) => setFilter((ev.currentTarget as HTMLInputElement).value)}
+        />
+        <label>
+          <input
+            type="checkbox"
+            checked={blockedOnly}
+            onChange={(ev) => setBlockedOnly((ev.currentTarget as HTMLInputElement).checked)}
+          />
+          {t('blockedOnly')}
+        </label>
+        <label>
+          <input
+            type="checkbox"
+            checked={preserveLog}
+            onChange={(ev) => void togglePreserve((ev.currentTarget as HTMLInputElement).checked)}
+          />
+          {t('preserveLog')}
+        </label>
+        <button type="button" onClick={() => void send({ type: 'cors:clear', tabId }).then(refresh)}>
+          {t('clear')}
+        </button>
+        <span class="spacer" />
+        <span class="export">
+          {t('exportLabel')}:
+          <button
+            type="button"
+            aria-label={`${t('exportLabel')} ${t('exportJson')}`}
+            onClick={() => exportAs('json')}
+          >
+            {t('exportJson')}
+          </button>
+          <button
+            type="button"
+            aria-label={`${t('exportLabel')} ${t('exportMarkdown')}`}
+            onClick={() => exportAs('markdown')}
+          >
+            {t('exportMarkdown')}
+          </button>
+          <button
+            type="button"
+            aria-label={`${t('exportLabel')} ${t('exportHtml')}`}
+            onClick={() => exportAs('html')}
+          >
+            {t('exportHtml')}
+          </button>
+          <label>
+            <input
+              type="checkbox"
+              checked={redactSecrets}
+              onChange={(ev) => setRedactSecrets((ev.currentTarget as HTMLInputElement).checked)}
+            />
+            {t('redactSecrets')}
+          </label>
+        </span>
+      </div>
+      {!redactSecrets ? (
+        <p class="warning" role="alert">
+          {t('redactWarning')}
+        </p>
+      ) : null}
+      {connection === 'reconnecting' ? (
+        <p class="notice" role="status">
+          {t('reconnecting')}
+        </p>
+      ) : null}
+      {error ? (
+        <p class="warning" role="alert">
+          {error}
+        </p>
+      ) : null}
+      {status?.notices.map((n) => (
+        <p class="notice" key={n}>
+          {n}
+        </p>
+      ))}
+      {dropped > 0 ? (
+        <p class="notice">
+          {dropped.toLocaleString()} {t('dropped')}
+        </p>
+      ) : null}
+      <div class="main">
+        <RequestList entries={shown} selectedId={selectedId} onSelect={setSelectedId} />
+        <VerdictCard entry={selected} />
+      </div>
+    </div>
+  );
+}

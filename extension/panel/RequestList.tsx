@@ -1,0 +1,129 @@
+/**
+ * The request list: a listbox, virtualized with fixed-height rows so that 10,000 entries render
+ * as the few dozen that are visible. Arrow keys, Home/End and Page keys move the selection.
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { ReportEntry } from '../../src/report/entry.ts';
+import { t } from '../shared/i18n.ts';
+import { Chip } from '../ui/Chip.tsx';
+
+export const ROW_HEIGHT = 24;
+const OVERSCAN = 8;
+
+interface Props {
+  readonly entries: readonly ReportEntry[];
+  readonly selectedId: string | null;
+  readonly onSelect: (id: string) => void;
+}
+
+function status(e: ReportEntry): string {
+  if (e.response) return String(e.response.status);
+  if (e.preflight?.status != null) return `OPTIONS ${e.preflight.status}`;
+  return e.networkError ? '—' : '';
+}
+
+/** Scheme dropped: the host, path and query are what tell requests apart. */
+function shortUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.host}${u.pathname}${u.search}`;
+  } catch {
+    return url;
+  }
+}
+
+function clock(ms: number): string {
+  const d = new Date(ms);
+  return `${d.toLocaleTimeString(undefined, { hour12: false })}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+}
+
+export function RequestList({ entries, selectedId, onSelect }: Props) {
+  const box = useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [height, setHeight] = useState(400);
+
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const observer = new ResizeObserver(() => setHeight(el.clientHeight));
+    observer.observe(el);
+    setHeight(el.clientHeight);
+    return () => observer.disconnect();
+  }, []);
+
+  const index = entries.findIndex((e) => e.id === selectedId);
+
+  // Keep the selected row in view when the keyboard moves it.
+  useEffect(() => {
+    const el = box.current;
+    if (!el || index < 0) return;
+    const top = index * ROW_HEIGHT;
+    if (top < el.scrollTop) el.scrollTop = top;
+    else if (top + ROW_HEIGHT > el.scrollTop + el.clientHeight)
+      el.scrollTop = top + ROW_HEIGHT - el.clientHeight;
+  }, [index]);
+
+  const onKeyDown = (ev: KeyboardEvent) => {
+    if (entries.length === 0) return;
+    const page = Math.max(1, Math.floor(height / ROW_HEIGHT) - 1);
+    const moves: Record<string, number> = {
+      ArrowDown: index + 1,
+      ArrowUp: index - 1,
+      PageDown: index + page,
+      PageUp: index - page,
+      Home: 0,
+      End: entries.length - 1,
+    };
+    const next = moves[ev.key];
+    if (next === undefined) return;
+    ev.preventDefault();
+    const target =
+      entries[Math.max(0, Math.min(entries.length - 1, index < 0 && ev.key === 'ArrowDown' ? 0 : next))];
+    if (target) onSelect(target.id);
+  };
+
+  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
+  const last = Math.min(entries.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
+  const visible = entries.slice(first, last);
+
+  return (
+    <div
+      class="list"
+      ref={box}
+      role="listbox"
+      tabIndex={0}
+      aria-label={t('listLabel')}
+      aria-activedescendant={selectedId ? `row-${selectedId}` : undefined}
+      onScroll={(ev) => setScrollTop((ev.currentTarget as HTMLDivElement).scrollTop)}
+      onKeyDown={onKeyDown}
+    >
+      {entries.length === 0 ? (
+        <p class="empty">{t('emptyList')}</p>
+      ) : (
+        <div class="rows" style={{ height: `${entries.length * ROW_HEIGHT}px` }}>
+          {visible.map((e, i) => (
+            // biome-ignore lint/a11y/useFocusableInteractive lint/a11y/useKeyWithClickEvents: a listbox with aria-activedescendant keeps focus on itself and handles the keys; options are not tab stops (WAI-ARIA listbox pattern).
+            <div
+              key={e.id}
+              id={`row-${e.id}`}
+              role="option"
+              aria-selected={e.id === selectedId}
+              class={`row${e.id === selectedId ? ' selected' : ''}${e.blocked || e.state === 'not-recorded' ? ' bad' : ''}`}
+              style={{ top: `${(first + i) * ROW_HEIGHT}px`, height: `${ROW_HEIGHT}px` }}
+              onClick={() => onSelect(e.id)}
+              title={e.url}
+            >
+              <span class="method">{e.method}</span>
+              <span class="url">{shortUrl(e.url)}</span>
+              <span class="status">{status(e)}</span>
+              <span class="verdict">
+                <Chip entry={e} />
+              </span>
+              <span class="time">{clock(e.time)}</span>
+            </div>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,157 @@
+/**
+ * The toolbar popup: the current tab's blocked requests with one line each, recording on or off,
+ * and the exports. The details live in the DevTools panel.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import type { ReportEntry } from '../../src/report/entry.ts';
+import { kindOf, oneLine } from '../../src/report/summary.ts';
+import { ext } from '../platform/index.ts';
+import { downloadReport, type ExportFormat, send } from '../shared/client.ts';
+import { t } from '../shared/i18n.ts';
+import type { StatusReply } from '../shared/messages.ts';
+import { Text } from '../ui/Text.tsx';
+
+const LATEST = 6;
+
+export function Popup({ tabId }: { tabId: number }) {
+  const [entries, setEntries] = useState<readonly ReportEntry[]>([]);
+  const [dropped, setDropped] = useState(0);
+  const [status, setStatus] = useState<StatusReply | null>(null);
+  const [redactSecrets, setRedactSecrets] = useState(true);
+  const [error, setError] = useState<string | null>(null);
+
+  const refresh = async () => {
+    try {
+      const [report, state] = await Promise.all([
+        send({ type: 'cors:report', tabId }),
+        send({ type: 'cors:status', tabId }),
+      ]);
+      setEntries(report.entries);
+      setDropped(report.dropped);
+      setStatus(state);
+    } catch (err) {
+      setError(String(err));
+    }
+  };
+
+  useEffect(() => {
+    void refresh();
+    const timer = setInterval(() => void refresh(), 1000);
+    return () => clearInterval(timer);
+  }, [tabId]);
+
+  const blocked = entries.filter((e) => kindOf(e) === 'blocked' || kindOf(e) === 'not-recorded');
+  const setRecording = async (on: boolean, reload: boolean) => {
+    setStatus(await send({ type: 'cors:record', tabId, recording: on }));
+    if (reload) await ext.tabs.reload(tabId);
+  };
+  const exportAs = (format: ExportFormat) =>
+    downloadReport(format, entries, { redact: redactSecrets, tabId, dropped });
+
+  return (
+    <main class="popup">
+      <header>
+        <h1>{t('appName')}</h1>
+        <span class={`recording ${status?.recording ? 'on' : 'off'}`}>
+          {status?.recording ? `● ${t('recordingOn')}` : `○ ${t('recordingOff')}`}
+        </span>
+      </header>
+      {error ? (
+        <p class="warning" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <p class="count" aria-live="polite">
+        <strong class="blocked-count">{blocked.length}</strong> {t('popupBlocked')}
+      </p>
+      {blocked.length === 0 ? (
+        <p class="muted">{t('popupNoBlocks')}</p>
+      ) : (
+        <ol class="latest">
+          {blocked
+            .slice(-LATEST)
+            .reverse()
+            .map((e) => (
+              <li key={e.id}>
+                <span class="method">{e.method}</span>{' '}
+                <span class="url" title={e.url}>
+                  {shortUrl(e.url)}
+                </span>
+                <br />
+                <span class="why">
+                  <Text value={oneLine(e)} />
+                </span>
+              </li>
+            ))}
+        </ol>
+      )}
+      {status && !status.recording ? <p class="muted">{t('popupNotRecordingHint')}</p> : null}
+      <div class="actions">
+        {status?.recording ? (
+          status.reasons.includes('user') ? (
+            <button type="button" onClick={() => void setRecording(false, false)}>
+              {t('stopRecording')}
+            </button>
+          ) : null
+        ) : (
+          <>
+            <button type="button" class="primary" onClick={() => void setRecording(true, true)}>
+              {t('recordAndReload')}
+            </button>
+            <button type="button" onClick={() => void setRecording(true, false)}>
+              {t('record')}
+            </button>
+          </>
+        )}
+      </div>
+      <p class="muted">{t('popupOpenPanel')}</p>
+      <div class="actions">
+        {t('exportLabel')}:
+        <button
+          type="button"
+          aria-label={`${t('exportLabel')} ${t('exportJson')}`}
+          onClick={() => exportAs('json')}
+        >
+          {t('exportJson')}
+        </button>
+        <button
+          type="button"
+          aria-label={`${t('exportLabel')} ${t('exportMarkdown')}`}
+          onClick={() => exportAs('markdown')}
+        >
+          {t('exportMarkdown')}
+        </button>
+        <button
+          type="button"
+          aria-label={`${t('exportLabel')} ${t('exportHtml')}`}
+          onClick={() => exportAs('html')}
+        >
+          {t('exportHtml')}
+        </button>
+      </div>
+      <label class="redact">
+        <input
+          type="checkbox"
+          checked={redactSecrets}
+          onChange={(ev) => setRedactSecrets((ev.currentTarget as HTMLInputElement).checked)}
+        />
+        {t('redactSecrets')}
+      </label>
+      {!redactSecrets ? (
+        <p class="warning" role="alert">
+          {t('redactWarning')}
+        </p>
+      ) : null}
+    </main>
+  );
+}
+
+function shortUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    const path = `${u.host}${u.pathname}`;
+    return path.length > 60 ? `${path.slice(0, 57)}…` : path;
+  } catch {
+    return url.slice(0, 60);
+  }
+}

@@ -1,0 +1,89 @@
+/** What extension pages (panel, popup) use to talk to the worker: typed messages and a self-healing port. */
+import { renderHtml } from '../../src/report/html.ts';
+import { renderJson } from '../../src/report/json.ts';
+import { renderMarkdown } from '../../src/report/markdown.ts';
+import { ext } from '../platform/index.ts';
+import type { EntriesChanged, Message, Reply, ReportEntry } from './messages.ts';
+
+export async function send<M extends Message>(message: M): Promise<Reply<M>> {
+  const reply = (await ext.runtime.sendMessage(message)) as Reply<M> | { error: string } | undefined;
+  if (reply === undefined) throw new Error('The extension did not answer.');
+  if (typeof reply === 'object' && reply !== null && 'error' in reply) throw new Error(reply.error);
+  return reply as Reply<M>;
+}
+
+export type ConnectionState = 'connected' | 'reconnecting';
+
+/**
+ * A port named `panel:<tabId>`: while it is open the tab records, and the worker tells of every
+ * change. When Chrome stops the worker the port drops; we reconnect at once, then back off, so
+ * the panel follows a restarted worker by itself.
+ */
+export function connectPanel(
+  tabId: number,
+  onChange: () => void,
+  onState: (state: ConnectionState) => void,
+): () => void {
+  let port: chrome.runtime.Port | null = null;
+  let closed = false;
+  let delay = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const open = () => {
+    if (closed) return;
+    try {
+      port = ext.runtime.connect({ name: `panel:${tabId}` });
+    } catch {
+      schedule();
+      return;
+    }
+    onState('connected');
+    onChange();
+    port.onMessage.addListener((message: EntriesChanged) => {
+      delay = 0;
+      if (message?.type === 'cors:changed' && message.tabId === tabId) onChange();
+    });
+    port.onDisconnect.addListener(() => {
+      port = null;
+      if (closed) return;
+      onState('reconnecting');
+      schedule();
+    });
+  };
+  const schedule = () => {
+    timer = setTimeout(open, delay);
+    delay = Math.min(2000, delay === 0 ? 100 : delay * 2);
+  };
+  open();
+  return () => {
+    closed = true;
+    if (timer !== undefined) clearTimeout(timer);
+    port?.disconnect();
+  };
+}
+
+export type ExportFormat = 'json' | 'markdown' | 'html';
+
+const EXPORTS: Record<ExportFormat, { ext: string; mime: string; render: typeof renderJson }> = {
+  json: { ext: 'json', mime: 'application/json', render: renderJson },
+  markdown: { ext: 'md', mime: 'text/markdown', render: renderMarkdown },
+  html: { ext: 'html', mime: 'text/html', render: renderHtml },
+};
+
+/** Renders the export and hands it to the browser as a download; nothing leaves the machine. */
+export function downloadReport(
+  format: ExportFormat,
+  entries: readonly ReportEntry[],
+  options: { redact: boolean; tabId: number; dropped: number },
+): string {
+  const spec = EXPORTS[format];
+  const text = spec.render(entries, options);
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+  const filename = `cors-lens-${stamp}.${spec.ext}`;
+  const url = URL.createObjectURL(new Blob([text], { type: `${spec.mime};charset=utf-8` }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  return text;
+}

@@ -1,0 +1,254 @@
+/**
+ * The DevTools panel, opened as a page with ?tabId=, as a user sees it: the culprit and the
+ * explanation for each kind of failure (Chrome's CDP verdict is the expected value), the keyboard,
+ * the theme, the popup and badge counts, exports that round-trip, markup shown as text, and a
+ * panel that follows a restarted service worker.
+ */
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { readJsonReport } from '../../src/report/json.ts';
+import { type CorpusServers, startCorpusServers } from '../servers/corpus-servers.ts';
+import { scenarioById, scenarioUrl, XSS } from '../servers/scenarios.ts';
+import { type CallResult, NetworkWatcher, runScenario } from './corpus-runner.ts';
+import { type LoadedExtension, launchWithExtension, stopServiceWorker, workerRunning } from './extension.ts';
+import { ReportClient } from './report-client.ts';
+import { waitUntil } from './wait.ts';
+
+const FAILURES = [
+  'pf-header-missing-authorization',
+  'pf-method-missing',
+  'simple-missing-acao',
+  'pf-origin-mismatch',
+  'cred-missing-acac',
+  'pf-404-no-cors',
+  'simple-acao-two-lines',
+  'pf-redirect-301',
+  'pf-headers-invalid',
+] as const;
+const XSS_SCENARIOS = ['xss-allow-origin', 'xss-allow-headers', 'xss-header-values'] as const;
+
+let servers: CorpusServers;
+let ext: LoadedExtension;
+let client: ReportClient;
+let page: Page;
+let panel: Page;
+let tabId: number;
+let watcher: NetworkWatcher;
+const chromeVerdicts = new Map<string, CallResult['chrome']>();
+const dialogs: string[] = [];
+
+beforeAll(async () => {
+  servers = await startCorpusServers();
+  ext = await launchWithExtension();
+  ext.context.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  client = await ReportClient.open(ext);
+  page = await ext.context.newPage();
+  await page.goto(servers.origins.page);
+  tabId = await client.tabId(servers.origins.page);
+  await waitUntil(
+    () => client.status(tabId),
+    (s) => s.armed,
+    { what: 'capture' },
+  );
+  watcher = await NetworkWatcher.attach(page);
+  for (const id of [...FAILURES, ...XSS_SCENARIOS]) {
+    const [call] = await runScenario(page, watcher, scenarioById(id), servers.origins, servers.log);
+    if (call) chromeVerdicts.set(id, call.chrome);
+  }
+  panel = await ext.context.newPage();
+  await panel.goto(ext.url(`extension/panel/index.html?tabId=${tabId}`));
+  await waitUntil(
+    () => panel.getByRole('option').count(),
+    (n) => n >= FAILURES.length + XSS_SCENARIOS.length,
+    { what: 'rows' },
+  );
+}, 120_000);
+
+afterAll(async () => {
+  await ext?.close();
+  await servers?.close();
+});
+
+async function select(id: string): Promise<void> {
+  const url = scenarioUrl(scenarioById(id), servers.origins);
+  await panel.locator(`[role="option"][title="${url}"]`).click();
+  await waitUntil(
+    () => panel.locator('.card h2 .url').textContent(),
+    (t) => t === url,
+    { what: `card for ${id}` },
+  );
+}
+
+describe('verdict card', () => {
+  test.each(FAILURES)('%s: the culprit and explanation Chrome would give', async (id) => {
+    await select(id);
+    const expected = chromeVerdicts.get(id);
+    expect(expected?.blocked).toBe(true);
+    expect(await panel.locator('.card .cors-error').textContent()).toBe(expected?.corsError);
+    if (expected?.failedParameter) {
+      expect(await panel.locator('.card .failed-parameter').textContent()).toBe(expected.failedParameter);
+    }
+    expect(await panel.locator('.card .firefox-reason').count()).toBe(1);
+    expect((await panel.locator('.card .explanation').textContent())?.length).toBeGreaterThan(40);
+    expect(await panel.locator('.card .culprit-table tbody tr').count()).toBe(1);
+    // The culprit header is marked in the headers the server sent.
+    const field = (await panel.locator('.culprit-table td code').first().textContent()) ?? '';
+    if (field.startsWith('Access-Control') && !(await panel.locator('.culprit-table .received em').count())) {
+      expect(await panel.locator('.headers tr.culprit').count()).toBeGreaterThan(0);
+    }
+  });
+
+  test('why there was a preflight is said in words', async () => {
+    await select('pf-method-missing');
+    const reasons = await panel.locator('.card .reasons li').allTextContents();
+    expect(reasons.join(' ')).toMatch(/PATCH is not GET, HEAD or POST/);
+  });
+
+  test('a preflight answered 404 says nothing answers OPTIONS there', async () => {
+    await select('pf-404-no-cors');
+    expect(await panel.locator('.card .findings').textContent()).toMatch(
+      /nothing on the server answers OPTIONS/,
+    );
+  });
+});
+
+describe('list', () => {
+  test('keyboard: arrows move the selection, the card follows', async () => {
+    await select('pf-header-missing-authorization');
+    const list = panel.getByRole('listbox');
+    await list.focus();
+    const before = await panel.locator('[role="option"][aria-selected="true"]').getAttribute('title');
+    await panel.keyboard.press('ArrowDown');
+    const after = await panel.locator('[role="option"][aria-selected="true"]').getAttribute('title');
+    expect(after).not.toBe(before);
+    expect(await panel.locator('.card h2 .url').textContent()).toBe(after);
+    expect(await list.getAttribute('aria-activedescendant')).toMatch(/^row-/);
+  });
+
+  test('filters: blocked only, and text', async () => {
+    const all = await panel.getByRole('option').count();
+    await panel.getByLabel('Blocked only').check();
+    const blocked = await panel.getByRole('option').count();
+    expect(blocked).toBeLessThan(all);
+    await panel.getByLabel('Filter requests').fill('MethodDisallowed');
+    await waitUntil(
+      () => panel.getByRole('option').count(),
+      (n) => n === 1,
+      { what: 'one row' },
+    );
+    await panel.getByLabel('Filter requests').fill('');
+    await panel.getByLabel('Blocked only').uncheck();
+  });
+
+  test('the theme follows the request (DevTools theme inside DevTools)', async () => {
+    const dark = await ext.context.newPage();
+    await dark.goto(ext.url(`extension/panel/index.html?tabId=${tabId}&theme=dark`));
+    expect(await dark.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    const bg = await dark.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(bg).toBe('rgb(32, 33, 36)');
+    await dark.close();
+  });
+});
+
+describe('untrusted text', () => {
+  test('markup from servers shows as text and never runs', async () => {
+    for (const id of XSS_SCENARIOS) {
+      await select(id);
+      const text = await panel.locator('.card').textContent();
+      if (id === 'xss-allow-origin') expect(text).toContain(XSS.img);
+      if (id === 'xss-allow-headers') expect(text).toContain(XSS.script);
+      if (id === 'xss-header-values') expect(text).toContain(XSS.svg);
+    }
+    expect(await panel.locator('.card img, .card script, .card svg, .card iframe').count()).toBe(0);
+    expect(dialogs).toEqual([]);
+  });
+});
+
+describe('popup and badge', () => {
+  test('the popup count and the badge equal the blocked requests of the report', async () => {
+    const { entries } = await client.report(tabId);
+    const blocked = entries.filter((e) => e.blocked).length;
+    expect(blocked).toBeGreaterThanOrEqual(FAILURES.length);
+    const popup = await ext.context.newPage();
+    await popup.goto(ext.url(`extension/popup/index.html?tabId=${tabId}`));
+    await waitUntil(
+      () => popup.locator('.blocked-count').textContent(),
+      (t) => t === String(blocked),
+      { what: 'popup count' },
+    );
+    expect(await client.page.evaluate((id) => chrome.action.getBadgeText({ tabId: id }), tabId)).toBe(
+      String(blocked),
+    );
+    expect(await popup.locator('.latest li').count()).toBeGreaterThan(0);
+    expect(await popup.locator('.latest').textContent()).not.toContain('`');
+    await popup.close();
+  });
+});
+
+describe('exports', () => {
+  test('JSON re-reads into the same entries (redaction off), Markdown and HTML carry the failures as text', async () => {
+    await panel.getByLabel('Redact secrets').uncheck();
+    expect(await panel.getByRole('alert').first().textContent()).toMatch(/Share them with care/);
+    const [json] = await Promise.all([
+      panel.waitForEvent('download'),
+      panel.getByRole('button', { name: 'JSON' }).click(),
+    ]);
+    const read = readJsonReport(readFileSync((await json.path()) as string, 'utf8'));
+    const { entries } = await client.report(tabId);
+    expect(read.ok).toBe(true);
+    if (read.ok) expect(read.report.entries.map((e) => e.id).sort()).toEqual(entries.map((e) => e.id).sort());
+    if (read.ok) expect(read.report.entries.find((e) => e.blocked)).toEqual(entries.find((e) => e.blocked));
+    await panel.getByLabel('Redact secrets').check();
+
+    const [md] = await Promise.all([
+      panel.waitForEvent('download'),
+      panel.getByRole('button', { name: 'Markdown' }).click(),
+    ]);
+    const markdown = readFileSync((await md.path()) as string, 'utf8');
+    expect(markdown).toContain('HeaderDisallowedByPreflightResponse');
+    expect(markdown).toContain('curl -i -X OPTIONS');
+    expect(markdown).not.toContain('Bearer secret-token');
+
+    const [html] = await Promise.all([
+      panel.waitForEvent('download'),
+      panel.getByRole('button', { name: 'HTML' }).click(),
+    ]);
+    const viewer = await ext.context.newPage();
+    const violations: string[] = [];
+    viewer.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+    });
+    // Downloads are saved without their extension: load the file's text as the document.
+    await viewer.setContent(readFileSync((await html.path()) as string, 'utf8'));
+    expect(await viewer.locator('h1').textContent()).toBe('CORS Lens report');
+    expect(await viewer.locator('body').textContent()).toContain(XSS.script);
+    expect(await viewer.locator('body img, body script, body svg, body iframe').count()).toBe(0);
+    expect(dialogs).toEqual([]);
+    await viewer.close();
+  });
+});
+
+describe('worker restarts', () => {
+  test('the panel reconnects by itself and keeps updating', async () => {
+    await stopServiceWorker(ext, page);
+    await waitUntil(
+      () => workerRunning(ext, page),
+      (running) => running === false || running === true,
+      { what: 'stop' },
+    );
+    const url = scenarioUrl(scenarioById('simple-allowed'), servers.origins);
+    await page.evaluate((u) => fetch(u).then((r) => r.status), url);
+    await waitUntil(
+      () => panel.locator(`[role="option"][title="${url}"]`).count(),
+      (n) => n === 1,
+      {
+        what: 'the new request in the panel',
+        timeoutMs: 15_000,
+      },
+    );
+  });
+});

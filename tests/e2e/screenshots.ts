@@ -1,0 +1,50 @@
+/**
+ * `npm run screenshots`: the panel (light and dark) and the popup, taken from real Chromium on the
+ * demo, into tests/screenshots/ for the README.
+ */
+import { resolve } from 'node:path';
+import { startDemo } from '../servers/demo-api.ts';
+import { launchWithExtension } from './extension.ts';
+import { ReportClient } from './report-client.ts';
+import { waitUntil } from './wait.ts';
+
+const OUT = resolve(import.meta.dirname, '../screenshots');
+
+const demo = await startDemo(0, 0);
+const ext = await launchWithExtension();
+try {
+  const client = await ReportClient.open(ext);
+  const page = await ext.context.newPage();
+  await page.goto(`${demo.pageOrigin}/`);
+  await waitUntil(
+    () => page.title(),
+    (t) => t.includes('done'),
+    { what: 'the demo page' },
+  );
+  const tabId = await client.tabId(demo.pageOrigin);
+  await waitUntil(
+    () => client.report(tabId),
+    (r) => r.entries.length >= 7 && r.entries.every((e) => e.state !== 'pending'),
+  );
+  const panel = await ext.context.newPage();
+  await panel.setViewportSize({ width: 1280, height: 760 });
+  for (const theme of ['light', 'dark'] as const) {
+    await panel.goto(ext.url(`extension/panel/index.html?tabId=${tabId}&theme=${theme}`));
+    await panel.getByRole('option').filter({ hasText: '/api/orders' }).click();
+    await panel.getByRole('listbox').focus();
+    await panel.screenshot({ path: resolve(OUT, `panel-${theme}.png`) });
+  }
+  const popup = await ext.context.newPage();
+  await popup.setViewportSize({ width: 404, height: 470 });
+  await popup.goto(ext.url(`extension/popup/index.html?tabId=${tabId}`));
+  await waitUntil(
+    () => popup.locator('.blocked-count').textContent(),
+    (t) => t === '6',
+    { what: 'the popup count' },
+  );
+  await popup.screenshot({ path: resolve(OUT, 'popup.png') });
+  console.log(`Screenshots written to ${OUT}`);
+} finally {
+  await ext.close();
+  await demo.close();
+}
