@@ -9,6 +9,7 @@ import type { CredentialsMode, Exchange, Hop, RequestMode } from '../cors/exchan
 import { asciiLower, combinedValue, type HeaderLine, type HeaderList } from '../cors/headers.ts';
 import { isForbiddenRequestHeaderName } from '../cors/safelist.ts';
 import type { Verdict } from '../cors/verdict.ts';
+import { fixTexts, type StackId } from '../fixes/index.ts';
 
 export type EntryState = 'pending' | 'completed' | 'failed' | 'not-recorded';
 
@@ -49,6 +50,8 @@ export interface ReportEntry {
   readonly firefoxReason: string | null;
   readonly explanation: string | null;
   readonly verdict: Verdict | null;
+  /** For a blocked request: stack id (express, nginx, vite-proxy…) → the fix to paste. Null otherwise. */
+  readonly fixes: Readonly<Record<StackId, string>> | null;
 }
 
 /** Headers Chrome adds on its own that say nothing about what the page asked for. */
@@ -173,7 +176,7 @@ export function reportEntryOf(r: CapturedRequest): ReportEntry {
   const blocked = corsBlock;
   const last = r.responses.at(-1);
   const firstPreflight = r.preflights[0];
-  return {
+  const entry: ReportEntry = {
     id: r.id,
     tabId: r.tabId,
     frameId: r.frameId,
@@ -205,7 +208,9 @@ export function reportEntryOf(r: CapturedRequest): ReportEntry {
           '(Local Network Access, or another extension).')
       : null,
     verdict: v,
+    fixes: null,
   };
+  return blocked && v.corsError ? { ...entry, fixes: fixTexts(entry) } : entry;
 }
 
 /**
@@ -248,5 +253,6 @@ export function notRecordedEntry(e: {
       ? 'Blocked while this tab was not recording, so its headers were not captured. Record and reload to see why.'
       : null,
     verdict: null,
+    fixes: null,
   };
 }

@@ -1,0 +1,169 @@
+/** A fix for one stack: what to paste, in which language, and the structural changes to make. */
+import type { CorsRequirement, StructuralProblem } from './requirement.ts';
+
+export const STACKS = [
+  'http',
+  'express',
+  'fastify',
+  'koa',
+  'hono',
+  'next',
+  'nginx',
+  'apache',
+  'caddy',
+  'flask',
+  'django',
+  'spring',
+  'aspnet',
+  'go',
+  'aws',
+  'vite-proxy',
+  'webpack-proxy',
+  'next-proxy',
+] as const;
+
+export type StackId = (typeof STACKS)[number];
+
+export interface Fix {
+  readonly stack: StackId;
+  /** Shown in the stack picker. */
+  readonly label: string;
+  readonly language:
+    | 'http'
+    | 'js'
+    | 'ts'
+    | 'nginx'
+    | 'apache'
+    | 'caddy'
+    | 'python'
+    | 'java'
+    | 'csharp'
+    | 'go'
+    | 'json';
+  /** Lines to add at the top of the file (imports, requires); kept apart so tests can run `code`. */
+  readonly imports: readonly string[];
+  readonly code: string;
+  /** Changes in how the server is put together, as plain sentences. */
+  readonly notes: readonly string[];
+}
+
+export type Renderer = (req: CorsRequirement) => Fix;
+
+/** The snippet as the user copies it: notes as comments, then imports, then code. */
+export function fixText(fix: Fix): string {
+  const comment = COMMENT[fix.language];
+  const notes = fix.notes.map((n) =>
+    wrap(n, 96)
+      .map((line) => `${comment} ${line}`)
+      .join('\n'),
+  );
+  return [
+    ...notes,
+    ...(notes.length ? [''] : []),
+    ...fix.imports,
+    ...(fix.imports.length ? [''] : []),
+    fix.code,
+  ].join('\n');
+}
+
+const COMMENT: Record<Fix['language'], string> = {
+  http: '#',
+  js: '//',
+  ts: '//',
+  nginx: '#',
+  apache: '#',
+  caddy: '#',
+  python: '#',
+  java: '//',
+  csharp: '//',
+  go: '//',
+  json: '//',
+};
+
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + word.length + 1 > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/** Quoted for JS, Python and JSON alike (no quotes or backslashes survive unescaped). */
+export function q(s: string): string {
+  return JSON.stringify(s);
+}
+
+export const list = (items: readonly string[]): string => items.map(q).join(', ');
+
+/**
+ * The structural notes, worded with the stack's own terms: `cors` is how that stack names its CORS
+ * handler, `first` where it must go.
+ */
+export function structuralNotes(
+  req: CorsRequirement,
+  terms: { cors: string; first: string; errors?: string },
+): string[] {
+  const notes: string[] = [];
+  const add = (p: StructuralProblem) => {
+    switch (p.kind) {
+      case 'no-options-handler':
+        notes.push(
+          `The preflight got ${p.status}: nothing answers OPTIONS ${req.path}. ${terms.first}, so that ${terms.cors} answers OPTIONS for every route.`,
+        );
+        break;
+      case 'auth-before-cors':
+        notes.push(
+          `The preflight got ${p.status}: authentication runs before CORS, and browsers never send credentials with a preflight. ${terms.first}, before the authentication check.`,
+        );
+        break;
+      case 'preflight-crashed':
+        notes.push(
+          `The preflight got ${p.status}: the server failed on OPTIONS ${req.path}. ${terms.first}, and check the server log.`,
+        );
+        break;
+      case 'preflight-redirect':
+        notes.push(
+          `The preflight was redirected: browsers never follow a redirect for OPTIONS. Call the final URL from the page (trailing slash, https), or answer OPTIONS before the redirect rule.`,
+        );
+        break;
+      case 'error-without-cors':
+        notes.push(
+          `The ${p.status} response had no CORS headers: ${terms.errors ?? 'an error handler answered before the CORS headers were set'}. ${terms.first}, so error responses carry the headers too.`,
+        );
+        break;
+      case 'wildcard-with-credentials':
+        notes.push(
+          `"*" never works with credentials: the fix names the origin, ${req.origin}, and allows credentials.`,
+        );
+        break;
+      case 'duplicate-header':
+        notes.push(
+          'Access-Control-Allow-Origin was sent twice (often by the app and again by a proxy). Set it in one place only and remove it from the other.',
+        );
+        break;
+      case 'lowercase-method':
+        notes.push(
+          `The page sends the method "${p.method}" in lower case: fetch() upper-cases only DELETE, GET, HEAD, OPTIONS, POST and PUT, so "${p.method}" goes out as written and many servers reject it. Write method: "${p.method.toUpperCase()}" in the page; the server then allows ${p.method.toUpperCase()}.`,
+        );
+        break;
+      case 'cross-origin-redirect':
+        notes.push(
+          'A redirect to another origin made the browser send "Origin: null". Call the final URL directly instead of allowing "null", which any sandboxed page can send.',
+        );
+        break;
+    }
+  };
+  for (const p of req.problems) add(p);
+  return notes;
+}
+
+/** A route pattern that covers the failing path: its first segment (`/api/*`), or everything. */
+export function routePrefix(path: string): string {
+  const first = path.split('/').filter(Boolean)[0];
+  return first ? `/${first}` : '';
+}

@@ -1,0 +1,23 @@
+import { type Renderer, routePrefix, structuralNotes } from '../fix.ts';
+
+/** Apache httpd with mod_headers and mod_rewrite. */
+export const apache: Renderer = (req) => ({
+  stack: 'apache',
+  label: 'Apache (mod_headers)',
+  language: 'apache',
+  imports: [],
+  code: `<Location "${routePrefix(req.path) || '/'}">
+    Header always set Access-Control-Allow-Origin "${req.origin}"
+${req.credentials ? '    Header always set Access-Control-Allow-Credentials "true"\n' : ''}    Header always merge Vary "Origin"
+    Header always set Access-Control-Allow-Methods "${req.methods.join(', ')}"
+${req.headers.length ? `    Header always set Access-Control-Allow-Headers "${req.headers.join(', ')}"\n` : ''}    Header always set Access-Control-Max-Age "${req.maxAge}"
+    # Answer the preflight here, before the application sees it.
+    RewriteEngine On
+    RewriteCond %{REQUEST_METHOD} OPTIONS
+    RewriteRule ^ - [R=204,L]
+</Location>`,
+  notes: structuralNotes(req, {
+    cors: 'Apache',
+    first: 'Answer OPTIONS in the server configuration with the rewrite rule below',
+  }),
+});

@@ -1,0 +1,28 @@
+import { type Renderer, routePrefix, structuralNotes } from '../fix.ts';
+
+/** Caddy (Caddyfile), inside the site block. */
+export const caddy: Renderer = (req) => {
+  const prefix = `${routePrefix(req.path)}*`;
+  return {
+    stack: 'caddy',
+    label: 'Caddy',
+    language: 'caddy',
+    imports: [],
+    code: `header ${prefix} {
+	Access-Control-Allow-Origin "${req.origin}"
+${req.credentials ? '\tAccess-Control-Allow-Credentials "true"\n' : ''}	Access-Control-Allow-Methods "${req.methods.join(', ')}"
+${req.headers.length ? `\tAccess-Control-Allow-Headers "${req.headers.join(', ')}"\n` : ''}	Access-Control-Max-Age "${req.maxAge}"
+	Vary "Origin"
+	defer
+}
+@cors_preflight {
+	method OPTIONS
+	path ${prefix}
+}
+respond @cors_preflight 204`,
+    notes: structuralNotes(req, {
+      cors: 'Caddy',
+      first: 'Answer OPTIONS in the Caddyfile with the @cors_preflight matcher',
+    }),
+  };
+};

@@ -1,0 +1,25 @@
+import { type Renderer, structuralNotes } from '../fix.ts';
+
+const goList = (items: readonly string[]) => items.map((s) => JSON.stringify(s)).join(', ');
+
+/** Go with github.com/rs/cors wrapping the whole mux. */
+export const go: Renderer = (req) => ({
+  stack: 'go',
+  label: 'Go (rs/cors)',
+  language: 'go',
+  imports: ['import "github.com/rs/cors" // go get github.com/rs/cors'],
+  code: `c := cors.New(cors.Options{
+	AllowedOrigins:   []string{${JSON.stringify(req.origin)}},
+	AllowedMethods:   []string{${goList(req.methods)}},
+	AllowedHeaders:   []string{${goList(req.headers)}},
+	AllowCredentials: ${req.credentials},
+	MaxAge:           ${req.maxAge},
+})
+// Wrap the whole router, so the preflight is answered before any route or auth handler.
+handler := c.Handler(mux)
+http.ListenAndServe(":8000", handler)`,
+  notes: structuralNotes(req, {
+    cors: 'rs/cors',
+    first: 'Wrap the whole router with c.Handler, outside the auth middleware',
+  }),
+});

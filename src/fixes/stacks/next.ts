@@ -1,0 +1,36 @@
+import { q, type Renderer, structuralNotes } from '../fix.ts';
+
+/** Next.js App Router: a route handler that answers OPTIONS and adds the headers to its responses. */
+export const next: Renderer = (req) => {
+  const headers = [
+    `  'Access-Control-Allow-Origin': ${q(req.origin)},`,
+    ...(req.credentials ? [`  'Access-Control-Allow-Credentials': 'true',`] : []),
+    `  'Access-Control-Allow-Methods': ${q(req.methods.join(', '))},`,
+    ...(req.headers.length ? [`  'Access-Control-Allow-Headers': ${q(req.headers.join(', '))},`] : []),
+    `  'Access-Control-Max-Age': '${req.maxAge}',`,
+    `  Vary: 'Origin',`,
+  ];
+  return {
+    stack: 'next',
+    label: 'Next.js (route handler)',
+    language: 'ts',
+    imports: [],
+    code: `// app${req.path}/route.ts
+const CORS = {
+${headers.join('\n')}
+};
+
+export function OPTIONS() {
+  return new Response(null, { status: 204, headers: CORS });
+}
+
+// In every handler of this route, errors included, add the headers:
+// return Response.json(data, { headers: CORS });
+// For many routes, set the same headers in middleware.ts and answer OPTIONS there.`,
+    notes: structuralNotes(req, {
+      cors: 'the OPTIONS export',
+      first: 'Export OPTIONS from the route file (or answer it in middleware.ts)',
+      errors: 'a handler threw or returned an error without the headers',
+    }),
+  };
+};

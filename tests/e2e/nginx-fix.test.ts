@@ -1,0 +1,184 @@
+/**
+ * The nginx fix on a real nginx (Debian's package, on a loopback port, in front of the corpus
+ * servers): Chrome must allow each failing request once it goes through the generated location
+ * block. Without an nginx binary this fails and says how to install one.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { CapturedRequest } from '../../src/capture/record.ts';
+import { fixesFor, requirementOf } from '../../src/fixes/index.ts';
+import { type ReportEntry, reportEntryOf } from '../../src/report/entry.ts';
+import { type CorpusServers, startCorpusServers } from '../servers/corpus-servers.ts';
+import { scenarioById } from '../servers/scenarios.ts';
+import { type LaunchedBrowser, launchChromium } from './chromium.ts';
+import { NetworkWatcher, runScenario } from './corpus-runner.ts';
+import { waitUntil } from './wait.ts';
+
+const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSync(p));
+const FAILING = [
+  'simple-missing-acao',
+  'simple-acao-two-lines',
+  'cred-wildcard',
+  'cred-missing-acac',
+  'pf-404-no-cors',
+  'pf-401-with-acao',
+  'pf-origin-mismatch',
+  'pf-method-missing',
+  'pf-header-missing-authorization',
+  'pf-headers-invalid',
+  'pf-ok-response-missing-acao',
+  'express-classic-post-json',
+  'express-unmounted-path',
+] as const;
+
+let servers: CorpusServers;
+let browser: LaunchedBrowser;
+let page: Page;
+let watcher: NetworkWatcher;
+const entries = new Map<string, ReportEntry>();
+
+function captured(id: string, url: string, origin: string, method: string): CapturedRequest {
+  const logged = servers.log.forScenario(id);
+  const preflight = logged.find((e) => e.method === 'OPTIONS');
+  const actual = logged.find((e) => e.method !== 'OPTIONS');
+  return {
+    id,
+    tabId: 1,
+    frameId: 0,
+    documentId: null,
+    initiator: origin,
+    url,
+    method,
+    type: 'xmlhttprequest',
+    time: 0,
+    requestHeaders: actual?.requestHeaders ?? null,
+    currentUrl: url,
+    currentMethod: method,
+    hop: 0,
+    hopSentHeaders: actual !== undefined,
+    preflights: [
+      preflight
+        ? {
+            requestId: 'p',
+            requestHeaders: preflight.requestHeaders,
+            status: preflight.status,
+            responseHeaders: preflight.responseHeaders,
+          }
+        : null,
+    ],
+    responses: actual ? [{ url, status: actual.status, headers: actual.responseHeaders }] : [],
+    state: 'failed',
+    error: 'net::ERR_FAILED',
+    endTime: 1,
+  };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((done) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => done(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}
+
+beforeAll(async () => {
+  if (!NGINX) {
+    throw new Error('No nginx found for the nginx fix test. Install it: sudo apt-get install -y nginx');
+  }
+  servers = await startCorpusServers();
+  browser = await launchChromium();
+  page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  await page.goto(servers.origins.page);
+  watcher = await NetworkWatcher.attach(page);
+  for (const id of FAILING) {
+    const scenario = scenarioById(id);
+    const [call] = await runScenario(page, watcher, scenario, servers.origins, servers.log);
+    if (!call?.chrome.blocked) throw new Error(`${id} was expected to fail`);
+    const entry = reportEntryOf(
+      captured(id, call.exchange.url, servers.origins.page, scenario.request.method ?? 'GET'),
+    );
+    entries.set(id, entry);
+  }
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await servers?.close();
+});
+
+test.each(FAILING)('%s: allowed through nginx with the generated location block', async (id) => {
+  const entry = entries.get(id) as ReportEntry;
+  const fix = fixesFor(requirementOf(entry)).nginx;
+  const upstream = new URL(entry.url);
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'cors-lens-nginx-'));
+  for (const sub of ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) mkdirSync(join(dir, sub));
+  const location = fix.code.replace(
+    '# …your existing proxy_pass or root stays here.',
+    `proxy_pass ${upstream.origin};`,
+  );
+  writeFileSync(
+    join(dir, 'nginx.conf'),
+    `daemon off;
+worker_processes 1;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log;
+events { worker_connections 64; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}/body;
+  proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fastcgi;
+  uwsgi_temp_path ${dir}/uwsgi;
+  scgi_temp_path ${dir}/scgi;
+  server {
+    listen 127.0.0.1:${port};
+${location}
+  }
+}
+`,
+  );
+  let nginx: ChildProcess | undefined;
+  try {
+    nginx = spawn(NGINX as string, ['-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: 'ignore' });
+    await waitUntil(
+      () =>
+        fetch(`http://127.0.0.1:${port}/`).then(
+          () => true,
+          () => false,
+        ),
+      (up) => up,
+      { what: 'nginx to listen', timeoutMs: 10_000 },
+    );
+    const scenario = scenarioById(id);
+    const url = `http://127.0.0.1:${port}${upstream.pathname}${upstream.search}`;
+    const before = watcher.known();
+    await page.evaluate(
+      async ({ url, request }) => {
+        const init: RequestInit = {
+          method: request.method ?? 'GET',
+          headers: (request.headers ?? []).map(([n, v]) => [n, v] as [string, string]),
+          credentials: request.credentials ?? 'same-origin',
+        };
+        if (request.body !== undefined) init.body = request.body;
+        await fetch(url, init).then(
+          (r) => r.text(),
+          () => 'failed',
+        );
+      },
+      { url, request: scenario.request },
+    );
+    const verdict = await watcher.verdictFor(url, before);
+    expect(verdict, `nginx fix for ${id}:\n${fix.code}`).toMatchObject({ blocked: false, corsError: null });
+  } finally {
+    nginx?.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 100));
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,111 @@
+/**
+ * Fixes for every stack, from one requirement: golden text for each (reviewed, committed), the
+ * rules every fix keeps, and a syntax check where one runs here (Python, JSON).
+ */
+import { execFileSync } from 'node:child_process';
+import { describe, expect, test } from 'vitest';
+import type { CapturedRequest } from '../../src/capture/record.ts';
+import { fixesFor, fixText, guessStack, requirementOf, STACKS } from '../../src/fixes/index.ts';
+import { reportEntryOf } from '../../src/report/entry.ts';
+
+const PAGE = 'http://localhost:3000';
+const h = (name: string, value: string) => ({ name, value });
+
+/** The seed article's failure: POST with JSON and Authorization, preflight answered 404 by Express. */
+const blocked = reportEntryOf({
+  id: '1',
+  tabId: 1,
+  frameId: 0,
+  documentId: null,
+  initiator: PAGE,
+  url: 'http://localhost:8000/api/orders',
+  method: 'POST',
+  type: 'xmlhttprequest',
+  time: 0,
+  requestHeaders: null,
+  currentUrl: 'http://localhost:8000/api/orders',
+  currentMethod: 'POST',
+  hop: 0,
+  hopSentHeaders: false,
+  preflights: [
+    {
+      requestId: '2',
+      requestHeaders: [
+        h('Origin', PAGE),
+        h('Access-Control-Request-Method', 'POST'),
+        h('Access-Control-Request-Headers', 'authorization,content-type'),
+      ],
+      status: 404,
+      responseHeaders: [h('X-Powered-By', 'Express'), h('Content-Type', 'text/html')],
+    },
+  ],
+  responses: [],
+  state: 'failed',
+  error: 'net::ERR_FAILED',
+  endTime: 1,
+} satisfies CapturedRequest);
+
+const requirement = requirementOf(blocked);
+
+test('the requirement is computed from the request really made', () => {
+  expect(requirement).toMatchObject({
+    origin: PAGE,
+    apiOrigin: 'http://localhost:8000',
+    path: '/api/orders',
+    methods: ['GET', 'POST'],
+    headers: ['Authorization', 'Content-Type'],
+    credentials: false,
+    maxAge: 600,
+    problems: [{ kind: 'no-options-handler', status: 404 }],
+  });
+});
+
+describe.each(STACKS)('%s', (stack) => {
+  const fix = fixesFor(requirement)[stack];
+  const text = fixText(fix);
+
+  test('matches its golden text', async () => {
+    await expect(text).toMatchFileSnapshot(`./golden/${stack}.txt`);
+  });
+
+  test('names the exact origin, never a wildcard or a reflected one', () => {
+    if (!stack.endsWith('-proxy')) expect(text).toContain(PAGE);
+    expect(text).not.toMatch(/\borigin:\s*(true|"\*"|'\*')/);
+    expect(text).not.toMatch(/AllowAnyOrigin|allowedOriginPatterns|Allow-Origin[":\s]*\*/i);
+  });
+
+  test('says what to change in the structure (a 404 preflight) or how to proxy', () => {
+    expect(fix.notes.join(' ')).toMatch(
+      stack.endsWith('-proxy') ? /same origin/ : /nothing answers OPTIONS \/api\/orders/,
+    );
+  });
+});
+
+test('every blocked report entry carries a fix for every stack', () => {
+  expect(Object.keys(blocked.fixes ?? {}).sort()).toEqual([...STACKS].sort());
+});
+
+test('credentials: the fixes allow them with the named origin', () => {
+  const withCredentials = { ...requirement, credentials: true };
+  const fixes = fixesFor(withCredentials);
+  expect(fixes.express.code).toContain('credentials: true');
+  expect(fixes.nginx.code).toContain('Access-Control-Allow-Credentials "true"');
+  expect(fixes.spring.code).toContain('.allowCredentials(true)');
+  expect(fixes.aspnet.code).toContain('.AllowCredentials()');
+});
+
+test('the stack is guessed from what the server says about itself', () => {
+  expect(guessStack(blocked)).toBe('express');
+});
+
+test('Python fixes parse, and the AWS rules are JSON', () => {
+  const fixes = fixesFor({ ...requirement, credentials: true });
+  for (const stack of ['flask', 'django'] as const) {
+    const source = `${fixes[stack].imports.join('\n')}\napp = None\n${fixes[stack].code}\n`;
+    expect(() =>
+      execFileSync('python3', ['-c', 'import ast,sys; ast.parse(sys.stdin.read())'], { input: source }),
+    ).not.toThrow();
+  }
+  const blocks = fixes.aws.code.split(/\n\/\/ [^\n]*\n/).map((b) => b.replace(/^\/\/[^\n]*\n/, '').trim());
+  for (const block of blocks.filter(Boolean)) expect(() => JSON.parse(block)).not.toThrow();
+});
