@@ -1,5 +1,6 @@
 /** The CORS panel: toolbar, request list and verdict card for one inspected tab. */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { STACKS, type StackId } from '../../src/fixes/index.ts';
 import type { ReportEntry } from '../../src/report/entry.ts';
 import { kindOf } from '../../src/report/summary.ts';
 import { ext } from '../platform/index.ts';
@@ -35,6 +36,7 @@ export function Panel({ tabId }: { tabId: number }) {
   const [preserveLog, setPreserveLog] = useState(false);
   const [redactSecrets, setRedactSecrets] = useState(true);
   const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [stack, setStack] = useState<StackId | null>(null);
   const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
 
   const refresh = useCallback(async () => {
@@ -69,12 +71,22 @@ export function Panel({ tabId }: { tabId: number }) {
   );
 
   useEffect(() => {
-    void ext.storage.local
-      .get('settings')
-      .then((s) =>
-        setPreserveLog((s.settings as { preserveLog?: boolean } | undefined)?.preserveLog === true),
-      );
+    void ext.storage.local.get('settings').then((s) => {
+      const settings = (s.settings ?? {}) as { preserveLog?: boolean; stack?: string };
+      setPreserveLog(settings.preserveLog === true);
+      if (STACKS.includes(settings.stack as StackId)) setStack(settings.stack as StackId);
+    });
   }, []);
+
+  const saveSetting = async (patch: Record<string, unknown>) => {
+    const { settings } = await ext.storage.local.get('settings');
+    await ext.storage.local.set({ settings: { ...((settings as object | undefined) ?? {}), ...patch } });
+  };
+
+  const chooseStack = (next: StackId) => {
+    setStack(next);
+    void saveSetting({ stack: next });
+  };
 
   const shown = useMemo(() => {
     const needle = filter.trim().toLowerCase();
@@ -91,12 +103,11 @@ export function Panel({ tabId }: { tabId: number }) {
 
   const togglePreserve = async (on: boolean) => {
     setPreserveLog(on);
-    const { settings } = await ext.storage.local.get('settings');
-    await ext.storage.local.set({ settings: { ...(settings ?? {}), preserveLog: on } });
+    await saveSetting({ preserveLog: on });
   };
 
   const exportAs = (format: ExportFormat) =>
-    downloadReport(format, shown, { redact: redactSecrets, tabId, dropped });
+    downloadReport(format, shown, { redact: redactSecrets, tabId, dropped, stack: stack ?? undefined });
 
   return (
     <div class="panel">
@@ -193,7 +204,7 @@ export function Panel({ tabId }: { tabId: number }) {
       ) : null}
       <div class="main">
         <RequestList entries={shown} selectedId={selectedId} onSelect={setSelectedId} />
-        <VerdictCard entry={selected} />
+        <VerdictCard entry={selected} stack={stack} onChooseStack={chooseStack} />
       </div>
     </div>
   );

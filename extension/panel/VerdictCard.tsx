@@ -5,6 +5,7 @@
  */
 import { useState } from 'preact/hooks';
 import type { HeaderList } from '../../src/cors/headers.ts';
+import type { StackId } from '../../src/fixes/index.ts';
 import { curlPreflight, curlRequest } from '../../src/report/curl.ts';
 import type { ReportEntry } from '../../src/report/entry.ts';
 import { describeReason } from '../../src/report/reasons.ts';
@@ -13,6 +14,7 @@ import { oneLine } from '../../src/report/summary.ts';
 import { t } from '../shared/i18n.ts';
 import { Chip } from '../ui/Chip.tsx';
 import { Text, Value } from '../ui/Text.tsx';
+import { FixView } from './FixView.tsx';
 
 function Headers({
   headers,
@@ -69,7 +71,13 @@ function CopyLine({ text }: { text: string }) {
   );
 }
 
-export function VerdictCard({ entry }: { entry: ReportEntry | null }) {
+interface CardProps {
+  readonly entry: ReportEntry | null;
+  readonly stack: StackId | null;
+  readonly onChooseStack: (stack: StackId) => void;
+}
+
+export function VerdictCard({ entry, stack, onChooseStack }: CardProps) {
   if (!entry) return <section class="card empty">{t('emptySelection')}</section>;
   const v = entry.verdict;
   const culprit = v?.culprit ?? null;
@@ -133,6 +141,7 @@ export function VerdictCard({ entry }: { entry: ReportEntry | null }) {
           <Text value={entry.explanation} />
         </p>
       ) : null}
+      <FixView entry={entry} chosen={stack} onChoose={onChooseStack} />
       {v?.link ? (
         <p>
           <a href={v.link} target="_blank" rel="noreferrer">
@@ -184,15 +193,39 @@ export function VerdictCard({ entry }: { entry: ReportEntry | null }) {
           />
         </div>
       </div>
-      {v && v.findings.length > 0 ? (
+      {v?.findings.some((f) => f.risk) ? (
+        <>
+          <h3>{t('warningsTitle')}</h3>
+          <ul class="findings risks">
+            {v.findings
+              .filter((f) => f.risk)
+              .map((f, i) => (
+                <li key={i}>
+                  ⚠ <Text value={f.message} />
+                  {f.link ? (
+                    <>
+                      {' '}
+                      <a href={f.link} target="_blank" rel="noreferrer">
+                        {t('learnMore')}
+                      </a>
+                    </>
+                  ) : null}
+                </li>
+              ))}
+          </ul>
+        </>
+      ) : null}
+      {v?.findings.some((f) => !f.risk) ? (
         <>
           <h3>{t('findings')}</h3>
           <ul class="findings">
-            {v.findings.map((f, i) => (
-              <li key={i}>
-                <Text value={f.message} />
-              </li>
-            ))}
+            {v.findings
+              .filter((f) => !f.risk)
+              .map((f, i) => (
+                <li key={i}>
+                  <Text value={f.message} />
+                </li>
+              ))}
           </ul>
         </>
       ) : null}

@@ -1,4 +1,6 @@
 /** What extension pages (panel, popup) use to talk to the worker: typed messages and a self-healing port. */
+
+import type { StackId } from '../../src/fixes/index.ts';
 import { renderHtml } from '../../src/report/html.ts';
 import { renderJson } from '../../src/report/json.ts';
 import { renderMarkdown } from '../../src/report/markdown.ts';
@@ -73,7 +75,7 @@ const EXPORTS: Record<ExportFormat, { ext: string; mime: string; render: typeof 
 export function downloadReport(
   format: ExportFormat,
   entries: readonly ReportEntry[],
-  options: { redact: boolean; tabId: number; dropped: number },
+  options: { redact: boolean; tabId: number; dropped: number; stack?: StackId },
 ): string {
   const spec = EXPORTS[format];
   const text = spec.render(entries, options);

@@ -68,6 +68,11 @@ export const EN = {
   popupNoBlocks: 'No blocked cross-origin request in this tab.',
   popupNotRecordingHint: 'This tab is not recording: blocks are counted, but their headers are not captured.',
   popupCannotInspect: 'CORS Lens cannot look at this page.',
+  fixTitle: 'Fix the server',
+  fixStack: 'Server stack',
+  fixGuessed: 'guessed from the response',
+  copyFix: 'Copy the fix',
+  warningsTitle: 'Works, but risky',
 } as const;
 
 export type MessageKey = keyof typeof EN;

@@ -159,6 +159,8 @@ export function diagnose(exchange: Exchange): Verdict {
       if (authorizationOnlyByWildcard(hop.preflight.headers, unsafeHeaderNames, withCredentials)) {
         findings.push({
           kind: 'authorization-wildcard',
+          risk: true,
+          link: 'https://fetch.spec.whatwg.org/#cors-non-wildcard-request-header-name',
           message:
             '`Access-Control-Allow-Headers: *` lets `Authorization` through in Chrome today, but the Fetch standard ' +
             'excludes it from the wildcard and Chrome warns it will stop: list `Authorization` explicitly.',
@@ -192,7 +194,10 @@ export function diagnose(exchange: Exchange): Verdict {
     const redirect = isRedirect(response.status, response.headers);
     const access = corsCheck(response.headers, origin, withCredentials, redirect ? 'redirect' : 'response');
     if (access) return result('blocked', i, origin, access);
-    if (!redirect) return result('allowed', i, origin);
+    if (!redirect) {
+      lintAllowed(hop, response, origin, withCredentials, findings);
+      return result('allowed', i, origin);
+    }
     const next = followRedirect(exchange, state, url, response, i, hops, findings, pageOrigin);
     if (next.kind === 'stop') return result(next.outcome, i, origin, next.failure);
     url = next.url;
@@ -328,6 +333,60 @@ function authorizationOnlyByWildcard(
   if (withCredentials || !unsafe.includes('authorization')) return false;
   const allowed = parseAllowList(preflight, 'Access-Control-Allow-Headers', true);
   return allowed.ok && allowed.values.has('*') && !allowed.values.has('authorization');
+}
+
+const CHROME_MAX_AGE = 7200;
+
+/**
+ * Configurations that work but are risky or fragile (issue: security lint). Each finding says the
+ * risk and how to check or fix it; none of them blocks.
+ */
+function lintAllowed(
+  hop: Hop,
+  response: ResponseRecord,
+  origin: string,
+  withCredentials: boolean,
+  findings: Finding[],
+): void {
+  const headers = response.headers;
+  const allowOrigin = combinedValue(headers, 'Access-Control-Allow-Origin');
+  const vary = (combinedValue(headers, 'Vary') ?? '').toLowerCase();
+  if (allowOrigin === 'null') {
+    findings.push({
+      kind: 'null-origin-allowed',
+      risk: true,
+      message:
+        'The server allows the origin "null". Sandboxed iframes, data: and file: pages all send "Origin: null", so any site can get the same access. Allow named origins only.',
+      link: 'https://portswigger.net/web-security/cors#whitelisted-null-origin-value',
+    });
+  } else if (allowOrigin !== null && allowOrigin !== '*' && !/(^|,)\s*(origin|\*)\s*(,|$)/.test(vary)) {
+    findings.push({
+      kind: 'origin-without-vary',
+      risk: true,
+      message:
+        'Access-Control-Allow-Origin names this origin but the response has no "Vary: Origin": a shared cache can hand this answer to another origin, or another origin\'s answer to this page. Add Vary: Origin.',
+      link: 'https://fetch.spec.whatwg.org/#cors-protocol-and-http-caches',
+    });
+  }
+  if (withCredentials && allowOrigin === origin && origin !== 'null') {
+    findings.push({
+      kind: 'credentials-origin-check',
+      risk: true,
+      message:
+        'Credentialed CORS is allowed for this origin. Make sure the server takes it from an allow-list and never echoes any Origin back: ' +
+        `curl -s -D - -o /dev/null -H 'Origin: https://attacker.example' ${JSON.stringify(hop.url ?? '')} must not answer with that origin.`,
+      link: 'https://portswigger.net/web-security/cors#server-generated-acao-header-from-client-specified-origin-header',
+    });
+  }
+  const maxAge = Number(combinedValue(hop.preflight?.headers ?? [], 'Access-Control-Max-Age') ?? Number.NaN);
+  if (Number.isFinite(maxAge) && maxAge > CHROME_MAX_AGE) {
+    findings.push({
+      kind: 'max-age-over-cap',
+      risk: true,
+      message: `Access-Control-Max-Age is ${maxAge} s, but Chrome keeps a preflight at most ${CHROME_MAX_AGE} s (2 h) and Firefox 86,400 s: the value is cut, and a long cache keeps a broken or revoked policy alive.`,
+      link: 'https://developer.mozilla.org/en-US/docs/Web/HTTP/Reference/Headers/Access-Control-Max-Age',
+    });
+  }
 }
 
 /**

@@ -43,8 +43,16 @@ export interface Finding {
     | 'unsafe-redirect'
     | 'preflight-status'
     | 'credentials-inferred'
-    | 'chrome-disagrees';
+    | 'chrome-disagrees'
+    | 'null-origin-allowed'
+    | 'origin-without-vary'
+    | 'credentials-origin-check'
+    | 'max-age-over-cap';
   readonly message: string;
+  /** A configuration that works but is risky: shown as a warning and counted in reports. */
+  readonly risk?: true;
+  /** Where the risk is explained. */
+  readonly link?: string;
 }
 
 export interface PreflightSummary {

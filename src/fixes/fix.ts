@@ -24,10 +24,30 @@ export const STACKS = [
 
 export type StackId = (typeof STACKS)[number];
 
+/** How the stack picker names each stack. */
+export const STACK_LABELS: Record<StackId, string> = {
+  http: 'HTTP headers',
+  express: 'Express (cors)',
+  fastify: 'Fastify (@fastify/cors)',
+  koa: 'Koa (@koa/cors)',
+  hono: 'Hono (hono/cors)',
+  next: 'Next.js (route handler)',
+  nginx: 'nginx',
+  apache: 'Apache (mod_headers)',
+  caddy: 'Caddy',
+  flask: 'Flask (Flask-CORS)',
+  django: 'Django (django-cors-headers)',
+  spring: 'Spring Boot',
+  aspnet: 'ASP.NET Core',
+  go: 'Go (rs/cors)',
+  aws: 'AWS S3 / API Gateway',
+  'vite-proxy': 'Vite dev proxy (server not yours)',
+  'webpack-proxy': 'webpack-dev-server proxy (server not yours)',
+  'next-proxy': 'Next.js rewrites (server not yours)',
+};
+
 export interface Fix {
   readonly stack: StackId;
-  /** Shown in the stack picker. */
-  readonly label: string;
   readonly language:
     | 'http'
     | 'js'

@@ -69,5 +69,5 @@ export function guessStack(entry: ReportEntry): StackId | null {
   return null;
 }
 
-export { type Fix, fixText, STACKS, type StackId } from './fix.ts';
+export { type Fix, fixText, STACK_LABELS, STACKS, type StackId } from './fix.ts';
 export { type CorsRequirement, requirementOf } from './requirement.ts';

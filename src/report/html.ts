@@ -4,6 +4,7 @@
  */
 
 import type { HeaderList } from '../cors/headers.ts';
+import { STACK_LABELS, type StackId } from '../fixes/fix.ts';
 import { curlPreflight, curlRequest } from './curl.ts';
 import type { ReportEntry } from './entry.ts';
 import { type ExportOptions, toJsonReport } from './json.ts';
@@ -31,7 +32,7 @@ function headerTable(headers: HeaderList | null | undefined, highlight?: string)
   return `<table class="headers">${rows}</table>`;
 }
 
-function entrySection(x: ReportEntry, n: number): string {
+function entrySection(x: ReportEntry, n: number, stack: StackId): string {
   const culprit = x.verdict?.culprit;
   const parts = [
     `<section class="entry ${kindOf(x)}" id="entry-${n}">`,
@@ -68,7 +69,12 @@ function entrySection(x: ReportEntry, n: number): string {
       }</h3>${headerTable(x.response?.headers, culprit && culprit.where !== 'preflight' ? culprit.field : undefined)}</div></div>`,
     );
   }
-  if (x.blocked) parts.push(`<pre>${e(`${curlPreflight(x)}\n${curlRequest(x, x.requestHeaders)}`)}</pre>`);
+  const fix = x.fixes?.[stack];
+  if (fix) parts.push(`<h3>Fix (${e(STACK_LABELS[stack])})</h3><pre>${e(fix)}</pre>`);
+  if (x.blocked)
+    parts.push(
+      `<h3>Reproduce</h3><pre>${e(`${curlPreflight(x)}\n${curlRequest(x, x.requestHeaders)}`)}</pre>`,
+    );
   if (x.verdict?.link) parts.push(`<p><a href="${e(x.verdict.link)}">The rule</a></p>`);
   parts.push('</section>');
   return parts.join('\n');
@@ -93,7 +99,7 @@ export function renderHtml(entries: readonly ReportEntry[], options: ExportOptio
 <h1>CORS Lens report</h1>
 <p>${e(report.generatedAt)} — ${s.total} cross-origin requests, <strong>${s.blocked} blocked</strong>, ${s.allowed} allowed, ${s.networkErrors} network errors.
 ${report.redacted ? 'Secrets are redacted.' : '<strong>Not redacted: this report may contain credentials.</strong>'}</p>
-${report.entries.map((x, i) => entrySection(x, i + 1)).join('\n')}
+${report.entries.map((x, i) => entrySection(x, i + 1, options.stack ?? 'http')).join('\n')}
 </body></html>
 `;
 }

@@ -6,6 +6,7 @@
  *     redacted: boolean, summary: ReportSummary, dropped: number, entries: ReportEntry[] }
  * A new field is a minor change; removing or changing one bumps `version`.
  */
+import type { StackId } from '../fixes/fix.ts';
 import type { ReportEntry } from './entry.ts';
 import { redact } from './redact.ts';
 import { type ReportSummary, summarize } from './summary.ts';
@@ -30,6 +31,8 @@ export interface ExportOptions {
   readonly tabId?: number | null;
   readonly dropped?: number;
   readonly now?: Date;
+  /** The stack whose fix Markdown and HTML show (JSON keeps them all). */
+  readonly stack?: StackId;
 }
 
 export function toJsonReport(entries: readonly ReportEntry[], options: ExportOptions = {}): JsonReport {

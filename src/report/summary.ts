@@ -20,6 +20,8 @@ export interface ReportSummary {
   readonly notRecorded: number;
   readonly pending: number;
   readonly preflightCached: number;
+  /** Requests that worked through a risky or fragile configuration (security lint). */
+  readonly warnings: number;
 }
 
 export function summarize(entries: readonly ReportEntry[]): ReportSummary {
@@ -32,6 +34,7 @@ export function summarize(entries: readonly ReportEntry[]): ReportSummary {
     notRecorded: count('not-recorded'),
     pending: count('pending'),
     preflightCached: entries.filter((e) => e.preflightCached).length,
+    warnings: entries.filter((e) => e.verdict?.findings.some((f) => f.risk)).length,
   };
 }
 

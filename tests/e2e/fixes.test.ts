@@ -276,7 +276,9 @@ describe('Vite dev proxy', () => {
         server: { ...config.server, host: '127.0.0.1', port: 0, strictPort: false, hmr: false },
       });
       await vite.listen();
-      const viteOrigin = `http://127.0.0.1:${(vite.httpServer?.address() as AddressInfo).port}`;
+      const address = vite.httpServer?.address() as AddressInfo | null | undefined;
+      if (!address) throw new Error('the Vite dev server did not listen');
+      const viteOrigin = `http://127.0.0.1:${address.port}`;
       const proxied = await browser.context.newPage();
       try {
         await proxied.goto(`${viteOrigin}/`);

@@ -62,7 +62,7 @@ beforeAll(async () => {
   panel = await ext.context.newPage();
   await panel.goto(ext.url(`extension/panel/index.html?tabId=${tabId}`));
   await waitUntil(
-    () => panel.getByRole('option').count(),
+    () => panel.getByRole('listbox').getByRole('option').count(),
     (n) => n >= FAILURES.length + XSS_SCENARIOS.length,
     { what: 'rows' },
   );
@@ -116,6 +116,36 @@ describe('verdict card', () => {
   });
 });
 
+describe('fix', () => {
+  test('the card shows the fix for the chosen stack, remembered after a reload', async () => {
+    await select('pf-header-missing-authorization');
+    const code = () => panel.locator('.fix-code').textContent();
+    expect(await code()).toContain('app.use(cors(corsOptions));');
+    expect(await code()).toContain('"Authorization"');
+    await panel.getByLabel('Server stack').selectOption('nginx');
+    expect(await code()).toContain(
+      `add_header Access-Control-Allow-Origin "${servers.origins.page}" always;`,
+    );
+    await panel.reload();
+    await select('pf-header-missing-authorization');
+    expect(await panel.getByLabel('Server stack').inputValue()).toBe('nginx');
+    const [md] = await Promise.all([
+      panel.waitForEvent('download'),
+      panel.getByRole('button', { name: 'Markdown' }).click(),
+    ]);
+    const markdown = readFileSync((await md.path()) as string, 'utf8');
+    expect(markdown, markdown.slice(0, 3000)).toContain('Fix (nginx)');
+  });
+});
+
+describe('security lint', () => {
+  test('a request that works through a risky configuration says so', async () => {
+    await select('xss-header-values');
+    expect(await panel.locator('.card .chip').first().textContent()).toBe('allowed');
+    expect(await panel.locator('.card .risks').textContent()).toMatch(/no "Vary: Origin"/);
+  });
+});
+
 describe('list', () => {
   test('keyboard: arrows move the selection, the card follows', async () => {
     await select('pf-header-missing-authorization');
@@ -130,13 +160,13 @@ describe('list', () => {
   });
 
   test('filters: blocked only, and text', async () => {
-    const all = await panel.getByRole('option').count();
+    const all = await panel.getByRole('listbox').getByRole('option').count();
     await panel.getByLabel('Blocked only').check();
-    const blocked = await panel.getByRole('option').count();
+    const blocked = await panel.getByRole('listbox').getByRole('option').count();
     expect(blocked).toBeLessThan(all);
     await panel.getByLabel('Filter requests').fill('MethodDisallowed');
     await waitUntil(
-      () => panel.getByRole('option').count(),
+      () => panel.getByRole('listbox').getByRole('option').count(),
       (n) => n === 1,
       { what: 'one row' },
     );

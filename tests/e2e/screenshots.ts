@@ -30,7 +30,7 @@ try {
   await panel.setViewportSize({ width: 1280, height: 760 });
   for (const theme of ['light', 'dark'] as const) {
     await panel.goto(ext.url(`extension/panel/index.html?tabId=${tabId}&theme=${theme}`));
-    await panel.getByRole('option').filter({ hasText: '/api/orders' }).click();
+    await panel.getByRole('listbox').getByRole('option').filter({ hasText: '/api/orders' }).click();
     await panel.getByRole('listbox').focus();
     await panel.screenshot({ path: resolve(OUT, `panel-${theme}.png`) });
   }

@@ -171,7 +171,7 @@ describe('findings', () => {
       response: { status: 200, headers: [allowPage] },
     });
     expect(v.outcome).toBe('allowed');
-    expect(v.findings.map((f) => f.kind)).toEqual(['forbidden-header-dropped']);
+    expect(v.findings.filter((f) => !f.risk).map((f) => f.kind)).toEqual(['forbidden-header-dropped']);
   });
 
   test('huge and non-Latin-1 values are reported, and still judged', () => {
@@ -183,7 +183,68 @@ describe('findings', () => {
       },
     });
     expect(v.outcome).toBe('allowed');
-    expect(v.findings.map((f) => f.kind).sort()).toEqual(['huge-header', 'non-latin1-header']);
-    expect(v.findings[0]?.message.length).toBeLessThan(500);
+    const notes = v.findings.filter((f) => !f.risk);
+    expect(notes.map((f) => f.kind).sort()).toEqual(['huge-header', 'non-latin1-header']);
+    expect(notes[0]?.message.length).toBeLessThan(500);
+  });
+});
+
+describe('security lint of configurations that work', () => {
+  const kinds = (x: Exchange) =>
+    diagnose(x)
+      .findings.filter((f) => f.risk)
+      .map((f) => f.kind);
+  const vary = h('Vary', 'Origin');
+
+  test('an allowed origin without Vary: Origin', () => {
+    expect(kinds({ ...base, response: { status: 200, headers: [allowPage] } })).toEqual([
+      'origin-without-vary',
+    ]);
+    expect(
+      kinds({
+        ...base,
+        response: { status: 200, headers: [allowPage, h('Vary', 'Accept-Encoding, origin')] },
+      }),
+    ).toEqual([]);
+    expect(
+      kinds({ ...base, response: { status: 200, headers: [h('Access-Control-Allow-Origin', '*')] } }),
+    ).toEqual([]);
+  });
+
+  test('"null" allowed', () => {
+    const v = diagnose({
+      ...base,
+      response: { status: 302, headers: [h('Location', 'http://localhost:8000/next'), allowPage, vary] },
+      redirects: [{ response: { status: 200, headers: [h('Access-Control-Allow-Origin', 'null')] } }],
+    });
+    expect(v.outcome).toBe('allowed');
+    expect(v.findings.filter((f) => f.risk).map((f) => f.kind)).toEqual(['null-origin-allowed']);
+  });
+
+  test('credentialed CORS: check the origin is not echoed, with a curl line to do it', () => {
+    const v = diagnose({
+      ...base,
+      credentials: 'include',
+      response: { status: 200, headers: [allowPage, vary, h('Access-Control-Allow-Credentials', 'true')] },
+    });
+    const finding = v.findings.find((f) => f.kind === 'credentials-origin-check');
+    expect(finding?.message).toContain("-H 'Origin: https://attacker.example'");
+  });
+
+  test('Max-Age over the 2 h Chrome keeps', () => {
+    const x: Exchange = {
+      ...base,
+      method: 'PUT',
+      preflight: {
+        status: 204,
+        headers: [allowPage, h('Access-Control-Allow-Methods', 'PUT'), h('Access-Control-Max-Age', '86400')],
+      },
+      response: { status: 200, headers: [allowPage, vary] },
+    };
+    expect(kinds(x)).toEqual(['max-age-over-cap']);
+  });
+
+  test('blocked requests get no lint: the fix comes first', () => {
+    expect(kinds({ ...base, response: { status: 200, headers: [] } })).toEqual([]);
   });
 });

@@ -3,7 +3,6 @@ import { type Renderer, routePrefix, structuralNotes } from '../fix.ts';
 /** Apache httpd with mod_headers and mod_rewrite. */
 export const apache: Renderer = (req) => ({
   stack: 'apache',
-  label: 'Apache (mod_headers)',
   language: 'apache',
   imports: [],
   code: `<Location "${routePrefix(req.path) || '/'}">

@@ -5,7 +5,6 @@ const csList = (items: readonly string[]) => items.map((s) => JSON.stringify(s))
 /** ASP.NET Core: a named policy, applied after UseRouting and before authentication. */
 export const aspnet: Renderer = (req) => ({
   stack: 'aspnet',
-  label: 'ASP.NET Core',
   language: 'csharp',
   imports: [],
   code: `builder.Services.AddCors(options => options.AddPolicy("frontend", policy => policy

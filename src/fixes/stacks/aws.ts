@@ -21,7 +21,6 @@ export const aws: Renderer = (req) => {
   };
   return {
     stack: 'aws',
-    label: 'AWS S3 / API Gateway',
     language: 'json',
     imports: [],
     code: `// S3: aws s3api put-bucket-cors --bucket BUCKET --cors-configuration '{"CORSRules": …}' with these rules

@@ -5,7 +5,6 @@ export const caddy: Renderer = (req) => {
   const prefix = `${routePrefix(req.path)}*`;
   return {
     stack: 'caddy',
-    label: 'Caddy',
     language: 'caddy',
     imports: [],
     code: `header ${prefix} {

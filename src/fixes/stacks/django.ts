@@ -3,7 +3,6 @@ import { list, q, type Renderer, structuralNotes } from '../fix.ts';
 /** Django with django-cors-headers (settings.py). */
 export const django: Renderer = (req) => ({
   stack: 'django',
-  label: 'Django (django-cors-headers)',
   language: 'python',
   imports: ['# pip install django-cors-headers'],
   code: `INSTALLED_APPS = [

@@ -3,7 +3,6 @@ import { list, q, type Renderer, structuralNotes } from '../fix.ts';
 /** Express with the `cors` package. `code` runs with `app` and `cors` in scope (tests run it). */
 export const express: Renderer = (req) => ({
   stack: 'express',
-  label: 'Express (cors)',
   language: 'js',
   imports: ["const cors = require('cors'); // npm install cors"],
   code: `const corsOptions = {

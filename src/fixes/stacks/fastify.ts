@@ -3,7 +3,6 @@ import { list, q, type Renderer, structuralNotes } from '../fix.ts';
 /** Fastify with @fastify/cors. `code` runs with `fastify` and `cors` in scope, in an async function. */
 export const fastify: Renderer = (req) => ({
   stack: 'fastify',
-  label: 'Fastify (@fastify/cors)',
   language: 'js',
   imports: ["import cors from '@fastify/cors'; // npm install @fastify/cors"],
   code: `// Registered on the root instance, before the routes: it answers every OPTIONS preflight.

@@ -3,7 +3,6 @@ import { list, q, type Renderer, routePrefix, structuralNotes } from '../fix.ts'
 /** Flask with Flask-CORS. */
 export const flask: Renderer = (req) => ({
   stack: 'flask',
-  label: 'Flask (Flask-CORS)',
   language: 'python',
   imports: ['from flask_cors import CORS  # pip install flask-cors'],
   code: `CORS(

@@ -5,7 +5,6 @@ const goList = (items: readonly string[]) => items.map((s) => JSON.stringify(s))
 /** Go with github.com/rs/cors wrapping the whole mux. */
 export const go: Renderer = (req) => ({
   stack: 'go',
-  label: 'Go (rs/cors)',
   language: 'go',
   imports: ['import "github.com/rs/cors" // go get github.com/rs/cors'],
   code: `c := cors.New(cors.Options{

@@ -3,7 +3,6 @@ import { list, q, type Renderer, routePrefix, structuralNotes } from '../fix.ts'
 /** Hono's built-in cors middleware. `code` runs with `app` and `cors` in scope. */
 export const hono: Renderer = (req) => ({
   stack: 'hono',
-  label: 'Hono (hono/cors)',
   language: 'ts',
   imports: ["import { cors } from 'hono/cors';"],
   code: `// Before the routes it covers: it answers every OPTIONS preflight under this path.

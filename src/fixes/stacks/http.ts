@@ -19,7 +19,6 @@ export const http: Renderer = (req) => {
   ].join('\n');
   return {
     stack: 'http',
-    label: 'HTTP headers',
     language: 'http',
     imports: [],
     code,

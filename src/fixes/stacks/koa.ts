@@ -3,7 +3,6 @@ import { list, q, type Renderer, structuralNotes } from '../fix.ts';
 /** Koa with @koa/cors. `code` runs with `app` and `cors` in scope. */
 export const koa: Renderer = (req) => ({
   stack: 'koa',
-  label: 'Koa (@koa/cors)',
   language: 'js',
   imports: ["import cors from '@koa/cors'; // npm install @koa/cors"],
   code: `// First middleware: @koa/cors answers the preflight and keeps its headers on errors.

@@ -12,7 +12,6 @@ export const next: Renderer = (req) => {
   ];
   return {
     stack: 'next',
-    label: 'Next.js (route handler)',
     language: 'ts',
     imports: [],
     code: `// app${req.path}/route.ts

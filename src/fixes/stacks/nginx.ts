@@ -19,7 +19,6 @@ export const nginx: Renderer = (req) => {
   const indent = (lines: string[], n: number) => lines.map((l) => `${' '.repeat(n)}${l}`).join('\n');
   return {
     stack: 'nginx',
-    label: 'nginx',
     language: 'nginx',
     imports: [],
     code: `location ${routePrefix(req.path) || '/'}/ {

@@ -18,7 +18,6 @@ function usage(req: Parameters<Renderer>[0]): string {
 
 export const viteProxy: Renderer = (req) => ({
   stack: 'vite-proxy',
-  label: 'Vite dev proxy',
   language: 'js',
   imports: ["import { defineConfig } from 'vite';"],
   code: `export default defineConfig({
@@ -33,7 +32,6 @@ export const viteProxy: Renderer = (req) => ({
 
 export const webpackProxy: Renderer = (req) => ({
   stack: 'webpack-proxy',
-  label: 'webpack-dev-server proxy',
   language: 'js',
   imports: [],
   code: `module.exports = {
@@ -47,7 +45,6 @@ export const webpackProxy: Renderer = (req) => ({
 
 export const nextProxy: Renderer = (req) => ({
   stack: 'next-proxy',
-  label: 'Next.js rewrites',
   language: 'js',
   imports: [],
   code: `module.exports = {

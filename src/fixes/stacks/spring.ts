@@ -5,7 +5,6 @@ const javaList = (items: readonly string[]) => items.map((s) => JSON.stringify(s
 /** Spring Boot (WebMvcConfigurer); with Spring Security, http.cors() lets preflights past authentication. */
 export const spring: Renderer = (req) => ({
   stack: 'spring',
-  label: 'Spring Boot',
   language: 'java',
   imports: [],
   code: `@Configuration
