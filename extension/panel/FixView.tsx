@@ -2,10 +2,10 @@
  * The fix for the chosen stack: remembered across sessions, guessed from the server's own headers
  * (X-Powered-By, Server) until the user picks one. Copied, never sent anywhere.
  */
-import { useState } from 'preact/hooks';
 import { guessStack, STACK_LABELS, STACKS, type StackId } from '../../src/fixes/index.ts';
 import type { ReportEntry } from '../../src/report/entry.ts';
 import { t } from '../shared/i18n.ts';
+import { CopyButton } from '../ui/CopyButton.tsx';
 
 interface Props {
   readonly entry: ReportEntry;
@@ -14,7 +14,6 @@ interface Props {
 }
 
 export function FixView({ entry, chosen, onChoose }: Props) {
-  const [copied, setCopied] = useState(false);
   if (!entry.fixes) return null;
   const guessed = guessStack(entry);
   const stack = chosen ?? guessed ?? 'express';
@@ -37,17 +36,7 @@ export function FixView({ entry, chosen, onChoose }: Props) {
             ))}
           </select>
         </label>
-        <button
-          type="button"
-          onClick={() =>
-            void navigator.clipboard.writeText(text).then(() => {
-              setCopied(true);
-              setTimeout(() => setCopied(false), 1500);
-            })
-          }
-        >
-          {copied ? t('copied') : t('copyFix')}
-        </button>
+        <CopyButton text={text} label="copyFix" />
       </div>
       <pre class="fix-code">
         <code>{text}</code>

@@ -13,6 +13,7 @@ import {
 } from '../shared/client.ts';
 import { t } from '../shared/i18n.ts';
 import type { StatusReply } from '../shared/messages.ts';
+import { ExportControls, RedactionWarning } from '../ui/ExportControls.tsx';
 import { RequestList } from './RequestList.tsx';
 import { VerdictCard } from './VerdictCard.tsx';
 
@@ -144,44 +145,14 @@ export function Panel({ tabId }: { tabId: number }) {
           {t('clear')}
         </button>
         <span class="spacer" />
-        <span class="export">
-          {t('exportLabel')}:
-          <button
-            type="button"
-            aria-label={`${t('exportLabel')} ${t('exportJson')}`}
-            onClick={() => exportAs('json')}
-          >
-            {t('exportJson')}
-          </button>
-          <button
-            type="button"
-            aria-label={`${t('exportLabel')} ${t('exportMarkdown')}`}
-            onClick={() => exportAs('markdown')}
-          >
-            {t('exportMarkdown')}
-          </button>
-          <button
-            type="button"
-            aria-label={`${t('exportLabel')} ${t('exportHtml')}`}
-            onClick={() => exportAs('html')}
-          >
-            {t('exportHtml')}
-          </button>
-          <label>
-            <input
-              type="checkbox"
-              checked={redactSecrets}
-              onChange={(ev) => setRedactSecrets((ev.currentTarget as HTMLInputElement).checked)}
-            />
-            {t('redactSecrets')}
-          </label>
-        </span>
+        <ExportControls
+          class="export"
+          redact={redactSecrets}
+          onRedact={setRedactSecrets}
+          onExport={exportAs}
+        />
       </div>
-      {!redactSecrets ? (
-        <p class="warning" role="alert">
-          {t('redactWarning')}
-        </p>
-      ) : null}
+      <RedactionWarning redact={redactSecrets} />
       {connection === 'reconnecting' ? (
         <p class="notice" role="status">
           {t('reconnecting')}

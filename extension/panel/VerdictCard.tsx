@@ -3,7 +3,6 @@
  * Chrome's and Firefox's names, why a preflight was sent, and the preflight and the request side
  * by side with the culprit header highlighted. Every value is rendered as text.
  */
-import { useState } from 'preact/hooks';
 import type { HeaderList } from '../../src/cors/headers.ts';
 import type { StackId } from '../../src/fixes/index.ts';
 import { curlPreflight, curlRequest } from '../../src/report/curl.ts';
@@ -13,6 +12,7 @@ import { redact } from '../../src/report/redact.ts';
 import { oneLine } from '../../src/report/summary.ts';
 import { t } from '../shared/i18n.ts';
 import { Chip } from '../ui/Chip.tsx';
+import { CopyButton } from '../ui/CopyButton.tsx';
 import { Text, Value } from '../ui/Text.tsx';
 import { FixView } from './FixView.tsx';
 
@@ -52,21 +52,10 @@ function Headers({
 }
 
 function CopyLine({ text }: { text: string }) {
-  const [copied, setCopied] = useState(false);
   return (
     <div class="curl">
       <code>{text}</code>
-      <button
-        type="button"
-        onClick={() =>
-          void navigator.clipboard.writeText(text).then(() => {
-            setCopied(true);
-            setTimeout(() => setCopied(false), 1500);
-          })
-        }
-      >
-        {copied ? t('copied') : t('copy')}
-      </button>
+      <CopyButton text={text} />
     </div>
   );
 }

@@ -9,6 +9,7 @@ import { ext } from '../platform/index.ts';
 import { downloadReport, type ExportFormat, send } from '../shared/client.ts';
 import { t } from '../shared/i18n.ts';
 import type { StatusReply } from '../shared/messages.ts';
+import { ExportControls, RedactionWarning } from '../ui/ExportControls.tsx';
 import { Text } from '../ui/Text.tsx';
 
 const LATEST = 6;
@@ -105,43 +106,13 @@ export function Popup({ tabId }: { tabId: number }) {
         )}
       </div>
       <p class="muted">{t('popupOpenPanel')}</p>
-      <div class="actions">
-        {t('exportLabel')}:
-        <button
-          type="button"
-          aria-label={`${t('exportLabel')} ${t('exportJson')}`}
-          onClick={() => exportAs('json')}
-        >
-          {t('exportJson')}
-        </button>
-        <button
-          type="button"
-          aria-label={`${t('exportLabel')} ${t('exportMarkdown')}`}
-          onClick={() => exportAs('markdown')}
-        >
-          {t('exportMarkdown')}
-        </button>
-        <button
-          type="button"
-          aria-label={`${t('exportLabel')} ${t('exportHtml')}`}
-          onClick={() => exportAs('html')}
-        >
-          {t('exportHtml')}
-        </button>
-      </div>
-      <label class="redact">
-        <input
-          type="checkbox"
-          checked={redactSecrets}
-          onChange={(ev) => setRedactSecrets((ev.currentTarget as HTMLInputElement).checked)}
-        />
-        {t('redactSecrets')}
-      </label>
-      {!redactSecrets ? (
-        <p class="warning" role="alert">
-          {t('redactWarning')}
-        </p>
-      ) : null}
+      <ExportControls
+        class="actions"
+        redact={redactSecrets}
+        onRedact={setRedactSecrets}
+        onExport={exportAs}
+      />
+      <RedactionWarning redact={redactSecrets} />
     </main>
   );
 }

@@ -3,9 +3,10 @@
  * verdict (CDP `Network.loadingFailed.corsErrorStatus`) and the exchange as the servers logged it.
  */
 import type { CDPSession, Page } from 'playwright';
+import type { CapturedRequest } from '../../src/capture/record.ts';
 import type { Exchange, HeaderLine, Hop } from '../../src/index.ts';
 import type { ExchangeLog, LoggedExchange } from '../servers/recorder.ts';
-import { type Origins, type Scenario, scenarioUrl } from '../servers/scenarios.ts';
+import { type Origins, type PageRequest, type Scenario, scenarioUrl } from '../servers/scenarios.ts';
 
 /** What Chrome decided for one request. */
 export interface ChromeVerdict {
@@ -24,7 +25,7 @@ export interface CallResult {
   readonly chrome: ChromeVerdict;
   readonly exchange: Exchange;
   /** What the page's fetch() resolved to, for failure messages. */
-  readonly page: { ok: boolean; status?: number; type?: string; error?: string };
+  readonly page: PageResult;
 }
 
 export interface RequestTrace {
@@ -113,6 +114,39 @@ export class NetworkWatcher {
   }
 }
 
+export interface PageResult {
+  ok: boolean;
+  status?: number;
+  type?: string;
+  error?: string;
+}
+
+/** Makes the scenario's request from the page with fetch(), as a page script would. */
+export function fetchFromPage(page: Page, url: string, request: PageRequest): Promise<PageResult> {
+  return page.evaluate(
+    async ({ url, request }) => {
+      const init: RequestInit = {
+        method: request.method ?? 'GET',
+        headers: (request.headers ?? []).map(([n, v]) => [n, v] as [string, string]),
+        credentials: request.credentials ?? 'same-origin',
+        mode: request.mode ?? 'cors',
+        redirect: request.redirect ?? 'follow',
+        // Not 'no-store': Chrome skips its preflight cache for such requests, and the corpus
+        // tests that cache. The servers send nothing cacheable, so every call reaches them.
+      };
+      if (request.body !== undefined) init.body = request.body;
+      try {
+        const r = await fetch(url, init);
+        await r.text();
+        return { ok: true, status: r.status, type: r.type };
+      } catch (e) {
+        return { ok: false, error: String(e) };
+      }
+    },
+    { url, request },
+  );
+}
+
 /** Runs one scenario (one or more identical calls) and pairs Chrome's verdicts with the logged exchanges. */
 export async function runScenario(
   page: Page,
@@ -127,28 +161,7 @@ export async function runScenario(
   for (let call = 0; call < repeat; call++) {
     const before = watcher.known();
     const logged = log.forScenario(scenario.id).length;
-    const pageResult = await page.evaluate(
-      async ({ url, request }) => {
-        const init: RequestInit = {
-          method: request.method ?? 'GET',
-          headers: (request.headers ?? []).map(([n, v]) => [n, v] as [string, string]),
-          credentials: request.credentials ?? 'same-origin',
-          mode: request.mode ?? 'cors',
-          redirect: request.redirect ?? 'follow',
-          // Not 'no-store': Chrome skips its preflight cache for such requests, and the corpus
-          // tests that cache. The servers send nothing cacheable, so every call reaches them.
-        };
-        if (request.body !== undefined) init.body = request.body;
-        try {
-          const r = await fetch(url, init);
-          await r.text();
-          return { ok: true, status: r.status, type: r.type };
-        } catch (e) {
-          return { ok: false, error: String(e) };
-        }
-      },
-      { url, request: scenario.request },
-    );
+    const pageResult = await fetchFromPage(page, url, scenario.request);
     const chrome = await watcher.verdictFor(url, before);
     // Give the servers' 'finish' events a moment to land in the log.
     await new Promise((r) => setTimeout(r, 30));
@@ -202,4 +215,46 @@ export function exchangeFrom(
 
 function hostOf(e: LoggedExchange): string {
   return e.requestHeaders.find((h) => h.name.toLowerCase() === 'host')?.value ?? 'unknown.invalid';
+}
+
+/** A blocked request as capture would have recorded it, from what the servers logged for its first hop. */
+export function capturedFromLog(
+  id: string,
+  url: string,
+  origin: string,
+  method: string,
+  logged: readonly LoggedExchange[],
+): CapturedRequest {
+  const preflight = logged.find((e) => e.hop === 0 && e.method === 'OPTIONS');
+  const actual = logged.find((e) => e.hop === 0 && e.method !== 'OPTIONS');
+  return {
+    id,
+    tabId: 1,
+    frameId: 0,
+    documentId: null,
+    initiator: origin,
+    url,
+    method,
+    type: 'xmlhttprequest',
+    time: 0,
+    requestHeaders: actual?.requestHeaders ?? null,
+    currentUrl: url,
+    currentMethod: method,
+    hop: 0,
+    hopSentHeaders: actual !== undefined,
+    preflights: [
+      preflight
+        ? {
+            requestId: `${id}-preflight`,
+            requestHeaders: preflight.requestHeaders,
+            status: preflight.status,
+            responseHeaders: preflight.responseHeaders,
+          }
+        : null,
+    ],
+    responses: actual ? [{ url, status: actual.status, headers: actual.responseHeaders }] : [],
+    state: 'failed',
+    error: 'net::ERR_FAILED',
+    endTime: 1,
+  };
 }

@@ -22,14 +22,12 @@ import Koa from 'koa';
 import type { Page } from 'playwright';
 import { createServer as createViteServer, defineConfig } from 'vite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { CapturedRequest } from '../../src/capture/record.ts';
 import { type Fix, fixesFor, requirementOf } from '../../src/fixes/index.ts';
 import { type ReportEntry, reportEntryOf } from '../../src/report/entry.ts';
 import { type CorpusServers, startCorpusServers } from '../servers/corpus-servers.ts';
-import type { LoggedExchange } from '../servers/recorder.ts';
 import { hopUrl, type Scenario, scenarioById } from '../servers/scenarios.ts';
 import { type LaunchedBrowser, launchChromium } from './chromium.ts';
-import { NetworkWatcher, runScenario } from './corpus-runner.ts';
+import { capturedFromLog, fetchFromPage, NetworkWatcher, runScenario } from './corpus-runner.ts';
 
 /** One scenario per kind of failure the corpus has (redirect kinds need the URL changed, not headers). */
 const FAILING = [
@@ -64,47 +62,6 @@ let page: Page;
 let watcher: NetworkWatcher;
 const entries = new Map<string, ReportEntry>();
 
-/** The blocked request as capture would have recorded it, from what the servers logged. */
-function captured(
-  scenario: Scenario,
-  url: string,
-  logged: readonly LoggedExchange[],
-  origin: string,
-): CapturedRequest {
-  const preflight = logged.find((e) => e.hop === 0 && e.method === 'OPTIONS');
-  const actual = logged.find((e) => e.hop === 0 && e.method !== 'OPTIONS');
-  return {
-    id: scenario.id,
-    tabId: 1,
-    frameId: 0,
-    documentId: null,
-    initiator: origin,
-    url,
-    method: scenario.request.method ?? 'GET',
-    type: 'xmlhttprequest',
-    time: 0,
-    requestHeaders: actual?.requestHeaders ?? null,
-    currentUrl: url,
-    currentMethod: scenario.request.method ?? 'GET',
-    hop: 0,
-    hopSentHeaders: actual !== undefined,
-    preflights: [
-      preflight
-        ? {
-            requestId: 'p',
-            requestHeaders: preflight.requestHeaders,
-            status: preflight.status,
-            responseHeaders: preflight.responseHeaders,
-          }
-        : null,
-    ],
-    responses: actual ? [{ url, status: actual.status, headers: actual.responseHeaders }] : [],
-    state: 'failed',
-    error: 'net::ERR_FAILED',
-    endTime: 1,
-  };
-}
-
 beforeAll(async () => {
   servers = await startCorpusServers();
   browser = await launchChromium();
@@ -117,8 +74,9 @@ beforeAll(async () => {
     const [call] = await runScenario(page, watcher, scenario, servers.origins, servers.log);
     if (!call?.chrome.blocked) throw new Error(`${id} was expected to fail in Chrome`);
     const url = call.exchange.url;
+    const logged = servers.log.forScenario(id).slice(before);
     const entry = reportEntryOf(
-      captured(scenario, url, servers.log.forScenario(id).slice(before), servers.origins.page),
+      capturedFromLog(id, url, servers.origins.page, scenario.request.method ?? 'GET', logged),
     );
     if (!entry.blocked || entry.corsError !== call.chrome.corsError)
       throw new Error(`${id}: engine disagrees`);
@@ -211,20 +169,7 @@ async function listen(server: ReturnType<typeof createServer>): Promise<Running>
 /** The scenario's request again, from the page, against another server; Chrome's verdict over CDP. */
 async function rerun(scenario: Scenario, url: string) {
   const before = watcher.known();
-  await page.evaluate(
-    async ({ url, request }) => {
-      const init: RequestInit = {
-        method: request.method ?? 'GET',
-        headers: (request.headers ?? []).map(([n, v]) => [n, v] as [string, string]),
-        credentials: request.credentials ?? 'same-origin',
-      };
-      if (request.body !== undefined) init.body = request.body;
-      await fetch(url, init)
-        .then((r) => r.text())
-        .catch(() => 'failed');
-    },
-    { url, request: scenario.request },
-  );
+  await fetchFromPage(page, url, scenario.request);
   return watcher.verdictFor(url, before);
 }
 
@@ -285,24 +230,10 @@ describe('Vite dev proxy', () => {
         const own = await NetworkWatcher.attach(proxied);
         const url = `${viteOrigin}${hopUrl('', id, 0)}`;
         const before = own.known();
-        const status = await proxied.evaluate(
-          async ({ url, request }) => {
-            const init: RequestInit = {
-              method: request.method ?? 'GET',
-              headers: (request.headers ?? []).map(([n, v]) => [n, v] as [string, string]),
-              credentials: request.credentials ?? 'same-origin',
-            };
-            if (request.body !== undefined) init.body = request.body;
-            return fetch(url, init).then(
-              (r) => r.status,
-              (e) => String(e),
-            );
-          },
-          { url, request: scenario.request },
-        );
+        const result = await fetchFromPage(proxied, url, scenario.request);
         const verdict = await own.verdictFor(url, before);
         expect(verdict).toMatchObject({ blocked: false, corsError: null });
-        expect(typeof status).toBe('number');
+        expect(result.ok, JSON.stringify(result)).toBe(true);
       } finally {
         await proxied.close();
         await vite.close();

@@ -10,13 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { CapturedRequest } from '../../src/capture/record.ts';
 import { fixesFor, requirementOf } from '../../src/fixes/index.ts';
 import { type ReportEntry, reportEntryOf } from '../../src/report/entry.ts';
 import { type CorpusServers, startCorpusServers } from '../servers/corpus-servers.ts';
 import { scenarioById } from '../servers/scenarios.ts';
 import { type LaunchedBrowser, launchChromium } from './chromium.ts';
-import { NetworkWatcher, runScenario } from './corpus-runner.ts';
+import { capturedFromLog, fetchFromPage, NetworkWatcher, runScenario } from './corpus-runner.ts';
 import { waitUntil } from './wait.ts';
 
 const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSync(p));
@@ -42,42 +41,6 @@ let page: Page;
 let watcher: NetworkWatcher;
 const entries = new Map<string, ReportEntry>();
 
-function captured(id: string, url: string, origin: string, method: string): CapturedRequest {
-  const logged = servers.log.forScenario(id);
-  const preflight = logged.find((e) => e.method === 'OPTIONS');
-  const actual = logged.find((e) => e.method !== 'OPTIONS');
-  return {
-    id,
-    tabId: 1,
-    frameId: 0,
-    documentId: null,
-    initiator: origin,
-    url,
-    method,
-    type: 'xmlhttprequest',
-    time: 0,
-    requestHeaders: actual?.requestHeaders ?? null,
-    currentUrl: url,
-    currentMethod: method,
-    hop: 0,
-    hopSentHeaders: actual !== undefined,
-    preflights: [
-      preflight
-        ? {
-            requestId: 'p',
-            requestHeaders: preflight.requestHeaders,
-            status: preflight.status,
-            responseHeaders: preflight.responseHeaders,
-          }
-        : null,
-    ],
-    responses: actual ? [{ url, status: actual.status, headers: actual.responseHeaders }] : [],
-    state: 'failed',
-    error: 'net::ERR_FAILED',
-    endTime: 1,
-  };
-}
-
 async function freePort(): Promise<number> {
   return new Promise((done) => {
     const s = createServer().listen(0, '127.0.0.1', () => {
@@ -100,8 +63,9 @@ beforeAll(async () => {
     const scenario = scenarioById(id);
     const [call] = await runScenario(page, watcher, scenario, servers.origins, servers.log);
     if (!call?.chrome.blocked) throw new Error(`${id} was expected to fail`);
+    const logged = servers.log.forScenario(id);
     const entry = reportEntryOf(
-      captured(id, call.exchange.url, servers.origins.page, scenario.request.method ?? 'GET'),
+      capturedFromLog(id, call.exchange.url, servers.origins.page, scenario.request.method ?? 'GET', logged),
     );
     entries.set(id, entry);
   }
@@ -159,21 +123,7 @@ ${location}
     const scenario = scenarioById(id);
     const url = `http://127.0.0.1:${port}${upstream.pathname}${upstream.search}`;
     const before = watcher.known();
-    await page.evaluate(
-      async ({ url, request }) => {
-        const init: RequestInit = {
-          method: request.method ?? 'GET',
-          headers: (request.headers ?? []).map(([n, v]) => [n, v] as [string, string]),
-          credentials: request.credentials ?? 'same-origin',
-        };
-        if (request.body !== undefined) init.body = request.body;
-        await fetch(url, init).then(
-          (r) => r.text(),
-          () => 'failed',
-        );
-      },
-      { url, request: scenario.request },
-    );
+    await fetchFromPage(page, url, scenario.request);
     const verdict = await watcher.verdictFor(url, before);
     expect(verdict, `nginx fix for ${id}:\n${fix.code}`).toMatchObject({ blocked: false, corsError: null });
   } finally {

@@ -1,0 +1,20 @@
+/** Copies text to the clipboard and says so for a moment. */
+import { useState } from 'preact/hooks';
+import { type MessageKey, t } from '../shared/i18n.ts';
+
+export function CopyButton({ text, label = 'copy' }: { text: string; label?: MessageKey }) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <button
+      type="button"
+      onClick={() =>
+        void navigator.clipboard.writeText(text).then(() => {
+          setCopied(true);
+          setTimeout(() => setCopied(false), 1500);
+        })
+      }
+    >
+      {copied ? t('copied') : t(label)}
+    </button>
+  );
+}

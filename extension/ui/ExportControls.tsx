@@ -1,0 +1,50 @@
+/** Export buttons with the redaction switch, and the warning when it is off; panel and popup share them. */
+import type { ExportFormat } from '../shared/client.ts';
+import { t } from '../shared/i18n.ts';
+
+const FORMATS = [
+  ['json', 'exportJson'],
+  ['markdown', 'exportMarkdown'],
+  ['html', 'exportHtml'],
+] as const;
+
+interface Props {
+  readonly redact: boolean;
+  readonly onRedact: (on: boolean) => void;
+  readonly onExport: (format: ExportFormat) => void;
+  readonly class?: string;
+}
+
+export function ExportControls({ redact, onRedact, onExport, class: className }: Props) {
+  return (
+    <span class={className}>
+      {t('exportLabel')}:
+      {FORMATS.map(([format, label]) => (
+        <button
+          key={format}
+          type="button"
+          aria-label={`${t('exportLabel')} ${t(label)}`}
+          onClick={() => onExport(format)}
+        >
+          {t(label)}
+        </button>
+      ))}
+      <label class="redact">
+        <input
+          type="checkbox"
+          checked={redact}
+          onChange={(ev) => onRedact((ev.currentTarget as HTMLInputElement).checked)}
+        />
+        {t('redactSecrets')}
+      </label>
+    </span>
+  );
+}
+
+export function RedactionWarning({ redact }: { redact: boolean }) {
+  return redact ? null : (
+    <p class="warning" role="alert">
+      {t('redactWarning')}
+    </p>
+  );
+}
