@@ -42,15 +42,17 @@ export const CHROMIUM_ARGS = [
 
 export interface LaunchedBrowser {
   readonly context: BrowserContext;
+  /** The profile directory: unique to this browser, which finds its processes. */
+  readonly profile: string;
   close(): Promise<void>;
 }
 
 /** A fresh profile every time: the preflight cache and cookies must not leak between runs. */
 export async function launchChromium(
-  options: { extensionDir?: string; headless?: boolean } = {},
+  options: { extensionDir?: string; headless?: boolean; args?: readonly string[] } = {},
 ): Promise<LaunchedBrowser> {
   const profile = mkdtempSync(join(tmpdir(), 'cors-lens-profile-'));
-  const args = [...CHROMIUM_ARGS];
+  const args = [...CHROMIUM_ARGS, ...(options.args ?? [])];
   if (options.extensionDir) {
     args.push(
       `--disable-extensions-except=${options.extensionDir}`,
@@ -65,6 +67,7 @@ export async function launchChromium(
   });
   return {
     context,
+    profile,
     close: async () => {
       await context.close();
       rmSync(profile, { recursive: true, force: true });

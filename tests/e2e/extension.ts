@@ -13,11 +13,11 @@ export interface LoadedExtension extends LaunchedBrowser {
   url(path: string): string;
 }
 
-export async function launchWithExtension(): Promise<LoadedExtension> {
+export async function launchWithExtension(args: readonly string[] = []): Promise<LoadedExtension> {
   if (!existsSync(resolve(DIST, 'manifest.json'))) {
     throw new Error('dist/ has no built extension: run `npm run build` first (npm test does).');
   }
-  const browser = await launchChromium({ extensionDir: DIST });
+  const browser = await launchChromium({ extensionDir: DIST, args });
   const worker =
     browser.context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://')) ??
     (await browser.context.waitForEvent('serviceworker', { timeout: 15_000 }));

@@ -1,0 +1,273 @@
+/**
+ * `npm run bench`: the figures CORS Lens promises, measured on this machine. Prints a table, or
+ * one JSON object with --json. Every loop is bounded. Options: --rounds N (CPU ratios, default 9),
+ * --requests N (heap and storage, default 100000), --quick (small numbers, to try the script).
+ */
+import { execFileSync } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import type { Page } from 'playwright';
+import { diagnose, type Exchange } from '../../src/index.ts';
+import { findChromium, launchChromium } from '../e2e/chromium.ts';
+import { type LoadedExtension, launchWithExtension } from '../e2e/extension.ts';
+import { ReportClient } from '../e2e/report-client.ts';
+import { waitUntil } from '../e2e/wait.ts';
+import { listenLoopback } from '../servers/listen.ts';
+import { policyHandler } from '../servers/policy-server.ts';
+import { type Origins, RAW_SCENARIOS } from '../servers/scenarios.ts';
+import { findBrowserPid, treeCpuMs } from './cpu.ts';
+import { pageServer, workloadPage } from './workload.ts';
+
+const { values } = parseArgs({
+  options: {
+    json: { type: 'boolean', default: false },
+    quick: { type: 'boolean', default: false },
+    rounds: { type: 'string' },
+    requests: { type: 'string' },
+  },
+});
+const quick = values.quick;
+const ROUNDS = Number(values.rounds ?? (quick ? 3 : 9));
+const HEAP_REQUESTS = Number(values.requests ?? (quick ? 5000 : 100_000));
+const log = (msg: string) => {
+  if (!values.json) process.stderr.write(`${msg}\n`);
+};
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? (s[(s.length - 1) / 2] as number) : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
+};
+const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? 0;
+const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/** Verdicts per second on one core, over exchanges built from the corpus's server answers. */
+function engineThroughput(): number {
+  const origins: Origins = { page: 'http://localhost:3000', api: 'http://127.0.0.1:8000', alt: 'http://localhost:8000', express: 'http://127.0.0.1:8001' };
+  const exchanges: Exchange[] = RAW_SCENARIOS.flatMap((s) => {
+    const [first, ...rest] = s.hops?.(origins) ?? [];
+    if (!first) return [];
+    return [
+      {
+        origin: origins.page,
+        url: `${origins.api}/s/${s.id}`,
+        method: s.request.method ?? 'GET',
+        requestHeaders: (s.request.headers ?? []).map(([name, value]) => ({ name, value })),
+        credentials: s.request.credentials ?? 'same-origin',
+        mode: s.request.mode ?? 'cors',
+        preflight: first.preflight ? { status: first.preflight.status, headers: first.preflight.headers.map(([name, value]) => ({ name, value })) } : null,
+        response: { status: first.response.status, headers: first.response.headers.map(([name, value]) => ({ name, value })) },
+        redirects: rest.map((h) => ({ response: { status: h.response.status, headers: h.response.headers.map(([name, value]) => ({ name, value })) } })),
+      },
+    ];
+  });
+  for (let i = 0; i < 20_000; i++) diagnose(exchanges[i % exchanges.length] as Exchange); // warm up
+  let n = 0;
+  const start = performance.now();
+  const budget = quick ? 500 : 3000;
+  while (performance.now() - start < budget) {
+    for (let i = 0; i < 1000; i++) diagnose(exchanges[(n + i) % exchanges.length] as Exchange);
+    n += 1000;
+  }
+  return n / ((performance.now() - start) / 1000);
+}
+
+interface RunResult {
+  cpuMs: number;
+  wallMs: number;
+}
+
+/** One browser, one run of the workload; CPU of the whole process tree during the run. */
+async function workloadRun(withExtension: boolean, hosts: { page: string; api: string }, delayMs: number): Promise<RunResult> {
+  const api = await listenLoopback(policyHandler);
+  let html = '';
+  const page = await listenLoopback(pageServer(() => html));
+  const apiOrigin = `http://${hosts.api}:${api.port}`;
+  html = workloadPage(apiOrigin, quick ? 100 : 400, 6, delayMs);
+  const rules = ['--host-resolver-rules=MAP app.example 127.0.0.1, MAP api.example 127.0.0.1'];
+  const browser = withExtension ? await launchWithExtension(rules) : await launchChromium({ args: rules });
+  try {
+    if (withExtension) {
+      const ext = browser as LoadedExtension;
+      await ext.worker.evaluate(() => (globalThis as unknown as { corsLens: { ready: Promise<void> } }).corsLens.ready);
+    }
+    const tab = await browser.context.newPage();
+    await tab.goto(`http://${hosts.page}:${page.port}/`);
+    if (withExtension) await new Promise((r) => setTimeout(r, 200)); // the tab's recording state settles
+    const pid = findBrowserPid(browser.profile);
+    const cpu0 = treeCpuMs(pid);
+    const t0 = performance.now();
+    await tab.evaluate(() => (window as unknown as { run: (t: string) => Promise<void> }).run('x'));
+    const wallMs = performance.now() - t0;
+    const cpuMs = treeCpuMs(pid) - cpu0;
+    return { cpuMs, wallMs };
+  } finally {
+    await browser.close();
+    await page.close();
+    await api.close();
+  }
+}
+
+/** Median ratio with/without the extension over alternating rounds. */
+async function cpuRatio(name: string, hosts: { page: string; api: string }, delayMs: number) {
+  const cpu: number[] = [];
+  const wall: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const extFirst = r % 2 === 0;
+    const a = await workloadRun(extFirst, hosts, delayMs);
+    const b = await workloadRun(!extFirst, hosts, delayMs);
+    const [withExt, without] = extFirst ? [a, b] : [b, a];
+    cpu.push(withExt.cpuMs / without.cpuMs);
+    wall.push(withExt.wallMs / without.wallMs);
+    log(`  ${name} round ${r + 1}/${ROUNDS}: cpu ×${round(withExt.cpuMs / without.cpuMs)} wall ×${round(withExt.wallMs / without.wallMs)}`);
+  }
+  return { cpu: round(median(cpu)), wall: round(median(wall)) };
+}
+
+/** Heap of the extension's service worker, through a CDP session attached to its target. */
+async function workerHeapMB(page: Page, extId: string): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { targetInfos } = await cdp.send('Target.getTargets');
+    const target = targetInfos.find((t) => t.type === 'service_worker' && t.url.startsWith(`chrome-extension://${extId}/`));
+    if (!target) throw new Error('no service worker target');
+    const { sessionId } = await cdp.send('Target.attachToTarget', { targetId: target.targetId, flatten: false });
+    const reply = new Promise<number>((resolve) => {
+      cdp.on('Target.receivedMessageFromTarget', (e) => {
+        const msg = JSON.parse(e.message) as { id?: number; result?: { usedSize: number } };
+        if (msg.id === 1 && msg.result) resolve(msg.result.usedSize);
+      });
+    });
+    await cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id: 1, method: 'Runtime.getHeapUsage' }) });
+    const used = await reply;
+    await cdp.send('Target.detachFromTarget', { sessionId });
+    return round(used / 1024 / 1024, 1);
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/** Many captured requests in one tab, then the worker's heap and storage; the panel with 10,000 rows. */
+async function captureFigures() {
+  const api = await listenLoopback(policyHandler);
+  let html = '';
+  const page = await listenLoopback(pageServer(() => html));
+  const apiOrigin = `http://127.0.0.1:${api.port}`;
+  const ext = await launchWithExtension();
+  try {
+    const client = await ReportClient.open(ext);
+    await client.page.evaluate(() => chrome.storage.local.set({ settings: { ringSize: 10_000 } }));
+    const tab = await ext.context.newPage();
+    html = workloadPage(apiOrigin, HEAP_REQUESTS, 50, 0);
+    await tab.goto(`http://localhost:${page.port}/`);
+    const tabId = await client.tabId(`http://localhost:${page.port}/`);
+    await waitUntil(() => client.status(tabId), (s) => s.armed, { what: 'capture' });
+    const t0 = performance.now();
+    await tab.evaluate(() => (window as unknown as { run: (t: string) => Promise<void> }).run('heap'));
+    log(`  ${HEAP_REQUESTS} requests in ${round((performance.now() - t0) / 1000, 1)} s`);
+    await waitUntil(() => client.report(tabId), (r) => r.entries.every((e) => e.state !== 'pending'), { timeoutMs: 60_000, what: 'settled' });
+    await ext.worker.evaluate(() => (globalThis as unknown as { corsLens: { flushed: () => Promise<void> } }).corsLens.flushed());
+    const heap = await workerHeapMB(tab, ext.id);
+    const storageBytes = await client.page.evaluate(() => chrome.storage.session.getBytesInUse(null));
+    const status = await client.status(tabId);
+
+    // First paint of the panel with the ring full (10,000 entries).
+    const panel = await ext.context.newPage();
+    const paints: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      await panel.goto(ext.url(`extension/panel/index.html?tabId=${tabId}`));
+      await panel.waitForSelector('[role="listbox"] [role="option"]', { timeout: 30_000 });
+      paints.push(await panel.evaluate(() => performance.now()));
+    }
+
+    // From a request failing to its row in the open panel.
+    await panel.evaluate(() => {
+      const seen = new Map<string, number>();
+      (window as unknown as { seen: Map<string, number> }).seen = seen;
+      new MutationObserver(() => {
+        for (const row of document.querySelectorAll('[role="option"]')) {
+          const url = row.getAttribute('title') ?? '';
+          if (url.includes('/lat/') && !seen.has(url)) seen.set(url, Date.now());
+        }
+      }).observe(document.body, { subtree: true, childList: true, attributes: true });
+    });
+    await panel.getByLabel('Filter requests').fill('/lat/');
+    const latencies: number[] = [];
+    const samples = quick ? 10 : 40;
+    for (let i = 0; i < samples; i++) {
+      const url = `${apiOrigin}/lat/${i}?blocked=1`;
+      // The policy server allows Content-Type only: X-Trace makes the preflight fail.
+      const failedAt = await tab.evaluate(
+        (u) => fetch(u, { headers: { 'X-Trace': '1' } }).then(() => Date.now(), () => Date.now()),
+        url,
+      );
+      const shownAt = await waitUntil(
+        () => panel.evaluate((u) => (window as unknown as { seen: Map<string, number> }).seen.get(u) ?? null, url),
+        (t) => t !== null,
+        { intervalMs: 5, what: 'the row' },
+      );
+      latencies.push(Math.max(0, (shownAt as number) - failedAt));
+    }
+    return {
+      workerHeapMB: heap,
+      storageBytes,
+      ringEntries: status.entries,
+      dropped: status.dropped,
+      panelFirstPaintMs: round(median(paints), 0),
+      verdictLatencyP95Ms: round(percentile(latencies, 95), 0),
+    };
+  } finally {
+    await ext.close();
+    await page.close();
+    await api.close();
+  }
+}
+
+async function main() {
+  const chromium = execFileSync(findChromium(), ['--version'], { encoding: 'utf8' }).trim();
+  const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGB: round(totalmem() / 2 ** 30, 1), node: process.version, chromium };
+  log('engine…');
+  const engineDiagnosesPerSec = Math.round(engineThroughput());
+  log('idle (page and API on non-development hosts, no tab recording)…');
+  const idle = await cpuRatio('idle', { page: 'app.example', api: 'api.example' }, 0);
+  log('recording (page on localhost)…');
+  const recording = await cpuRatio('recording', { page: 'localhost', api: '127.0.0.1' }, 0);
+  log('recording, API answering after 20 ms…');
+  const latency = await cpuRatio('recording+20ms', { page: 'localhost', api: '127.0.0.1' }, 20);
+  log(`${HEAP_REQUESTS} captured requests…`);
+  const capture = await captureFigures();
+  const result = {
+    machine,
+    engineDiagnosesPerSec,
+    idleCpuRatio: idle.cpu,
+    idleWallRatio: idle.wall,
+    recordingCpuRatio: recording.cpu,
+    recordingWallRatio: recording.wall,
+    recordingWallRatio20msLatency: latency.wall,
+    recordingCpuRatio20msLatency: latency.cpu,
+    capturedRequests: HEAP_REQUESTS,
+    ...capture,
+    rounds: ROUNDS,
+  };
+  if (values.json) {
+    console.log(JSON.stringify(result));
+    return;
+  }
+  const rows: [string, string, string][] = [
+    ['engineDiagnosesPerSec', result.engineDiagnosesPerSec.toLocaleString('en'), '≥ 1,000,000'],
+    ['idleCpuRatio (wall)', `${result.idleCpuRatio} (${result.idleWallRatio})`, '≤ 1.05'],
+    ['recordingCpuRatio (wall)', `${result.recordingCpuRatio} (${result.recordingWallRatio})`, '≤ 1.50'],
+    ['recording, API +20 ms: wall (cpu)', `${result.recordingWallRatio20msLatency} (${result.recordingCpuRatio20msLatency})`, ''],
+    [`workerHeapMB after ${HEAP_REQUESTS.toLocaleString('en')} requests`, String(result.workerHeapMB), '≤ 32'],
+    ['storageBytes (ring of 10,000)', result.storageBytes.toLocaleString('en'), '≤ 10 MB quota'],
+    ['panelFirstPaintMs, 10,000 entries', String(result.panelFirstPaintMs), '≤ 150'],
+    ['verdictLatencyP95Ms', String(result.verdictLatencyP95Ms), '≤ 100'],
+  ];
+  console.log(`CORS Lens benchmarks — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${chromium}, ${ROUNDS} rounds\n`);
+  console.log('| figure | value | target |\n|---|---|---|');
+  for (const [k, v, t] of rows) console.log(`| ${k} | ${v} | ${t} |`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
