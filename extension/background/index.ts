@@ -9,7 +9,13 @@ import { DEFAULT_DEV_ORIGINS, isDevelopmentUrl } from '../../src/capture/dev-ori
 import type { CaptureEvent, ErrorOccurredEvent } from '../../src/capture/events.ts';
 import { isCrossOrigin, Pairer } from '../../src/capture/pairing.ts';
 import type { CapturedRequest } from '../../src/capture/record.ts';
-import { isCacheProbe, notRecordedEntry, type ReportEntry, reportEntryOf } from '../../src/report/entry.ts';
+import {
+  isCacheProbe,
+  isCorsBlock,
+  notRecordedEntry,
+  type ReportEntry,
+  reportEntryOf,
+} from '../../src/report/entry.ts';
 import { ext } from '../platform/index.ts';
 import { localStorage, sessionStorage } from '../platform/storage.ts';
 import { CaptureListeners, onRequestError } from '../platform/webrequest.ts';
@@ -129,9 +135,10 @@ function onCapture(event: CaptureEvent): void {
 
 function finish(request: CapturedRequest): void {
   if (isCacheProbe(request)) return;
-  const entry = reportEntryOf(request);
-  store.append(request.tabId, { kind: 'captured', request, blocked: entry.blocked });
-  if (entry.blocked) updateBadge(request.tabId);
+  // Whether Chrome blocked it needs no verdict; the engine runs when someone reads the report.
+  const blocked = isCorsBlock(request);
+  store.append(request.tabId, { kind: 'captured', request, blocked });
+  if (blocked) updateBadge(request.tabId);
 }
 
 function onError(e: ErrorOccurredEvent): void {
@@ -152,6 +159,7 @@ function onNavigation(tabId: number, url: string, time: number): void {
   // Requests of the new page that already finished stay; everything older goes.
   const keep = store.entries(tabId).filter((e) => entryTime(e) >= time);
   store.clearTab(tabId);
+  forgetJudged(tabId);
   for (const e of keep) store.append(tabId, e);
   pairer.dropTab(tabId);
   store.savePairerChanges(pairer.takeChanges());
@@ -168,6 +176,7 @@ function onTabUpdated(tabId: number, change: chrome.tabs.OnUpdatedInfo, tab: chr
   if (change.status === 'loading' && !recording.isRecording(tabId) && !settings.preserveLog) {
     if (store.entries(tabId).length > 0) {
       store.clearTab(tabId);
+      forgetJudged(tabId);
       updateBadge(tabId);
       notifyPanels(tabId);
     }
@@ -177,6 +186,7 @@ function onTabUpdated(tabId: number, change: chrome.tabs.OnUpdatedInfo, tab: chr
 function forgetTab(tabId: number): void {
   recording.forget(tabId);
   store.forgetTab(tabId);
+  forgetJudged(tabId);
   pairer.dropTab(tabId);
   store.savePairerChanges(pairer.takeChanges());
   panels.delete(tabId);
@@ -216,13 +226,55 @@ function entryTime(e: StoredEntry): number {
   return e.kind === 'captured' ? e.request.time : e.event.timeStamp;
 }
 
-function report(tabId: number): ReportReply {
+/**
+ * Finished entries never change, so each is judged once and kept here (a cache, rebuilt after a
+ * restart); only requests in flight are judged on every read.
+ */
+const judged = new Map<string, ReportEntry>();
+
+function judgedEntry(tabId: number, seq: number, stored: StoredEntry): ReportEntry {
+  const key = `${tabId}:${seq}`;
+  let entry = judged.get(key);
+  if (!entry) {
+    entry = {
+      ...(stored.kind === 'captured' ? reportEntryOf(stored.request) : notRecordedEntry(stored.event)),
+      seq,
+    };
+    judged.set(key, entry);
+  }
+  return entry;
+}
+
+function forgetJudged(tabId: number): void {
+  for (const key of judged.keys()) if (key.startsWith(`${tabId}:`)) judged.delete(key);
+}
+
+function report(tabId: number, since?: number, generation?: number): ReportReply {
+  const meta = store.meta(tabId);
+  const currentGeneration = meta.generation ?? 0;
+  const incremental = since !== undefined && generation === currentGeneration && since >= meta.tail;
   const entries: ReportEntry[] = store
-    .entries(tabId)
-    .map((e) => (e.kind === 'captured' ? reportEntryOf(e.request) : notRecordedEntry(e.event)));
+    .entriesSince(tabId, incremental ? since : 0)
+    .map(({ seq, entry }) => judgedEntry(tabId, seq, entry));
+  // Entries the ring evicted leave the cache with them.
+  if (judged.size > 4 * Math.max(1000, settings.ringSize)) {
+    for (const key of judged.keys()) {
+      const [tab, seq] = key.split(':').map(Number);
+      if (seq !== undefined && tab !== undefined && seq < store.meta(tab).tail) judged.delete(key);
+    }
+  }
   for (const r of pairer.pending()) if (r.tabId === tabId) entries.push(reportEntryOf(r));
   entries.sort((a, b) => a.time - b.time);
-  return { version: 1, tabId, entries, dropped: store.meta(tabId).dropped };
+  return {
+    version: 1,
+    tabId,
+    entries,
+    dropped: meta.dropped,
+    cursor: meta.head,
+    tail: meta.tail,
+    generation: currentGeneration,
+    incremental,
+  };
 }
 
 function status(tabId: number): StatusReply {
@@ -244,7 +296,7 @@ async function handle<M extends Message>(message: M): Promise<Reply<M>> {
     case 'cors:ping':
       return { ready: true, version: ext.runtime.getManifest().version } as Reply<M>;
     case 'cors:report':
-      return report(message.tabId) as Reply<M>;
+      return report(message.tabId, message.since, message.generation) as Reply<M>;
     case 'cors:status':
       return status(message.tabId) as Reply<M>;
     case 'cors:record':
@@ -252,6 +304,7 @@ async function handle<M extends Message>(message: M): Promise<Reply<M>> {
       return status(message.tabId) as Reply<M>;
     case 'cors:clear':
       store.clearTab(message.tabId);
+      forgetJudged(message.tabId);
       updateBadge(message.tabId);
       notifyPanels(message.tabId);
       return status(message.tabId) as Reply<M>;

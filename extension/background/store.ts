@@ -29,6 +29,8 @@ export interface TabMeta {
   /** Entries evicted by the ring bound or the storage quota. */
   dropped: number;
   blocked: number;
+  /** Bumped whenever the log is cleared, so a reader holding a cursor knows to start over. */
+  generation?: number;
 }
 
 export const DEFAULT_RING_SIZE = 1000;
@@ -122,12 +124,17 @@ export class CaptureStore {
 
   /** Entries of a tab, oldest first. */
   entries(tabId: number): StoredEntry[] {
+    return this.entriesSince(tabId, 0).map((x) => x.entry);
+  }
+
+  /** Entries from sequence number `since` on (at least the oldest kept), with their numbers. */
+  entriesSince(tabId: number, since: number): { seq: number; entry: StoredEntry }[] {
     const meta = this.#metas.get(tabId);
     if (!meta) return [];
-    const out: StoredEntry[] = [];
-    for (let seq = meta.tail; seq < meta.head; seq++) {
+    const out: { seq: number; entry: StoredEntry }[] = [];
+    for (let seq = Math.max(meta.tail, since); seq < meta.head; seq++) {
       const entry = this.#entries.get(entryKey(tabId, seq));
-      if (entry) out.push(entry);
+      if (entry) out.push({ seq, entry });
     }
     return out;
   }
@@ -144,6 +151,7 @@ export class CaptureStore {
     meta.tail = meta.head;
     meta.dropped = 0;
     meta.blocked = 0;
+    meta.generation = (meta.generation ?? 0) + 1;
     this.#write(metaKey(tabId), meta);
   }
 
@@ -156,8 +164,11 @@ export class CaptureStore {
 
   /** Resolves when everything written so far is in storage. */
   async flushed(): Promise<void> {
-    if (this.#dirty.size > 0) this.#flush();
-    while (this.#inFlight.size > 0) await Promise.all(this.#inFlight);
+    for (;;) {
+      if (this.#inFlight.size > 0) await Promise.all(this.#inFlight);
+      else if (this.#dirty.size > 0) this.#flush();
+      else return;
+    }
   }
 
   #evictOldest(meta: TabMeta): void {
@@ -174,25 +185,34 @@ export class CaptureStore {
     // Re-inserting moves the key to the end, so a batch applies in the order of the last change.
     this.#dirty.delete(key);
     this.#dirty.set(key, value);
-    if (!this.#flushScheduled) {
-      this.#flushScheduled = true;
-      // Once the current event is handled: the worker may be stopped right after it, so writes
-      // leave now, batched only with what the same event changed. Storage calls are applied in
-      // the order they are made, which keeps the log in order without waiting on each other.
-      queueMicrotask(() => this.#flush());
-    }
+    this.#schedule();
+  }
+
+  /**
+   * One write in flight at a time. When idle, a change leaves as soon as the current event is
+   * handled (the worker may be stopped right after it); under load, the changes that arrive while
+   * a write is in flight go together in the next one, so a burst of events costs a few storage
+   * calls instead of one each. Either way writes stay in order.
+   */
+  #schedule(): void {
+    if (this.#flushScheduled || this.#inFlight.size > 0) return;
+    this.#flushScheduled = true;
+    queueMicrotask(() => this.#flush());
   }
 
   #flush(): void {
     this.#flushScheduled = false;
-    if (this.#dirty.size === 0) return;
+    if (this.#dirty.size === 0 || this.#inFlight.size > 0) return;
     const batch = new Map(this.#dirty);
     this.#dirty.clear();
     const done: Promise<void> = this.#apply(batch)
       .catch((err) => {
         this.notices.push(`Saving captured data failed: ${String(err)}`);
       })
-      .finally(() => this.#inFlight.delete(done));
+      .finally(() => {
+        this.#inFlight.delete(done);
+        if (this.#dirty.size > 0) this.#schedule();
+      });
     this.#inFlight.add(done);
   }
 

@@ -40,13 +40,26 @@ export function Panel({ tabId }: { tabId: number }) {
   const [stack, setStack] = useState<StackId | null>(null);
   const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
 
+  /** What the panel holds of the log: finished entries by sequence number, and where to read on. */
+  const log = useRef<{ generation: number; cursor: number; finished: Map<number, ReportEntry> } | null>(null);
+
   const refresh = useCallback(async () => {
     try {
+      const held = log.current;
       const [report, state] = await Promise.all([
-        send({ type: 'cors:report', tabId }),
+        send({ type: 'cors:report', tabId, since: held?.cursor, generation: held?.generation }),
         send({ type: 'cors:status', tabId }),
       ]);
-      setEntries(report.entries);
+      // Only what is new comes back when nothing was cleared: merge it, drop what the ring evicted.
+      const finished = report.incremental && held ? held.finished : new Map<number, ReportEntry>();
+      const pendingNow: ReportEntry[] = [];
+      for (const e of report.entries) {
+        if (e.seq === undefined) pendingNow.push(e);
+        else finished.set(e.seq, e);
+      }
+      for (const seq of finished.keys()) if (seq < report.tail) finished.delete(seq);
+      log.current = { generation: report.generation, cursor: report.cursor, finished };
+      setEntries([...finished.values(), ...pendingNow].sort((a, b) => a.time - b.time));
       setDropped(report.dropped);
       setStatus(state);
       setError(null);

@@ -15,6 +15,13 @@ export type { ReportEntry };
 export interface ReportRequest {
   readonly type: 'cors:report';
   readonly tabId: number;
+  /**
+   * Optional, for readers that keep a copy (the panel): the `cursor` and `generation` of their
+   * last reply. When the log was not cleared since, the reply holds only what came after, plus
+   * the requests still in flight, and says `incremental: true`.
+   */
+  readonly since?: number;
+  readonly generation?: number;
 }
 
 export interface PingRequest {
@@ -63,6 +70,12 @@ export interface ReportReply {
   readonly entries: readonly ReportEntry[];
   /** Entries the ring dropped for this tab (oldest first went). */
   readonly dropped: number;
+  /** Where the next incremental read starts, the oldest entry still kept, and the log's generation. */
+  readonly cursor: number;
+  readonly tail: number;
+  readonly generation: number;
+  /** True when `entries` holds only finished entries from `since` on, and the pending ones. */
+  readonly incremental: boolean;
 }
 
 /** Pushed on a panel's port (`panel:<tabId>`) whenever the tab's log changes. */

@@ -21,19 +21,47 @@ export function trimHttpWhitespace(value: string): string {
   return value.slice(start, end);
 }
 
-/** ASCII lower-casing only: header names are byte strings, `toLowerCase` would touch non-ASCII. */
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
+/**
+ * ASCII lower-casing only: header names are byte strings, and `toLowerCase` would also change
+ * non-ASCII letters. For an ASCII string the two agree, and the native one is much faster.
+ */
 export function asciiLower(s: string): string {
-  return s.replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32));
+  return isAscii(s) ? s.toLowerCase() : s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
 }
 
 export function asciiUpper(s: string): string {
-  return s.replace(/[a-z]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 32));
+  return isAscii(s) ? s.toUpperCase() : s.replace(/[a-z]+/g, (m) => m.toUpperCase());
+}
+
+/**
+ * Lines by lower-cased name, built once per header list: the engine asks the same list for many
+ * names, and header lists are never changed once made.
+ */
+const indexes = new WeakMap<HeaderList, Map<string, HeaderLine[]>>();
+
+function indexOf(headers: HeaderList): Map<string, HeaderLine[]> {
+  let index = indexes.get(headers);
+  if (!index) {
+    index = new Map();
+    for (const h of headers) {
+      const key = asciiLower(h.name);
+      const lines = index.get(key);
+      if (lines) lines.push(h);
+      else index.set(key, [h]);
+    }
+    indexes.set(headers, index);
+  }
+  return index;
 }
 
 /** Every line whose name matches, case-insensitively, in order. */
-export function headerLines(headers: HeaderList, name: string): HeaderLine[] {
-  const wanted = asciiLower(name);
-  return headers.filter((h) => asciiLower(h.name) === wanted);
+export function headerLines(headers: HeaderList, name: string): readonly HeaderLine[] {
+  return indexOf(headers).get(asciiLower(name)) ?? [];
 }
 
 /**
@@ -44,6 +72,7 @@ export function headerLines(headers: HeaderList, name: string): HeaderLine[] {
 export function combinedValue(headers: HeaderList, name: string): string | null {
   const lines = headerLines(headers, name);
   if (lines.length === 0) return null;
+  if (lines.length === 1) return trimHttpWhitespace((lines[0] as HeaderLine).value);
   return lines.map((h) => trimHttpWhitespace(h.value)).join(', ');
 }
 

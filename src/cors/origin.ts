@@ -1,21 +1,26 @@
 /** Origins as the CORS protocol compares them: serialized strings (HTML §7.5 "serialization of an origin"). */
 
+/** Parsed origins of recent URLs: capture and the engine ask for the same few URLs again and again. */
+const ORIGIN_CACHE_SIZE = 2048;
+const originCache = new Map<string, string | null>();
+
 /** The serialized origin of a URL, or null when the URL cannot be parsed. Opaque origins are "null". */
 export function originOf(url: string): string | null {
+  const cached = originCache.get(url);
+  if (cached !== undefined) return cached;
+  let origin: string | null;
   try {
-    return new URL(url).origin;
+    origin = new URL(url).origin;
   } catch {
-    return null;
+    origin = null;
   }
+  if (originCache.size >= ORIGIN_CACHE_SIZE) originCache.clear();
+  originCache.set(url, origin);
+  return origin;
 }
 
 export function isHttpScheme(url: string): boolean {
-  try {
-    const { protocol } = new URL(url);
-    return protocol === 'http:' || protocol === 'https:';
-  } catch {
-    return false;
-  }
+  return /^https?:/i.test(url.trimStart()) && originOf(url) !== null;
 }
 
 /** Same origin, for two serialized origins or URLs. "null" is never same-origin with anything. */

@@ -19,6 +19,8 @@ export type EntryState = 'pending' | 'completed' | 'failed' | 'not-recorded';
  */
 export interface ReportEntry {
   readonly id: string;
+  /** Position in the tab's log, for incremental readers; absent while the request is in flight. */
+  readonly seq?: number;
   readonly tabId: number;
   readonly frameId: number;
   /** The exact request URL. */
@@ -155,9 +157,14 @@ function sawCorsHeaders(r: CapturedRequest): boolean {
   return r.responses.length > 0 || r.preflights.some((p) => p?.status != null);
 }
 
+/** Chrome blocked it for CORS: net::ERR_FAILED after CORS-relevant headers were seen. */
+export function isCorsBlock(r: CapturedRequest): boolean {
+  return r.state === 'failed' && r.error === 'net::ERR_FAILED' && sawCorsHeaders(r);
+}
+
 export function reportEntryOf(r: CapturedRequest): ReportEntry {
   const verdict = judge(r);
-  const corsBlock = r.state === 'failed' && r.error === 'net::ERR_FAILED' && sawCorsHeaders(r);
+  const corsBlock = isCorsBlock(r);
   const networkError = r.state === 'failed' && !corsBlock ? r.error : null;
   // Chrome's outcome decides blocked or not; the engine says why. Where they differ, say so.
   let v: Verdict = verdict;

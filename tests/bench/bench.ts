@@ -35,14 +35,22 @@ const log = (msg: string) => {
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? (s[(s.length - 1) / 2] as number) : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
+  return s.length % 2
+    ? (s[(s.length - 1) / 2] as number)
+    : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
 };
-const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? 0;
+const percentile = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? 0;
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 /** Verdicts per second on one core, over exchanges built from the corpus's server answers. */
 function engineThroughput(): number {
-  const origins: Origins = { page: 'http://localhost:3000', api: 'http://127.0.0.1:8000', alt: 'http://localhost:8000', express: 'http://127.0.0.1:8001' };
+  const origins: Origins = {
+    page: 'http://localhost:3000',
+    api: 'http://127.0.0.1:8000',
+    alt: 'http://localhost:8000',
+    express: 'http://127.0.0.1:8001',
+  };
   const exchanges: Exchange[] = RAW_SCENARIOS.flatMap((s) => {
     const [first, ...rest] = s.hops?.(origins) ?? [];
     if (!first) return [];
@@ -54,9 +62,22 @@ function engineThroughput(): number {
         requestHeaders: (s.request.headers ?? []).map(([name, value]) => ({ name, value })),
         credentials: s.request.credentials ?? 'same-origin',
         mode: s.request.mode ?? 'cors',
-        preflight: first.preflight ? { status: first.preflight.status, headers: first.preflight.headers.map(([name, value]) => ({ name, value })) } : null,
-        response: { status: first.response.status, headers: first.response.headers.map(([name, value]) => ({ name, value })) },
-        redirects: rest.map((h) => ({ response: { status: h.response.status, headers: h.response.headers.map(([name, value]) => ({ name, value })) } })),
+        preflight: first.preflight
+          ? {
+              status: first.preflight.status,
+              headers: first.preflight.headers.map(([name, value]) => ({ name, value })),
+            }
+          : null,
+        response: {
+          status: first.response.status,
+          headers: first.response.headers.map(([name, value]) => ({ name, value })),
+        },
+        redirects: rest.map((h) => ({
+          response: {
+            status: h.response.status,
+            headers: h.response.headers.map(([name, value]) => ({ name, value })),
+          },
+        })),
       },
     ];
   });
@@ -77,7 +98,11 @@ interface RunResult {
 }
 
 /** One browser, one run of the workload; CPU of the whole process tree during the run. */
-async function workloadRun(withExtension: boolean, hosts: { page: string; api: string }, delayMs: number): Promise<RunResult> {
+async function workloadRun(
+  withExtension: boolean,
+  hosts: { page: string; api: string },
+  delayMs: number,
+): Promise<RunResult> {
   const api = await listenLoopback(policyHandler);
   let html = '';
   const page = await listenLoopback(pageServer(() => html));
@@ -88,7 +113,9 @@ async function workloadRun(withExtension: boolean, hosts: { page: string; api: s
   try {
     if (withExtension) {
       const ext = browser as LoadedExtension;
-      await ext.worker.evaluate(() => (globalThis as unknown as { corsLens: { ready: Promise<void> } }).corsLens.ready);
+      await ext.worker.evaluate(
+        () => (globalThis as unknown as { corsLens: { ready: Promise<void> } }).corsLens.ready,
+      );
     }
     const tab = await browser.context.newPage();
     await tab.goto(`http://${hosts.page}:${page.port}/`);
@@ -118,7 +145,9 @@ async function cpuRatio(name: string, hosts: { page: string; api: string }, dela
     const [withExt, without] = extFirst ? [a, b] : [b, a];
     cpu.push(withExt.cpuMs / without.cpuMs);
     wall.push(withExt.wallMs / without.wallMs);
-    log(`  ${name} round ${r + 1}/${ROUNDS}: cpu ×${round(withExt.cpuMs / without.cpuMs)} wall ×${round(withExt.wallMs / without.wallMs)}`);
+    log(
+      `  ${name} round ${r + 1}/${ROUNDS}: cpu ×${round(withExt.cpuMs / without.cpuMs)} wall ×${round(withExt.wallMs / without.wallMs)}`,
+    );
   }
   return { cpu: round(median(cpu)), wall: round(median(wall)) };
 }
@@ -128,16 +157,24 @@ async function workerHeapMB(page: Page, extId: string): Promise<number> {
   const cdp = await page.context().newCDPSession(page);
   try {
     const { targetInfos } = await cdp.send('Target.getTargets');
-    const target = targetInfos.find((t) => t.type === 'service_worker' && t.url.startsWith(`chrome-extension://${extId}/`));
+    const target = targetInfos.find(
+      (t) => t.type === 'service_worker' && t.url.startsWith(`chrome-extension://${extId}/`),
+    );
     if (!target) throw new Error('no service worker target');
-    const { sessionId } = await cdp.send('Target.attachToTarget', { targetId: target.targetId, flatten: false });
+    const { sessionId } = await cdp.send('Target.attachToTarget', {
+      targetId: target.targetId,
+      flatten: false,
+    });
     const reply = new Promise<number>((resolve) => {
       cdp.on('Target.receivedMessageFromTarget', (e) => {
         const msg = JSON.parse(e.message) as { id?: number; result?: { usedSize: number } };
         if (msg.id === 1 && msg.result) resolve(msg.result.usedSize);
       });
     });
-    await cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id: 1, method: 'Runtime.getHeapUsage' }) });
+    await cdp.send('Target.sendMessageToTarget', {
+      sessionId,
+      message: JSON.stringify({ id: 1, method: 'Runtime.getHeapUsage' }),
+    });
     const used = await reply;
     await cdp.send('Target.detachFromTarget', { sessionId });
     return round(used / 1024 / 1024, 1);
@@ -160,12 +197,22 @@ async function captureFigures() {
     html = workloadPage(apiOrigin, HEAP_REQUESTS, 50, 0);
     await tab.goto(`http://localhost:${page.port}/`);
     const tabId = await client.tabId(`http://localhost:${page.port}/`);
-    await waitUntil(() => client.status(tabId), (s) => s.armed, { what: 'capture' });
+    await waitUntil(
+      () => client.status(tabId),
+      (s) => s.armed,
+      { what: 'capture' },
+    );
     const t0 = performance.now();
     await tab.evaluate(() => (window as unknown as { run: (t: string) => Promise<void> }).run('heap'));
     log(`  ${HEAP_REQUESTS} requests in ${round((performance.now() - t0) / 1000, 1)} s`);
-    await waitUntil(() => client.report(tabId), (r) => r.entries.every((e) => e.state !== 'pending'), { timeoutMs: 60_000, what: 'settled' });
-    await ext.worker.evaluate(() => (globalThis as unknown as { corsLens: { flushed: () => Promise<void> } }).corsLens.flushed());
+    await waitUntil(
+      () => client.report(tabId),
+      (r) => r.entries.every((e) => e.state !== 'pending'),
+      { timeoutMs: 60_000, what: 'settled' },
+    );
+    await ext.worker.evaluate(() =>
+      (globalThis as unknown as { corsLens: { flushed: () => Promise<void> } }).corsLens.flushed(),
+    );
     const heap = await workerHeapMB(tab, ext.id);
     const storageBytes = await client.page.evaluate(() => chrome.storage.session.getBytesInUse(null));
     const status = await client.status(tabId);
@@ -197,11 +244,19 @@ async function captureFigures() {
       const url = `${apiOrigin}/lat/${i}?blocked=1`;
       // The policy server allows Content-Type only: X-Trace makes the preflight fail.
       const failedAt = await tab.evaluate(
-        (u) => fetch(u, { headers: { 'X-Trace': '1' } }).then(() => Date.now(), () => Date.now()),
+        (u) =>
+          fetch(u, { headers: { 'X-Trace': '1' } }).then(
+            () => Date.now(),
+            () => Date.now(),
+          ),
         url,
       );
       const shownAt = await waitUntil(
-        () => panel.evaluate((u) => (window as unknown as { seen: Map<string, number> }).seen.get(u) ?? null, url),
+        () =>
+          panel.evaluate(
+            (u) => (window as unknown as { seen: Map<string, number> }).seen.get(u) ?? null,
+            url,
+          ),
         (t) => t !== null,
         { intervalMs: 5, what: 'the row' },
       );
@@ -224,7 +279,13 @@ async function captureFigures() {
 
 async function main() {
   const chromium = execFileSync(findChromium(), ['--version'], { encoding: 'utf8' }).trim();
-  const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGB: round(totalmem() / 2 ** 30, 1), node: process.version, chromium };
+  const machine = {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    memoryGB: round(totalmem() / 2 ** 30, 1),
+    node: process.version,
+    chromium,
+  };
   log('engine…');
   const engineDiagnosesPerSec = Math.round(engineThroughput());
   log('idle (page and API on non-development hosts, no tab recording)…');
@@ -256,13 +317,23 @@ async function main() {
     ['engineDiagnosesPerSec', result.engineDiagnosesPerSec.toLocaleString('en'), '≥ 1,000,000'],
     ['idleCpuRatio (wall)', `${result.idleCpuRatio} (${result.idleWallRatio})`, '≤ 1.05'],
     ['recordingCpuRatio (wall)', `${result.recordingCpuRatio} (${result.recordingWallRatio})`, '≤ 1.50'],
-    ['recording, API +20 ms: wall (cpu)', `${result.recordingWallRatio20msLatency} (${result.recordingCpuRatio20msLatency})`, ''],
-    [`workerHeapMB after ${HEAP_REQUESTS.toLocaleString('en')} requests`, String(result.workerHeapMB), '≤ 32'],
+    [
+      'recording, API +20 ms: wall (cpu)',
+      `${result.recordingWallRatio20msLatency} (${result.recordingCpuRatio20msLatency})`,
+      '',
+    ],
+    [
+      `workerHeapMB after ${HEAP_REQUESTS.toLocaleString('en')} requests`,
+      String(result.workerHeapMB),
+      '≤ 32',
+    ],
     ['storageBytes (ring of 10,000)', result.storageBytes.toLocaleString('en'), '≤ 10 MB quota'],
     ['panelFirstPaintMs, 10,000 entries', String(result.panelFirstPaintMs), '≤ 150'],
     ['verdictLatencyP95Ms', String(result.verdictLatencyP95Ms), '≤ 100'],
   ];
-  console.log(`CORS Lens benchmarks — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${chromium}, ${ROUNDS} rounds\n`);
+  console.log(
+    `CORS Lens benchmarks — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, ${chromium}, ${ROUNDS} rounds\n`,
+  );
   console.log('| figure | value | target |\n|---|---|---|');
   for (const [k, v, t] of rows) console.log(`| ${k} | ${v} | ${t} |`);
 }
