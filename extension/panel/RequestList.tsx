@@ -74,7 +74,7 @@ export function RequestList({ entries, selectedId, onSelect }: Props) {
       Home: 0,
       End: entries.length - 1,
     };
-    const next = moves[ev.key];
+    const next = Object.hasOwn(moves, ev.key) ? moves[ev.key] : undefined;
     if (next === undefined) return;
     ev.preventDefault();
     const target =

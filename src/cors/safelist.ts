@@ -113,16 +113,18 @@ function isSimpleRange(value: string): boolean {
  * (services/network/public/cpp/cors/cors.cc IsCorsSafelistedHeader). Chrome sends no preflight
  * for them when their value has the expected shape; Firefox does.
  */
-const CHROME_CLIENT_HINTS: Record<string, (v: string) => boolean> = {
-  'device-memory': (v) => /^[0-9]+(\.[0-9]+)?$/.test(v),
-  dpr: (v) => /^[0-9]+(\.[0-9]+)?$/.test(v),
-  downlink: (v) => /^[0-9]+(\.[0-9]+)?$/.test(v),
-  width: (v) => /^[0-9]+$/.test(v),
-  'viewport-width': (v) => /^[0-9]+$/.test(v),
-  rtt: (v) => /^[0-9]+$/.test(v),
-  ect: (v) => ['slow-2g', '2g', '3g', '4g'].includes(v),
-  'save-data': (v) => asciiLower(v) === 'on',
-};
+const CHROME_CLIENT_HINTS = new Map<string, (v: string) => boolean>(
+  Object.entries({
+    'device-memory': (v) => /^[0-9]+(\.[0-9]+)?$/.test(v),
+    dpr: (v) => /^[0-9]+(\.[0-9]+)?$/.test(v),
+    downlink: (v) => /^[0-9]+(\.[0-9]+)?$/.test(v),
+    width: (v) => /^[0-9]+$/.test(v),
+    'viewport-width': (v) => /^[0-9]+$/.test(v),
+    rtt: (v) => /^[0-9]+$/.test(v),
+    ect: (v) => ['slow-2g', '2g', '3g', '4g'].includes(v),
+    'save-data': (v: string) => asciiLower(v) === 'on',
+  }),
+);
 
 /** Why one request header is not CORS-safelisted. */
 export type UnsafeHeaderWhy =
@@ -144,7 +146,8 @@ export type UnsafeHeaderWhy =
 export function unsafeHeaderReason(name: string, value: string): UnsafeHeaderWhy | null {
   const lower = asciiLower(name);
   const length = byteLength(value);
-  const hint = CHROME_CLIENT_HINTS[lower];
+  // A Map, not an object: a header named "__proto__" or "constructor" must not find anything.
+  const hint = CHROME_CLIENT_HINTS.get(lower);
   const known =
     lower === 'accept' ||
     lower === 'accept-language' ||

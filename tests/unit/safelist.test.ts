@@ -26,6 +26,12 @@ describe('methods (Fetch §2.2.1)', () => {
 });
 
 describe('request headers (Fetch §2.2.2 CORS-safelisted request-header)', () => {
+  test('header names that are also object property names are just names (found by fuzzing)', () => {
+    for (const name of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+      expect(unsafeHeaderReason(name, 'x'), name).toEqual({ kind: 'name-not-safelisted' });
+    }
+  });
+
   test('names outside the safelist', () => {
     expect(unsafeHeaderReason('Authorization', 'Bearer x')).toEqual({ kind: 'name-not-safelisted' });
     expect(unsafeHeaderReason('X-Requested-With', 'XMLHttpRequest')).toEqual({ kind: 'name-not-safelisted' });
