@@ -65,14 +65,14 @@ ext.storage.onChanged.addListener((changes, area) => {
 const ready = init();
 
 function enqueue(task: () => void | Promise<void>): void {
-  void ready.then(task).catch((err) => store.notices.push(`Internal error: ${String(err)}`));
+  void ready.then(task).catch((err) => store.notice(`Internal error: ${String(err)}`));
 }
 
 async function init(): Promise<void> {
   try {
     await store.load();
   } catch (err) {
-    store.notices.push(`Stored state could not be read and was reset: ${String(err)}`);
+    store.notice(`Stored state could not be read and was reset: ${String(err)}`);
   }
   pairer = new Pairer(store.pairerSnapshot());
   const stored = await localStorage.get('settings');

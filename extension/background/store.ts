@@ -51,8 +51,15 @@ export class CaptureStore {
   readonly #dirty = new Map<string, unknown>();
   #flushScheduled = false;
   readonly #inFlight = new Set<Promise<void>>();
-  /** Problems the user should hear about (a reset after corrupt state, evictions for quota). */
+  /** Problems the user should hear about (a reset after corrupt state, evictions for quota); the latest few. */
   readonly notices: string[] = [];
+
+  notice(message: string): void {
+    const i = this.notices.indexOf(message);
+    if (i >= 0) this.notices.splice(i, 1);
+    this.notices.push(message);
+    if (this.notices.length > 5) this.notices.shift();
+  }
 
   constructor(area: StorageArea, ringSize = DEFAULT_RING_SIZE) {
     this.#area = area;
@@ -85,7 +92,7 @@ export class CaptureStore {
         else corrupt++;
       }
     }
-    if (corrupt > 0) this.notices.push(`${corrupt} stored records were unreadable and were discarded.`);
+    if (corrupt > 0) this.notice(`${corrupt} stored records were unreadable and were discarded.`);
   }
 
   /** The pairing state as it was when the worker stopped. */
@@ -207,7 +214,7 @@ export class CaptureStore {
     this.#dirty.clear();
     const done: Promise<void> = this.#apply(batch)
       .catch((err) => {
-        this.notices.push(`Saving captured data failed: ${String(err)}`);
+        this.notice(`Saving captured data failed: ${String(err)}`);
       })
       .finally(() => {
         this.#inFlight.delete(done);
@@ -258,7 +265,9 @@ export class CaptureStore {
       freed.push(entryKey(largest.tabId, largest.tail));
       this.#evictOldest(largest);
     }
-    this.notices.push(`Storage was full: the ${count} oldest entries of tab ${largest.tabId} were dropped.`);
+    this.notice(
+      `Storage was full: the oldest entries of tab ${largest.tabId} were dropped to keep the newest (${largest.dropped} so far).`,
+    );
     return freed;
   }
 }

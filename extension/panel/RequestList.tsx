@@ -53,6 +53,13 @@ export function RequestList({ entries, selectedId, onSelect }: Props) {
 
   const index = entries.findIndex((e) => e.id === selectedId);
 
+  // Like DevTools' Network panel: at the bottom, the list follows new requests as they come.
+  const atBottom = useRef(true);
+  useEffect(() => {
+    const el = box.current;
+    if (el && atBottom.current) el.scrollTop = el.scrollHeight;
+  }, [entries.length]);
+
   // Keep the selected row in view when the keyboard moves it.
   useEffect(() => {
     const el = box.current;
@@ -94,7 +101,11 @@ export function RequestList({ entries, selectedId, onSelect }: Props) {
       tabIndex={0}
       aria-label={t('listLabel')}
       aria-activedescendant={selectedId ? `row-${selectedId}` : undefined}
-      onScroll={(ev) => setScrollTop((ev.currentTarget as HTMLDivElement).scrollTop)}
+      onScroll={(ev) => {
+        const el = ev.currentTarget as HTMLDivElement;
+        atBottom.current = el.scrollTop + el.clientHeight >= el.scrollHeight - ROW_HEIGHT;
+        setScrollTop(el.scrollTop);
+      }}
       onKeyDown={onKeyDown}
     >
       {entries.length === 0 ? (

@@ -22,6 +22,7 @@ const BASE = [
   '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
   '<style>@import "javascript:alert(1)";</style>',
   '{{constructor.constructor("alert(1)")()}}',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the payload is the literal text.
   '${alert(1)}',
   '`-alert(1)-`',
   'javascript:alert(1)',

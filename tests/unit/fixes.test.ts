@@ -108,4 +108,4 @@ test('Python fixes parse, and the AWS rules are JSON', () => {
   }
   const blocks = fixes.aws.code.split(/\n\/\/ [^\n]*\n/).map((b) => b.replace(/^\/\/[^\n]*\n/, '').trim());
   for (const block of blocks.filter(Boolean)) expect(() => JSON.parse(block)).not.toThrow();
-});
+}, 30_000);
