@@ -11,7 +11,7 @@ import { type Listening, listenLoopback } from '../servers/listen.ts';
 import { policyHandler } from '../servers/policy-server.ts';
 import { NetworkWatcher, type RequestTrace } from './corpus-runner.ts';
 import { type LoadedExtension, launchWithExtension } from './extension.ts';
-import { ReportClient } from './report-client.ts';
+import { openRecordingTab, ReportClient } from './report-client.ts';
 import { waitUntil } from './wait.ts';
 
 const TOTAL = 10_000;
@@ -27,14 +27,7 @@ beforeAll(async () => {
   api = await listenLoopback(policyHandler);
   ext = await launchWithExtension();
   client = await ReportClient.open(ext);
-  page = await ext.context.newPage();
-  await page.goto(`http://localhost:${pageServer.port}/`);
-  tabId = await client.tabId(`http://localhost:${pageServer.port}/`);
-  await waitUntil(
-    () => client.status(tabId),
-    (s) => s.armed,
-    { what: 'capture' },
-  );
+  ({ page, tabId } = await openRecordingTab(ext, client, `http://localhost:${pageServer.port}/`));
 });
 
 afterAll(async () => {

@@ -5,8 +5,15 @@
 import type { CDPSession, Page } from 'playwright';
 import type { CapturedRequest } from '../../src/capture/record.ts';
 import type { Exchange, HeaderLine, Hop } from '../../src/index.ts';
+import { type ReportEntry, reportEntryOf } from '../../src/report/entry.ts';
 import type { ExchangeLog, LoggedExchange } from '../servers/recorder.ts';
-import { type Origins, type PageRequest, type Scenario, scenarioUrl } from '../servers/scenarios.ts';
+import {
+  type Origins,
+  type PageRequest,
+  type Scenario,
+  scenarioById,
+  scenarioUrl,
+} from '../servers/scenarios.ts';
 
 /** What Chrome decided for one request. */
 export interface ChromeVerdict {
@@ -257,4 +264,32 @@ export function capturedFromLog(
     error: 'net::ERR_FAILED',
     endTime: 1,
   };
+}
+
+/**
+ * Runs failing scenarios, checks Chrome blocked each, and returns the report entry capture would
+ * have made of each (from what the servers logged), with the engine's agreement checked too.
+ */
+export async function blockedEntries(
+  page: Page,
+  watcher: NetworkWatcher,
+  origins: Origins,
+  log: ExchangeLog,
+  ids: readonly string[],
+): Promise<Map<string, ReportEntry>> {
+  const entries = new Map<string, ReportEntry>();
+  for (const id of ids) {
+    const scenario = scenarioById(id);
+    const before = log.forScenario(id).length;
+    const [call] = await runScenario(page, watcher, scenario, origins, log);
+    if (!call?.chrome.blocked) throw new Error(`${id} was expected to fail in Chrome`);
+    const logged = log.forScenario(id).slice(before);
+    const entry = reportEntryOf(
+      capturedFromLog(id, call.exchange.url, origins.page, scenario.request.method ?? 'GET', logged),
+    );
+    if (!entry.blocked || entry.corsError !== call.chrome.corsError)
+      throw new Error(`${id}: engine disagrees with Chrome`);
+    entries.set(id, entry);
+  }
+  return entries;
 }

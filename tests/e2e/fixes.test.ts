@@ -23,11 +23,11 @@ import type { Page } from 'playwright';
 import { createServer as createViteServer, defineConfig } from 'vite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Fix, fixesFor, requirementOf } from '../../src/fixes/index.ts';
-import { type ReportEntry, reportEntryOf } from '../../src/report/entry.ts';
+import type { ReportEntry } from '../../src/report/entry.ts';
 import { type CorpusServers, startCorpusServers } from '../servers/corpus-servers.ts';
 import { hopUrl, type Scenario, scenarioById } from '../servers/scenarios.ts';
 import { type LaunchedBrowser, launchChromium } from './chromium.ts';
-import { capturedFromLog, fetchFromPage, NetworkWatcher, runScenario } from './corpus-runner.ts';
+import { blockedEntries, fetchFromPage, NetworkWatcher } from './corpus-runner.ts';
 
 /** One scenario per kind of failure the corpus has (redirect kinds need the URL changed, not headers). */
 const FAILING = [
@@ -68,18 +68,7 @@ beforeAll(async () => {
   page = browser.context.pages()[0] ?? (await browser.context.newPage());
   await page.goto(servers.origins.page);
   watcher = await NetworkWatcher.attach(page);
-  for (const id of FAILING) {
-    const scenario = scenarioById(id);
-    const before = servers.log.forScenario(id).length;
-    const [call] = await runScenario(page, watcher, scenario, servers.origins, servers.log);
-    if (!call?.chrome.blocked) throw new Error(`${id} was expected to fail in Chrome`);
-    const url = call.exchange.url;
-    const logged = servers.log.forScenario(id).slice(before);
-    const entry = reportEntryOf(
-      capturedFromLog(id, url, servers.origins.page, scenario.request.method ?? 'GET', logged),
-    );
-    if (!entry.blocked || entry.corsError !== call.chrome.corsError)
-      throw new Error(`${id}: engine disagrees`);
+  for (const [id, entry] of await blockedEntries(page, watcher, servers.origins, servers.log, FAILING)) {
     entries.set(id, entry);
   }
 }, 120_000);

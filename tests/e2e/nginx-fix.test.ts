@@ -11,11 +11,11 @@ import { join } from 'node:path';
 import type { Page } from 'playwright';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { fixesFor, requirementOf } from '../../src/fixes/index.ts';
-import { type ReportEntry, reportEntryOf } from '../../src/report/entry.ts';
+import type { ReportEntry } from '../../src/report/entry.ts';
 import { type CorpusServers, startCorpusServers } from '../servers/corpus-servers.ts';
 import { scenarioById } from '../servers/scenarios.ts';
 import { type LaunchedBrowser, launchChromium } from './chromium.ts';
-import { capturedFromLog, fetchFromPage, NetworkWatcher, runScenario } from './corpus-runner.ts';
+import { blockedEntries, fetchFromPage, NetworkWatcher } from './corpus-runner.ts';
 import { waitUntil } from './wait.ts';
 
 const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSync(p));
@@ -59,14 +59,7 @@ beforeAll(async () => {
   page = browser.context.pages()[0] ?? (await browser.context.newPage());
   await page.goto(servers.origins.page);
   watcher = await NetworkWatcher.attach(page);
-  for (const id of FAILING) {
-    const scenario = scenarioById(id);
-    const [call] = await runScenario(page, watcher, scenario, servers.origins, servers.log);
-    if (!call?.chrome.blocked) throw new Error(`${id} was expected to fail`);
-    const logged = servers.log.forScenario(id);
-    const entry = reportEntryOf(
-      capturedFromLog(id, call.exchange.url, servers.origins.page, scenario.request.method ?? 'GET', logged),
-    );
+  for (const [id, entry] of await blockedEntries(page, watcher, servers.origins, servers.log, FAILING)) {
     entries.set(id, entry);
   }
 }, 120_000);

@@ -13,7 +13,7 @@ import { type Listening, listenLoopback } from '../servers/listen.ts';
 import { policyHandler } from '../servers/policy-server.ts';
 import { NetworkWatcher, type RequestTrace } from './corpus-runner.ts';
 import { type LoadedExtension, launchWithExtension, stopServiceWorker, workerRunning } from './extension.ts';
-import { ReportClient } from './report-client.ts';
+import { openRecordingTab, ReportClient } from './report-client.ts';
 import { waitUntil } from './wait.ts';
 
 let pageServer: Listening;
@@ -150,14 +150,7 @@ beforeAll(async () => {
   apiOrigin = `http://127.0.0.1:${api.port}`;
   ext = await launchWithExtension();
   client = await ReportClient.open(ext);
-  page = await ext.context.newPage();
-  await page.goto(`http://localhost:${pageServer.port}/`);
-  tabId = await client.tabId(`http://localhost:${pageServer.port}/`);
-  await waitUntil(
-    () => client.status(tabId),
-    (s) => s.armed,
-    { what: 'capture to be armed' },
-  );
+  ({ page, tabId } = await openRecordingTab(ext, client, `http://localhost:${pageServer.port}/`));
   watcher = await NetworkWatcher.attach(page);
 });
 

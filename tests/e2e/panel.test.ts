@@ -12,7 +12,7 @@ import { type CorpusServers, startCorpusServers } from '../servers/corpus-server
 import { scenarioById, scenarioUrl, XSS } from '../servers/scenarios.ts';
 import { type CallResult, NetworkWatcher, runScenario } from './corpus-runner.ts';
 import { type LoadedExtension, launchWithExtension, stopServiceWorker, workerRunning } from './extension.ts';
-import { ReportClient } from './report-client.ts';
+import { openRecordingTab, ReportClient } from './report-client.ts';
 import { waitUntil } from './wait.ts';
 
 const FAILURES = [
@@ -46,14 +46,7 @@ beforeAll(async () => {
     void d.dismiss();
   });
   client = await ReportClient.open(ext);
-  page = await ext.context.newPage();
-  await page.goto(servers.origins.page);
-  tabId = await client.tabId(servers.origins.page);
-  await waitUntil(
-    () => client.status(tabId),
-    (s) => s.armed,
-    { what: 'capture' },
-  );
+  ({ page, tabId } = await openRecordingTab(ext, client, servers.origins.page));
   watcher = await NetworkWatcher.attach(page);
   for (const id of [...FAILURES, ...XSS_SCENARIOS]) {
     const [call] = await runScenario(page, watcher, scenarioById(id), servers.origins, servers.log);

@@ -18,7 +18,7 @@ import { PAYLOADS } from '../servers/payloads.ts';
 import { policyHandler } from '../servers/policy-server.ts';
 import { NetworkWatcher } from './corpus-runner.ts';
 import { DIST, type LoadedExtension, launchWithExtension, stopServiceWorker } from './extension.ts';
-import { ReportClient } from './report-client.ts';
+import { openRecordingTab, ReportClient } from './report-client.ts';
 import { waitUntil } from './wait.ts';
 
 let pageServer: Listening;
@@ -77,14 +77,7 @@ beforeAll(async () => {
     if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
   });
   client = await ReportClient.open(ext);
-  page = await ext.context.newPage();
-  await page.goto(pageOrigin);
-  tabId = await client.tabId(pageOrigin);
-  await waitUntil(
-    () => client.status(tabId),
-    (s) => s.armed,
-    { what: 'capture' },
-  );
+  ({ page, tabId } = await openRecordingTab(ext, client, pageOrigin));
 }, 60_000);
 
 afterAll(async () => {

@@ -2,6 +2,7 @@
 import type { Page } from 'playwright';
 import type { ReportReply, StatusReply } from '../../extension/shared/messages.ts';
 import type { LoadedExtension } from './extension.ts';
+import { waitUntil } from './wait.ts';
 
 export class ReportClient {
   private constructor(readonly page: Page) {}
@@ -29,4 +30,21 @@ export class ReportClient {
   status(tabId: number): Promise<StatusReply> {
     return this.page.evaluate((id) => chrome.runtime.sendMessage({ type: 'cors:status', tabId: id }), tabId);
   }
+}
+
+/** Opens `url` in a new tab and waits until capture is armed for it (it is on a development origin). */
+export async function openRecordingTab(
+  ext: LoadedExtension,
+  client: ReportClient,
+  url: string,
+): Promise<{ page: Page; tabId: number }> {
+  const page = await ext.context.newPage();
+  await page.goto(url);
+  const tabId = await client.tabId(url);
+  await waitUntil(
+    () => client.status(tabId),
+    (s) => s.recording && s.armed,
+    { what: `capture for ${url}` },
+  );
+  return { page, tabId };
 }

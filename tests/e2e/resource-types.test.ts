@@ -10,7 +10,7 @@ import { type CorpusServers, startCorpusServers } from '../servers/corpus-server
 import { hopUrl } from '../servers/scenarios.ts';
 import { NetworkWatcher } from './corpus-runner.ts';
 import { type LoadedExtension, launchWithExtension } from './extension.ts';
-import { ReportClient } from './report-client.ts';
+import { openRecordingTab, ReportClient } from './report-client.ts';
 import { waitUntil } from './wait.ts';
 
 let servers: CorpusServers;
@@ -24,15 +24,8 @@ beforeAll(async () => {
   servers = await startCorpusServers();
   ext = await launchWithExtension();
   client = await ReportClient.open(ext);
-  page = await ext.context.newPage();
+  ({ page, tabId } = await openRecordingTab(ext, client, servers.origins.page));
   watcher = await NetworkWatcher.attach(page);
-  await page.goto(servers.origins.page);
-  tabId = await client.tabId(servers.origins.page);
-  await waitUntil(
-    () => client.status(tabId),
-    (s) => s.armed,
-    { what: 'capture to be armed' },
-  );
 });
 
 afterAll(async () => {
