@@ -6,6 +6,7 @@ import type { CDPSession, Page } from 'playwright';
 import type { CapturedRequest } from '../../src/capture/record.ts';
 import type { Exchange, HeaderLine, Hop } from '../../src/index.ts';
 import { type ReportEntry, reportEntryOf } from '../../src/report/entry.ts';
+import { type CorpusServers, startCorpusServers } from '../servers/corpus-servers.ts';
 import type { ExchangeLog, LoggedExchange } from '../servers/recorder.ts';
 import {
   type Origins,
@@ -14,6 +15,7 @@ import {
   scenarioById,
   scenarioUrl,
 } from '../servers/scenarios.ts';
+import { type LaunchedBrowser, launchChromium } from './chromium.ts';
 
 /** What Chrome decided for one request. */
 export interface ChromeVerdict {
@@ -292,4 +294,35 @@ export async function blockedEntries(
     entries.set(id, entry);
   }
   return entries;
+}
+
+/** The corpus servers, plain Chromium, and a page on the page origin with its network watched. */
+export async function openCorpusPage(): Promise<{
+  servers: CorpusServers;
+  browser: LaunchedBrowser;
+  page: Page;
+  watcher: NetworkWatcher;
+}> {
+  const servers = await startCorpusServers();
+  const browser = await launchChromium();
+  const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  await page.goto(servers.origins.page);
+  const watcher = await NetworkWatcher.attach(page);
+  return { servers, browser, page, watcher };
+}
+
+/** Fetches every URL from the page at once and waits for all to settle (blocked ones included). */
+export function fetchAll(page: Page, urls: readonly string[]): Promise<unknown> {
+  return page.evaluate(
+    (us) =>
+      Promise.all(
+        us.map((u) =>
+          fetch(u).then(
+            (r) => r.text(),
+            () => 'blocked',
+          ),
+        ),
+      ),
+    urls,
+  );
 }

@@ -7,10 +7,10 @@ import { writeFileSync } from 'node:fs';
 import type { Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { diagnose } from '../../src/index.ts';
-import { type CorpusServers, startCorpusServers } from '../servers/corpus-servers.ts';
+import type { CorpusServers } from '../servers/corpus-servers.ts';
 import { ALL_SCENARIOS } from '../servers/scenarios.ts';
-import { type LaunchedBrowser, launchChromium } from './chromium.ts';
-import { type CallResult, NetworkWatcher, runScenario } from './corpus-runner.ts';
+import type { LaunchedBrowser } from './chromium.ts';
+import { type CallResult, type NetworkWatcher, openCorpusPage, runScenario } from './corpus-runner.ts';
 
 let servers: CorpusServers;
 let browser: LaunchedBrowser;
@@ -19,11 +19,7 @@ let watcher: NetworkWatcher;
 const observed: { id: string; call: number; chrome: CallResult['chrome']; engine: string | null }[] = [];
 
 beforeAll(async () => {
-  servers = await startCorpusServers();
-  browser = await launchChromium();
-  page = browser.context.pages()[0] ?? (await browser.context.newPage());
-  await page.goto(servers.origins.page);
-  watcher = await NetworkWatcher.attach(page);
+  ({ servers, browser, page, watcher } = await openCorpusPage());
 });
 
 afterAll(async () => {

@@ -24,10 +24,10 @@ import { createServer as createViteServer, defineConfig } from 'vite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Fix, fixesFor, requirementOf } from '../../src/fixes/index.ts';
 import type { ReportEntry } from '../../src/report/entry.ts';
-import { type CorpusServers, startCorpusServers } from '../servers/corpus-servers.ts';
+import type { CorpusServers } from '../servers/corpus-servers.ts';
 import { hopUrl, type Scenario, scenarioById } from '../servers/scenarios.ts';
-import { type LaunchedBrowser, launchChromium } from './chromium.ts';
-import { blockedEntries, fetchFromPage, NetworkWatcher } from './corpus-runner.ts';
+import type { LaunchedBrowser } from './chromium.ts';
+import { blockedEntries, fetchFromPage, NetworkWatcher, openCorpusPage } from './corpus-runner.ts';
 
 /** One scenario per kind of failure the corpus has (redirect kinds need the URL changed, not headers). */
 const FAILING = [
@@ -60,17 +60,11 @@ let servers: CorpusServers;
 let browser: LaunchedBrowser;
 let page: Page;
 let watcher: NetworkWatcher;
-const entries = new Map<string, ReportEntry>();
+let entries: Map<string, ReportEntry>;
 
 beforeAll(async () => {
-  servers = await startCorpusServers();
-  browser = await launchChromium();
-  page = browser.context.pages()[0] ?? (await browser.context.newPage());
-  await page.goto(servers.origins.page);
-  watcher = await NetworkWatcher.attach(page);
-  for (const [id, entry] of await blockedEntries(page, watcher, servers.origins, servers.log, FAILING)) {
-    entries.set(id, entry);
-  }
+  ({ servers, browser, page, watcher } = await openCorpusPage());
+  entries = await blockedEntries(page, watcher, servers.origins, servers.log, FAILING);
 }, 120_000);
 
 afterAll(async () => {

@@ -12,10 +12,10 @@ import type { Page } from 'playwright';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { fixesFor, requirementOf } from '../../src/fixes/index.ts';
 import type { ReportEntry } from '../../src/report/entry.ts';
-import { type CorpusServers, startCorpusServers } from '../servers/corpus-servers.ts';
+import type { CorpusServers } from '../servers/corpus-servers.ts';
 import { scenarioById } from '../servers/scenarios.ts';
-import { type LaunchedBrowser, launchChromium } from './chromium.ts';
-import { blockedEntries, fetchFromPage, NetworkWatcher } from './corpus-runner.ts';
+import type { LaunchedBrowser } from './chromium.ts';
+import { blockedEntries, fetchFromPage, type NetworkWatcher, openCorpusPage } from './corpus-runner.ts';
 import { waitUntil } from './wait.ts';
 
 const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSync(p));
@@ -39,7 +39,7 @@ let servers: CorpusServers;
 let browser: LaunchedBrowser;
 let page: Page;
 let watcher: NetworkWatcher;
-const entries = new Map<string, ReportEntry>();
+let entries: Map<string, ReportEntry>;
 
 async function freePort(): Promise<number> {
   return new Promise((done) => {
@@ -54,14 +54,8 @@ beforeAll(async () => {
   if (!NGINX) {
     throw new Error('No nginx found for the nginx fix test. Install it: sudo apt-get install -y nginx');
   }
-  servers = await startCorpusServers();
-  browser = await launchChromium();
-  page = browser.context.pages()[0] ?? (await browser.context.newPage());
-  await page.goto(servers.origins.page);
-  watcher = await NetworkWatcher.attach(page);
-  for (const [id, entry] of await blockedEntries(page, watcher, servers.origins, servers.log, FAILING)) {
-    entries.set(id, entry);
-  }
+  ({ servers, browser, page, watcher } = await openCorpusPage());
+  entries = await blockedEntries(page, watcher, servers.origins, servers.log, FAILING);
 }, 120_000);
 
 afterAll(async () => {

@@ -16,7 +16,7 @@ import { pageHandler } from '../servers/corpus-servers.ts';
 import { type Listening, listenLoopback } from '../servers/listen.ts';
 import { PAYLOADS } from '../servers/payloads.ts';
 import { policyHandler } from '../servers/policy-server.ts';
-import { NetworkWatcher } from './corpus-runner.ts';
+import { fetchAll, NetworkWatcher } from './corpus-runner.ts';
 import { DIST, type LoadedExtension, launchWithExtension, stopServiceWorker } from './extension.ts';
 import { openRecordingTab, ReportClient } from './report-client.ts';
 import { waitUntil } from './wait.ts';
@@ -101,18 +101,7 @@ describe('fifty payloads from servers', () => {
   test('shown as text in the panel, the popup and both exports; nothing runs', async () => {
     // As the URL parser writes them (it percent-encodes what encodeURIComponent leaves, like ').
     const urls = PAYLOADS.map((p, i) => new URL(`${evilOrigin}/p/${i}?q=${encodeURIComponent(p)}`).href);
-    await page.evaluate(
-      (us) =>
-        Promise.all(
-          us.map((u) =>
-            fetch(u).then(
-              (r) => r.text(),
-              () => 'blocked',
-            ),
-          ),
-        ),
-      urls,
-    );
+    await fetchAll(page, urls);
     const entries = await settled((e) => e.url.startsWith(`${evilOrigin}/p/`), PAYLOADS.length);
     expect(entries.filter((e) => e.blocked)).toHaveLength(PAYLOADS.length / 2);
 
@@ -280,18 +269,7 @@ describe('the worker stopped ten times during 2,000 requests', () => {
 
     // After the last stop the worker is back and misses nothing.
     const after = Array.from({ length: 100 }, (_, i) => `${prefix}after/${i}?delay=5`);
-    await page.evaluate(
-      (us) =>
-        Promise.all(
-          us.map((u) =>
-            fetch(u).then(
-              (r) => r.text(),
-              () => 'x',
-            ),
-          ),
-        ),
-      after,
-    );
+    await fetchAll(page, after);
     const back = await settled((e) => e.url.includes('/stops/after/'), after.length);
     expect(back.map((e) => e.url).sort()).toEqual([...after].sort());
   }, 180_000);
