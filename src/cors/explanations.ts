@@ -391,5 +391,9 @@ export function corsErrorInfo(error: CorsError): CorsErrorInfo {
 
 /** Fills an explanation's placeholders. The result is still text: the UI renders it escaped. */
 export function fillTemplate(template: string, values: { origin: string; param: string }): string {
-  return template.replaceAll('{origin}', values.origin).replaceAll('{param}', values.param);
+  const filled = template.replaceAll('{origin}', values.origin);
+  // An absent header reads as "nothing", not as an empty code span.
+  if (values.param === '')
+    return filled.replaceAll('read `{param}`', 'read nothing').replaceAll('{param}', '');
+  return filled.replaceAll('{param}', values.param);
 }

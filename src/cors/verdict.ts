@@ -44,6 +44,7 @@ export interface Finding {
     | 'preflight-status'
     | 'credentials-inferred'
     | 'chrome-disagrees'
+    | 'outcome-inferred'
     | 'null-origin-allowed'
     | 'origin-without-vary'
     | 'credentials-origin-check'

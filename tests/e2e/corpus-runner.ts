@@ -297,14 +297,14 @@ export async function blockedEntries(
 }
 
 /** The corpus servers, plain Chromium, and a page on the page origin with its network watched. */
-export async function openCorpusPage(): Promise<{
+export async function openCorpusPage(args: readonly string[] = []): Promise<{
   servers: CorpusServers;
   browser: LaunchedBrowser;
   page: Page;
   watcher: NetworkWatcher;
 }> {
   const servers = await startCorpusServers();
-  const browser = await launchChromium();
+  const browser = await launchChromium({ args });
   const page = browser.context.pages()[0] ?? (await browser.context.newPage());
   await page.goto(servers.origins.page);
   const watcher = await NetworkWatcher.attach(page);

@@ -1,0 +1,43 @@
+/** The `cors-lens` command: Node's file system and streams around runCli. Never prints a stack trace. */
+import { readFileSync, statSync } from 'node:fs';
+import { EXIT_INTERNAL, runCli } from './run.ts';
+
+function describe(err: unknown): Error {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return new Error('no such file');
+  if (code === 'EISDIR') return new Error('is a directory, not a HAR file');
+  if (code === 'EACCES') return new Error('permission denied');
+  return new Error((err as Error).message ?? String(err));
+}
+
+// `cors-lens x.har | head`: a closed pipe is not an error worth a stack trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+});
+
+try {
+  const result = runCli(process.argv.slice(2), {
+    readFile: (path) => {
+      try {
+        return readFileSync(path === '-' ? 0 : path, 'utf8');
+      } catch (err) {
+        return describe(err);
+      }
+    },
+    size: (path) => {
+      if (path === '-') return null;
+      try {
+        return statSync(path).size;
+      } catch {
+        return null;
+      }
+    },
+  });
+  process.stdout.write(result.stdout);
+  process.stderr.write(result.stderr);
+  process.exitCode = result.code;
+} catch (err) {
+  // A bug of ours, not the user's file: one line, and a code of its own.
+  process.stderr.write(`cors-lens: internal error: ${(err as Error)?.message ?? String(err)}\n`);
+  process.exitCode = EXIT_INTERNAL;
+}

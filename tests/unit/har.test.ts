@@ -1,0 +1,321 @@
+/**
+ * HAR reading and the command line, on files that are wrong in every way a downloaded HAR can be.
+ * Verdicts against Chrome's own are checked in tests/e2e/har.test.ts, on HARs Chromium recorded;
+ * the entries built here only exercise the reader, so they are small and explicit.
+ */
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import {
+  type CliIo,
+  EXIT_BAD_INPUT,
+  EXIT_BLOCKED,
+  EXIT_OK,
+  runCli,
+  terminalSafe,
+} from '../../src/cli/run.ts';
+import { importHar } from '../../src/har/import.ts';
+import { readHar } from '../../src/har/read.ts';
+
+const PAGE = 'http://localhost:3000';
+const API = 'http://localhost:4000/api/orders';
+
+type Pairs = [string, string][];
+const headers = (pairs: Pairs) => pairs.map(([name, value]) => ({ name, value }));
+
+function entry(o: {
+  method: string;
+  url?: string;
+  start: number;
+  request?: Pairs;
+  status: number;
+  response?: Pairs;
+  error?: string | null;
+  resourceType?: string;
+}) {
+  return {
+    startedDateTime: new Date(Date.UTC(2026, 10, 25, 10, 0, 0, o.start)).toISOString(),
+    time: 5,
+    request: {
+      method: o.method,
+      url: o.url ?? API,
+      httpVersion: 'HTTP/1.1',
+      headers: headers(o.request ?? []),
+    },
+    response: { status: o.status, headers: headers(o.response ?? []), _error: o.error ?? null },
+    timings: { blocked: 1, dns: -1, connect: -1, send: 0.1, wait: 2, receive: 1 },
+    _resourceType: o.resourceType ?? 'fetch',
+  };
+}
+
+/** A page's POST with Authorization, whose preflight did not allow it (as Chrome writes it). */
+function blockedPost() {
+  return [
+    entry({
+      method: 'POST',
+      start: 0,
+      request: [
+        ['Authorization', 'Bearer secret-token'],
+        ['Content-Type', 'application/json'],
+        ['Referer', `${PAGE}/`],
+      ],
+      status: 0,
+      error: 'net::ERR_FAILED',
+    }),
+    entry({
+      method: 'OPTIONS',
+      start: 2,
+      resourceType: 'preflight',
+      request: [
+        ['Access-Control-Request-Method', 'POST'],
+        ['Access-Control-Request-Headers', 'authorization,content-type'],
+        ['Origin', PAGE],
+      ],
+      status: 204,
+      response: [
+        ['Access-Control-Allow-Origin', PAGE],
+        ['Access-Control-Allow-Headers', 'Content-Type'],
+      ],
+    }),
+  ];
+}
+
+const har = (entries: unknown[], creator = 'WebInspector') =>
+  JSON.stringify({ log: { version: '1.2', creator: { name: creator, version: '1' }, pages: [], entries } });
+
+describe('readHar: a clear message for every broken file', () => {
+  test.each([
+    ['', /empty/],
+    ['   \n', /empty/],
+    ['<html><body>Sign in</body></html>', /HTML or XML/],
+    ['{"log": {"entries": [', /cut off/],
+    ['{"log": {"entries": [}]}}', /not valid JSON/],
+    ['[1, 2]', /not an object with a "log"/],
+    ['"a string"', /not an object/],
+    ['{"entries": []}', /no "log" object/],
+    ['{"log": {"entries": {}}}', /"log\.entries" is missing or is not a list/],
+    ['{"format": "cors-lens-report", "entries": []}', /CORS Lens report, not a HAR/],
+  ])('%j', (text, message) => {
+    const r = readHar(text);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toMatch(message);
+  });
+
+  test('a file over the size limit is refused before parsing', () => {
+    const r = readHar(har(blockedPost()), { maxBytes: 100 });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toMatch(/the limit is .* Export only the failing requests/);
+  });
+
+  test('a byte-order mark is fine', () => {
+    expect(readHar(`\ufeff${har(blockedPost())}`).ok).toBe(true);
+  });
+
+  test('unreadable entries are skipped with the reason, the rest are read', () => {
+    const r = readHar(
+      har([
+        null,
+        { request: { method: 'GET' } },
+        { request: { method: 'GET', url: 'not a url' } },
+        'text',
+        ...blockedPost(),
+      ]),
+    );
+    if (!r.ok) throw new Error(r.error);
+    expect(r.records).toHaveLength(2);
+    expect(r.skipped.map((s) => s.reason)).toEqual([
+      'not an object',
+      'no request URL',
+      'request URL is not a URL: not a url',
+      'not an object',
+    ]);
+  });
+
+  test('pseudo-headers and odd header items are dropped, odd values kept as text', () => {
+    const r = readHar(
+      har([
+        {
+          ...entry({ method: 'GET', start: 0, status: 200 }),
+          request: {
+            method: 'GET',
+            url: API,
+            headers: [
+              { name: ':authority', value: 'x' },
+              null,
+              { name: 'X-N', value: 5 },
+              { value: 'no name' },
+            ],
+          },
+        },
+      ]),
+    );
+    if (!r.ok) throw new Error(r.error);
+    expect(r.records[0]?.requestHeaders).toEqual([{ name: 'X-N', value: '5' }]);
+  });
+
+  test('entries past the limit are counted, not read', () => {
+    const r = readHar(har([...blockedPost(), ...blockedPost()]), { maxEntries: 3 });
+    if (!r.ok) throw new Error(r.error);
+    expect(r.records).toHaveLength(3);
+    expect(r.truncated).toBe(1);
+  });
+});
+
+describe('importHar', () => {
+  test('pairs a marked preflight with its request and names the culprit', () => {
+    const r = importHar(har(blockedPost()));
+    if (!r.ok) throw new Error(r.error);
+    expect(r.entries).toHaveLength(1);
+    const [e] = r.entries;
+    expect(e?.blocked).toBe(true);
+    expect(e?.corsError).toBe('HeaderDisallowedByPreflightResponse');
+    expect(e?.failedParameter).toBe('authorization');
+    expect(e?.initiator).toBe(PAGE);
+    expect(e?.preflight?.status).toBe(204);
+  });
+
+  test('a preflight whose request is not in the file stands for it', () => {
+    const r = importHar(har(blockedPost().slice(1)));
+    if (!r.ok) throw new Error(r.error);
+    expect(r.entries[0]?.method).toBe('POST');
+    expect(r.entries[0]?.corsError).toBe('HeaderDisallowedByPreflightResponse');
+    expect(r.notes.join(' ')).toMatch(/1 preflight had no request of their own/);
+  });
+
+  test('same-origin requests are counted but not listed', () => {
+    const r = importHar(
+      har([
+        entry({
+          method: 'GET',
+          url: `${PAGE}/app.js`,
+          start: 0,
+          status: 200,
+          request: [['Referer', `${PAGE}/`]],
+        }),
+      ]),
+    );
+    if (!r.ok) throw new Error(r.error);
+    expect(r.total).toBe(1);
+    expect(r.entries).toHaveLength(0);
+  });
+
+  test('ten thousand requests import whole', () => {
+    const many = Array.from({ length: 5000 }, (_, i) =>
+      blockedPost().map((e) => ({
+        ...e,
+        startedDateTime: new Date(
+          Date.UTC(2026, 10, 25) + i * 10 + (e.request.method === 'OPTIONS' ? 2 : 0),
+        ).toISOString(),
+        request: { ...e.request, url: `${API}?n=${i}` },
+      })),
+    ).flat();
+    const r = importHar(har(many));
+    if (!r.ok) throw new Error(r.error);
+    expect(r.entries).toHaveLength(5000);
+    expect(r.entries.every((e) => e.corsError === 'HeaderDisallowedByPreflightResponse')).toBe(true);
+  });
+
+  test('never throws, whatever the JSON holds', () => {
+    const jsonValue = fc.jsonValue({ maxDepth: 4 });
+    const entryLike = fc.record({
+      startedDateTime: fc.oneof(
+        fc.string(),
+        fc.date().map((d) => (Number.isNaN(d.getTime()) ? 'x' : d.toISOString())),
+      ),
+      time: fc.oneof(fc.double(), jsonValue),
+      request: fc.record({
+        method: fc.oneof(fc.constantFrom('GET', 'OPTIONS', 'POST', 'PUT'), jsonValue),
+        url: fc.oneof(fc.constantFrom(API, `${PAGE}/x`, 'http://[::1', ''), jsonValue),
+        headers: fc.oneof(
+          fc.array(fc.record({ name: fc.string(), value: fc.oneof(fc.string(), jsonValue) })),
+          jsonValue,
+        ),
+      }),
+      response: fc.oneof(
+        fc.record({
+          status: fc.oneof(fc.integer({ min: -1, max: 999 }), jsonValue),
+          headers: fc.array(fc.record({ name: fc.string(), value: fc.string() })),
+          redirectURL: fc.oneof(fc.string(), jsonValue),
+          _error: fc.oneof(fc.constant('net::ERR_FAILED'), jsonValue),
+        }),
+        jsonValue,
+      ),
+      timings: jsonValue,
+      _resourceType: fc.oneof(fc.constantFrom('preflight', 'fetch', 'xhr'), jsonValue),
+      _initiator: jsonValue,
+    });
+    fc.assert(
+      fc.property(fc.array(fc.oneof(entryLike, jsonValue), { maxLength: 12 }), (entries) => {
+        const r = importHar(har(entries));
+        expect(typeof r.ok).toBe('boolean');
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('cors-lens command', () => {
+  const io = (files: Record<string, string>): CliIo => ({
+    readFile: (path) => files[path] ?? new Error('no such file'),
+    size: (path) => files[path]?.length ?? null,
+    now: new Date('2026-11-25T10:00:00Z'),
+  });
+
+  test('exit 1 and a table when something was blocked; secrets never printed', () => {
+    const r = runCli(['x.har'], io({ 'x.har': har(blockedPost()) }));
+    expect(r.code).toBe(EXIT_BLOCKED);
+    expect(r.stdout).toContain('HeaderDisallowedByPreflightResponse (authorization)');
+    expect(r.stdout).toContain('Fix (Express (cors))');
+    expect(r.stdout).not.toContain('secret-token');
+  });
+
+  test('exit 0 when nothing was blocked', () => {
+    const r = runCli(['x.har'], io({ 'x.har': har([]) }));
+    expect(r.code).toBe(EXIT_OK);
+    expect(r.stdout).toContain('Nothing was blocked.');
+  });
+
+  test.each([
+    [['--format', 'yaml', 'x.har'], /--format takes table, json or markdown/],
+    [['--stack', 'rails', 'x.har'], /--stack takes one of/],
+    [['--frobnicate', 'x.har'], /Unknown option --frobnicate/],
+    [[], /No HAR file given/],
+    [['a.har', 'b.har'], /One HAR file at a time/],
+    [['missing.har'], /missing\.har: no such file/],
+    [['bad.har'], /bad\.har: The HAR is cut off/],
+  ])('%j → exit 2 and one line', (args, message) => {
+    const r = runCli(args, io({ 'x.har': har([]), 'bad.har': '{"log":{"entries":[' }));
+    expect(r.code).toBe(EXIT_BAD_INPUT);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+
+  test('--help', () => {
+    const r = runCli(['--help'], io({}));
+    expect(r.code).toBe(EXIT_OK);
+    expect(r.stdout).toMatch(/^Usage: cors-lens <file\.har>/);
+  });
+
+  test('--format=json and --stack=nginx forms work', () => {
+    const r = runCli(['x.har', '--format=markdown', '--stack=nginx'], io({ 'x.har': har(blockedPost()) }));
+    expect(r.stdout).toContain('Fix (nginx)');
+  });
+
+  test('control characters in a URL or header never reach the terminal raw', () => {
+    expect(terminalSafe('a\u001b[2Jb\u0007')).toBe('a\\x1b[2Jb\\x07');
+    const hostile = blockedPost().map((e) => ({
+      ...e,
+      request: { ...e.request, url: `${API}?q=\u001b[31mred` },
+      response: {
+        ...e.response,
+        headers: headers([['Access-Control-Allow-Origin', `${PAGE}\u001b]0;pwned\u0007`]]),
+      },
+    }));
+    const r = runCli(['x.har', '--all'], io({ 'x.har': har(hostile) }));
+    expect(r.code).toBe(EXIT_BLOCKED);
+    expect(r.stdout).toContain('PreflightInvalidAllowOriginValue');
+    expect(r.stdout).toContain('\\x1b]0;pwned\\x07');
+    expect(r.stdout).not.toContain('\u001b');
+    expect(r.stdout).not.toContain('\u0007');
+  });
+});
