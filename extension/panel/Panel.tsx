@@ -1,9 +1,10 @@
 /** The CORS panel: toolbar, request list and verdict card for one inspected tab. */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { STACKS, type StackId } from '../../src/fixes/index.ts';
+import type { OpenedFile } from '../../src/har/open.ts';
 import type { ReportEntry } from '../../src/report/entry.ts';
 import { kindOf } from '../../src/report/summary.ts';
-import { ext } from '../platform/index.ts';
+import { BROWSER, ext } from '../platform/index.ts';
 import {
   type ConnectionState,
   connectPanel,
@@ -14,6 +15,7 @@ import {
 import { t } from '../shared/i18n.ts';
 import type { StatusReply } from '../shared/messages.ts';
 import { ExportControls, RedactionWarning } from '../ui/ExportControls.tsx';
+import { openPickedFile } from './open-file.ts';
 import { RequestList } from './RequestList.tsx';
 import { VerdictCard } from './VerdictCard.tsx';
 
@@ -22,6 +24,11 @@ const REASON_LABEL = {
   'panel-open': 'reasonPanelOpen',
   user: 'reasonUser',
 } as const;
+
+/** A file the user opened: the panel shows its requests instead of the live ones. */
+type Imported = Extract<OpenedFile, { ok: true }> & { readonly name: string };
+
+const SOURCE_LABEL = { chrome: 'importChrome', firefox: 'importFirefox', other: 'importOther' } as const;
 
 /** How long a burst of changes is gathered into one refresh. */
 const REFRESH_MS = 30;
@@ -39,6 +46,10 @@ export function Panel({ tabId }: { tabId: number }) {
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [stack, setStack] = useState<StackId | null>(null);
   const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const [imported, setImported] = useState<Imported | null>(null);
+  const [reading, setReading] = useState<string | null>(null);
+  const [importError, setImportError] = useState<string | null>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
 
   /** What the panel holds of the log: finished entries by sequence number, and where to read on. */
   const log = useRef<{ generation: number; cursor: number; finished: Map<number, ReportEntry> } | null>(null);
@@ -102,18 +113,33 @@ export function Panel({ tabId }: { tabId: number }) {
     void saveSetting({ stack: next });
   };
 
+  const openPicked = async (file: File) => {
+    setImportError(null);
+    setReading(`${t('importReading')} ${file.name} (${(file.size / 1024 / 1024).toFixed(1)} MB)…`);
+    const opened = await openPickedFile(file);
+    setReading(null);
+    if (!opened.ok) {
+      setImportError(`${t('importFailed')} ${file.name}: ${opened.error}`);
+      return;
+    }
+    setImported({ ...opened, name: file.name });
+    setSelectedId(opened.entries.find((e) => kindOf(e) === 'blocked')?.id ?? null);
+  };
+
+  const visible = imported ? imported.entries : entries;
+
   const shown = useMemo(() => {
     const needle = filter.trim().toLowerCase();
-    return entries.filter((e) => {
+    return visible.filter((e) => {
       if (blockedOnly && kindOf(e) !== 'blocked' && kindOf(e) !== 'not-recorded') return false;
       if (!needle) return true;
       return `${e.method} ${e.url} ${e.corsError ?? ''} ${e.failedParameter ?? ''}`
         .toLowerCase()
         .includes(needle);
     });
-  }, [entries, filter, blockedOnly]);
+  }, [visible, filter, blockedOnly]);
 
-  const selected = entries.find((e) => e.id === selectedId) ?? null;
+  const selected = visible.find((e) => e.id === selectedId) ?? null;
 
   const togglePreserve = async (on: boolean) => {
     setPreserveLog(on);
@@ -124,7 +150,16 @@ export function Panel({ tabId }: { tabId: number }) {
     downloadReport(format, shown, { redact: redactSecrets, tabId, dropped, stack: stack ?? undefined });
 
   return (
-    <div class="panel">
+    <div
+      class="panel"
+      onDragOver={(ev) => ev.preventDefault()}
+      onDrop={(ev) => {
+        const file = ev.dataTransfer?.files[0];
+        if (!file) return;
+        ev.preventDefault();
+        void openPicked(file);
+      }}
+    >
       <div class="toolbar" role="toolbar" aria-label="CORS Lens">
         <span class={`recording ${status?.recording ? 'on' : 'off'}`} role="status">
           {status?.recording
@@ -157,6 +192,22 @@ export function Panel({ tabId }: { tabId: number }) {
         <button type="button" onClick={() => void send({ type: 'cors:clear', tabId }).then(refresh)}>
           {t('clear')}
         </button>
+        <button type="button" onClick={() => fileInput.current?.click()} disabled={reading !== null}>
+          {t('importOpen')}
+        </button>
+        <input
+          ref={fileInput}
+          type="file"
+          accept=".har,.json,application/json"
+          aria-label={t('importOpen')}
+          hidden
+          onChange={(ev) => {
+            const input = ev.currentTarget as HTMLInputElement;
+            const file = input.files?.[0];
+            input.value = '';
+            if (file) void openPicked(file);
+          }}
+        />
         <span class="spacer" />
         <ExportControls
           class="export"
@@ -166,6 +217,34 @@ export function Panel({ tabId }: { tabId: number }) {
         />
       </div>
       <RedactionWarning redact={redactSecrets} />
+      {reading ? (
+        <p class="notice" role="status">
+          {reading}
+        </p>
+      ) : null}
+      {importError ? (
+        <p class="warning import-error" role="alert">
+          {importError}
+        </p>
+      ) : null}
+      {imported ? (
+        <div class="imported" role="status">
+          <span>
+            {t('importShowing')} <strong>{imported.name}</strong> (
+            {imported.kind === 'report' ? t('importReport') : t(SOURCE_LABEL[imported.browser])}):{' '}
+            {imported.entries.length} {t('importCrossOrigin')},{' '}
+            {imported.entries.filter((e) => kindOf(e) === 'blocked').length} {t('importBlocked')}.
+          </span>{' '}
+          <button type="button" onClick={() => setImported(null)}>
+            {t('importBack')}
+          </button>
+          {imported.notes.map((n) => (
+            <p class="notice" key={n}>
+              {n}
+            </p>
+          ))}
+        </div>
+      ) : null}
       {connection === 'reconnecting' ? (
         <p class="notice" role="status">
           {t('reconnecting')}
@@ -188,7 +267,12 @@ export function Panel({ tabId }: { tabId: number }) {
       ) : null}
       <div class="main">
         <RequestList entries={shown} selectedId={selectedId} onSelect={setSelectedId} />
-        <VerdictCard entry={selected} stack={stack} onChooseStack={chooseStack} />
+        <VerdictCard
+          entry={selected}
+          stack={stack}
+          onChooseStack={chooseStack}
+          firefoxFirst={imported ? imported.browser === 'firefox' : BROWSER === 'firefox'}
+        />
       </div>
     </div>
   );

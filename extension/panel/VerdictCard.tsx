@@ -64,9 +64,11 @@ interface CardProps {
   readonly entry: ReportEntry | null;
   readonly stack: StackId | null;
   readonly onChooseStack: (stack: StackId) => void;
+  /** On Firefox (or for a Firefox HAR) the console's "Reason: …" is what the user knows: name it first. */
+  readonly firefoxFirst?: boolean;
 }
 
-export function VerdictCard({ entry, stack, onChooseStack }: CardProps) {
+export function VerdictCard({ entry, stack, onChooseStack, firefoxFirst = false }: CardProps) {
   if (!entry) return <section class="card empty">{t('emptySelection')}</section>;
   const v = entry.verdict;
   const culprit = v?.culprit ?? null;
@@ -86,6 +88,12 @@ export function VerdictCard({ entry, stack, onChooseStack }: CardProps) {
       </p>
       {entry.corsError ? (
         <p class="names">
+          {firefoxFirst && entry.firefoxReason ? (
+            <>
+              {t('firefoxName')}: <code class="firefox-reason">{entry.firefoxReason}</code>
+              {' · '}
+            </>
+          ) : null}
           {t('chromeName')}: <code class="cors-error">{entry.corsError}</code>
           {entry.failedParameter ? (
             <>
@@ -93,7 +101,7 @@ export function VerdictCard({ entry, stack, onChooseStack }: CardProps) {
               (<code class="failed-parameter">{entry.failedParameter}</code>)
             </>
           ) : null}
-          {entry.firefoxReason ? (
+          {!firefoxFirst && entry.firefoxReason ? (
             <>
               {' · '}
               {t('firefoxName')}: <code class="firefox-reason">{entry.firefoxReason}</code>

@@ -4,3 +4,8 @@
  * the `chrome` namespace with promise-returning methods, which is why no polyfill is needed.
  */
 export const ext: typeof chrome = globalThis.chrome;
+
+/** Which browser runs the extension: verdicts lead with that browser's name for the failure. */
+export const BROWSER: 'chrome' | 'firefox' = ext?.runtime?.getURL?.('').startsWith('moz-extension:')
+  ? 'firefox'
+  : 'chrome';

@@ -1,5 +1,6 @@
 /** The `cors-lens` command: Node's file system and streams around runCli. Never prints a stack trace. */
 import { readFileSync, statSync } from 'node:fs';
+import { decodeFile } from '../har/open.ts';
 import { EXIT_INTERNAL, runCli } from './run.ts';
 
 function describe(err: unknown): Error {
@@ -19,7 +20,7 @@ try {
   const result = runCli(process.argv.slice(2), {
     readFile: (path) => {
       try {
-        return readFileSync(path === '-' ? 0 : path, 'utf8');
+        return decodeFile(readFileSync(path === '-' ? 0 : path));
       } catch (err) {
         return describe(err);
       }

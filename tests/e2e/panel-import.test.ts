@@ -1,0 +1,173 @@
+/**
+ * Opening a HAR in the panel: the demo's broken API runs in Chromium with DevTools open, DevTools
+ * exports its HAR, and the panel shows for that file the same blocked requests, errors and
+ * culprits that live capture reported for the same page. Broken files get a message naming what
+ * is wrong, and the panel keeps working.
+ */
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { ReportEntry } from '../../src/report/entry.ts';
+import { type DemoServers, startDemo } from '../servers/demo-api.ts';
+import { DEVTOOLS_ARGS, DevToolsHar } from './devtools-har.ts';
+import { type LoadedExtension, launchWithExtension } from './extension.ts';
+import { openRecordingTab, ReportClient } from './report-client.ts';
+import { waitUntil } from './wait.ts';
+
+let demo: DemoServers;
+let ext: LoadedExtension;
+let panel: Page;
+let dir: string;
+let harText: string;
+let live: readonly ReportEntry[];
+
+const summary = (entries: readonly ReportEntry[]) =>
+  entries
+    .filter((e) => e.blocked)
+    .map((e) => `${e.method} ${e.url} ${e.corsError} ${e.failedParameter ?? ''}`)
+    .sort();
+
+beforeAll(async () => {
+  demo = await startDemo(0, 0);
+  ext = await launchWithExtension([...DEVTOOLS_ARGS]);
+  const client = await ReportClient.open(ext);
+  const { page, tabId } = await openRecordingTab(ext, client, demo.pageOrigin);
+  const devtools = await DevToolsHar.attach(page);
+  // DevTools records from when it opened: run the demo's requests again now that it listens.
+  await page.evaluate(() => {
+    document.title = 'again';
+    (document.getElementById('run') as HTMLButtonElement).click();
+  });
+  await page.waitForFunction(() => document.title.includes('done'), null, { timeout: 15_000 });
+  harText = await devtools.export();
+  live = await waitUntil(
+    async () => (await client.report(tabId)).entries,
+    (entries) => summary(entries).length >= 12,
+    { what: 'both runs of the demo captured live' },
+  );
+  dir = mkdtempSync(join(tmpdir(), 'cors-lens-import-'));
+  panel = await ext.context.newPage();
+  await panel.goto(ext.url(`extension/panel/index.html?tabId=${tabId}`));
+}, 120_000);
+
+afterAll(async () => {
+  await ext?.close();
+  await demo?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function open(name: string, content: string | Buffer | null): Promise<void> {
+  const path = join(dir, name);
+  if (content !== null) writeFileSync(path, content);
+  await panel.locator('input[type="file"]').setInputFiles(path);
+}
+
+const rows = () => panel.getByRole('listbox').getByRole('option');
+
+describe('panel: Open HAR…', () => {
+  test('a Chrome DevTools HAR shows the same blocked requests and verdicts as live capture', async () => {
+    await open('demo.har', harText);
+    await expect
+      .poll(() => panel.locator('.imported').textContent())
+      .toMatch(/Showing demo\.har \(a Chrome HAR\)/);
+    const blockedLive = [...new Set(summary(live))];
+    await expect
+      .poll(() => panel.locator('.imported').textContent())
+      .toContain(`${blockedLive.length} blocked`);
+    expect(await rows().count()).toBeGreaterThanOrEqual(blockedLive.length);
+    // The first blocked request is selected: its card names Chrome's error and the culprit.
+    const card = panel.locator('.card');
+    const shownUrl = await card.locator('h2 .url').textContent();
+    const match = live.find((e) => e.blocked && e.url === shownUrl);
+    expect(match, `card shows ${shownUrl}`).toBeDefined();
+    expect(await card.locator('.cors-error').textContent()).toBe(match?.corsError);
+    expect(await card.locator('.culprit-table tbody tr').count()).toBe(1);
+    // Every blocked row of the file, selected in turn, names the error live capture named.
+    const options = await rows().all();
+    const fromPanel: string[] = [];
+    for (const option of options) {
+      await option.click();
+      await expect.poll(() => card.locator('h2 .url').textContent()).toBe(await option.getAttribute('title'));
+      if ((await card.locator('.cors-error').count()) === 0) continue;
+      const error = await card.locator('.cors-error').textContent();
+      const param = (await card.locator('.failed-parameter').count())
+        ? await card.locator('.failed-parameter').textContent()
+        : '';
+      fromPanel.push(
+        `${await card.locator('.method').textContent()} ${await card.locator('h2 .url').textContent()} ${error} ${param}`,
+      );
+    }
+    expect(fromPanel.sort()).toEqual(blockedLive);
+  });
+
+  test('back to live requests', async () => {
+    await panel.getByRole('button', { name: 'Back to live requests' }).click();
+    await expect.poll(() => panel.locator('.imported').count()).toBe(0);
+    expect(await rows().count()).toBeGreaterThanOrEqual(12);
+  });
+
+  test("a Firefox HAR (no Chrome markers) leads with Firefox's reason, and says the engine judged", async () => {
+    const har = JSON.parse(harText) as {
+      log: { creator: { name: string }; entries: Record<string, unknown>[] };
+    };
+    har.log.creator.name = 'Firefox';
+    for (const e of har.log.entries) {
+      delete e._resourceType;
+      delete e._initiator;
+      delete (e.response as Record<string, unknown>)._error;
+    }
+    await open('firefox.har', JSON.stringify(har));
+    await expect.poll(() => panel.locator('.imported').textContent()).toMatch(/a Firefox HAR/);
+    expect(await panel.locator('.imported').textContent()).toMatch(/judged every request from its headers/);
+    const names = await panel.locator('.card .names').textContent();
+    expect(names).toMatch(/^Firefox: CORS\w+ · Chrome: \w+/);
+  });
+
+  test('a UTF-16 HAR (as some Windows tools save it) opens', async () => {
+    await open('utf16.har', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(harText, 'utf16le')]));
+    await expect
+      .poll(() => panel.locator('.imported').textContent())
+      .toMatch(/Showing utf16\.har \(a Chrome HAR\)/);
+  });
+
+  test.each([
+    [
+      'truncated.har',
+      () => harText.slice(0, harText.length / 3),
+      /Could not open truncated\.har: The HAR is cut off/,
+    ],
+    ['empty.har', () => '', /Could not open empty\.har: The file is empty/],
+    ['login.har', () => '<!doctype html><title>Sign in</title>', /HTML or XML, not JSON/],
+    ['other.har', () => '{"hello": "world"}', /no "log" object/],
+  ])('%s: a message naming what is wrong, and the panel still works', async (name, content, message) => {
+    await open(name, content());
+    await expect.poll(() => panel.locator('.import-error').textContent()).toMatch(message);
+    // Still usable: the previous view stays, and the filter answers.
+    await panel.getByLabel('Filter requests').fill('orders');
+    await expect.poll(() => rows().count()).toBeGreaterThan(0);
+    await panel.getByLabel('Filter requests').fill('');
+  });
+
+  test('a HAR over the size limit is refused without being read', async () => {
+    const path = join(dir, 'huge.har');
+    writeFileSync(path, '');
+    truncateSync(path, 300 * 1024 * 1024);
+    await panel.locator('input[type="file"]').setInputFiles(path);
+    await expect
+      .poll(() => panel.locator('.import-error').textContent())
+      .toMatch(/300 MB; the limit is 200 MB/);
+  });
+
+  test('a CORS Lens JSON report opens too', async () => {
+    const [download] = await Promise.all([
+      panel.waitForEvent('download'),
+      panel.getByRole('button', { name: 'JSON' }).click(),
+    ]);
+    const path = join(dir, 'report.json');
+    await download.saveAs(path);
+    await panel.locator('input[type="file"]').setInputFiles(path);
+    await expect.poll(() => panel.locator('.imported').textContent()).toMatch(/a CORS Lens report/);
+  });
+});
