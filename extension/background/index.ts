@@ -16,7 +16,7 @@ import {
   type ReportEntry,
   reportEntryOf,
 } from '../../src/report/entry.ts';
-import { ext } from '../platform/index.ts';
+import { CAPTURE_OUTCOME, ext } from '../platform/index.ts';
 import { localStorage, sessionStorage } from '../platform/storage.ts';
 import { CaptureListeners, onRequestError } from '../platform/webrequest.ts';
 import type { EntriesChanged, Message, Reply, ReportReply, StatusReply } from '../shared/messages.ts';
@@ -136,7 +136,9 @@ function onCapture(event: CaptureEvent): void {
 function finish(request: CapturedRequest): void {
   if (isCacheProbe(request)) return;
   // Whether Chrome blocked it needs no verdict; the engine runs when someone reads the report.
-  const blocked = isCorsBlock(request);
+  // Firefox does not say for blocked responses, so there the verdict is needed now (badge).
+  const blocked =
+    CAPTURE_OUTCOME === 'browser' ? isCorsBlock(request) : reportEntryOf(request, 'engine').blocked;
   store.append(request.tabId, { kind: 'captured', request, blocked });
   if (blocked) updateBadge(request.tabId);
 }
@@ -237,7 +239,9 @@ function judgedEntry(tabId: number, seq: number, stored: StoredEntry): ReportEnt
   let entry = judged.get(key);
   if (!entry) {
     entry = {
-      ...(stored.kind === 'captured' ? reportEntryOf(stored.request) : notRecordedEntry(stored.event)),
+      ...(stored.kind === 'captured'
+        ? reportEntryOf(stored.request, CAPTURE_OUTCOME)
+        : notRecordedEntry(stored.event)),
       seq,
     };
     judged.set(key, entry);
@@ -263,7 +267,7 @@ function report(tabId: number, since?: number, generation?: number): ReportReply
       if (seq !== undefined && tab !== undefined && seq < store.meta(tab).tail) judged.delete(key);
     }
   }
-  for (const r of pairer.pending()) if (r.tabId === tabId) entries.push(reportEntryOf(r));
+  for (const r of pairer.pending()) if (r.tabId === tabId) entries.push(reportEntryOf(r, CAPTURE_OUTCOME));
   entries.sort((a, b) => a.time - b.time);
   return {
     version: 1,

@@ -126,6 +126,25 @@ export function Panel({ tabId }: { tabId: number }) {
     setSelectedId(opened.entries.find((e) => kindOf(e) === 'blocked')?.id ?? null);
   };
 
+  // A file dropped anywhere on the panel opens like one picked with "Open HAR…".
+  const onDrop = useRef(openPicked);
+  onDrop.current = openPicked;
+  useEffect(() => {
+    const over = (ev: DragEvent) => ev.preventDefault();
+    const drop = (ev: DragEvent) => {
+      const file = ev.dataTransfer?.files[0];
+      if (!file) return;
+      ev.preventDefault();
+      void onDrop.current(file);
+    };
+    document.addEventListener('dragover', over);
+    document.addEventListener('drop', drop);
+    return () => {
+      document.removeEventListener('dragover', over);
+      document.removeEventListener('drop', drop);
+    };
+  }, []);
+
   const visible = imported ? imported.entries : entries;
 
   const shown = useMemo(() => {
@@ -150,16 +169,7 @@ export function Panel({ tabId }: { tabId: number }) {
     downloadReport(format, shown, { redact: redactSecrets, tabId, dropped, stack: stack ?? undefined });
 
   return (
-    <div
-      class="panel"
-      onDragOver={(ev) => ev.preventDefault()}
-      onDrop={(ev) => {
-        const file = ev.dataTransfer?.files[0];
-        if (!file) return;
-        ev.preventDefault();
-        void openPicked(file);
-      }}
-    >
+    <div class="panel">
       <div class="toolbar" role="toolbar" aria-label="CORS Lens">
         <span class={`recording ${status?.recording ? 'on' : 'off'}`} role="status">
           {status?.recording

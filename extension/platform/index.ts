@@ -9,3 +9,11 @@ export const ext: typeof chrome = globalThis.chrome;
 export const BROWSER: 'chrome' | 'firefox' = ext?.runtime?.getURL?.('').startsWith('moz-extension:')
   ? 'firefox'
   : 'chrome';
+
+/**
+ * Who tells whether CORS blocked a captured request. Chrome fails every CORS block with
+ * net::ERR_FAILED ('browser'). Firefox's webRequest completes a response that CORS then hides from
+ * the page (measured: a 200 without Access-Control-Allow-Origin ends in onCompleted), so there
+ * the engine's verdict decides ('engine').
+ */
+export const CAPTURE_OUTCOME: 'browser' | 'engine' = BROWSER === 'chrome' ? 'browser' : 'engine';

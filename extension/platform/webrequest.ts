@@ -4,9 +4,17 @@
  * listener makes every request in the browser slower while it is registered (measured ×1.15 even
  * with a filter that matches nothing). So capture is armed only while a tab records, and only the
  * two listeners that need headers ask for them.
+ *
+ * Firefox shows every header without `extraHeaders` (and rejects the value), names the page in
+ * `originUrl`/`documentUrl` instead of `initiator`, fails a CORS block with NS_ERROR_DOM_BAD_URI,
+ * and fires a request's onSendHeaders before its preflight: all of that is evened out here, so
+ * capture sees Chrome's shape of events from both browsers.
  */
 import type { CaptureEvent, ErrorOccurredEvent } from '../../src/capture/events.ts';
 import type { HeaderLine } from '../../src/cors/headers.ts';
+import { originOf } from '../../src/cors/origin.ts';
+import { SendHeadersOrder } from './firefox-order.ts';
+import { BROWSER } from './index.ts';
 
 /** The fields every webRequest event shares (documentId is Chrome 106+). */
 interface Details {
@@ -15,6 +23,9 @@ interface Details {
   frameId: number;
   documentId?: string;
   initiator?: string;
+  /** Firefox: the URL of what made the request, and of its document. */
+  originUrl?: string;
+  documentUrl?: string;
   url: string;
   method: string;
   type: string;
@@ -30,13 +41,27 @@ function headerList(raw: RawHeaders): HeaderLine[] {
   }));
 }
 
+/** Chrome's `initiator`, or on Firefox the origin of whatever made the request. */
+function initiatorOf(d: Details): string | undefined {
+  if (d.initiator !== undefined) return d.initiator;
+  const from = d.originUrl ?? d.documentUrl;
+  return from === undefined ? undefined : (originOf(from) ?? undefined);
+}
+
+/** Firefox's error for a request CORS blocked; capture knows it as Chrome's. */
+const FIREFOX_CORS_ERROR = 'NS_ERROR_DOM_BAD_URI';
+
+function errorOf(error: string): string {
+  return error === FIREFOX_CORS_ERROR ? 'net::ERR_FAILED' : error;
+}
+
 function base(d: Details) {
   return {
     requestId: d.requestId,
     tabId: d.tabId,
     frameId: d.frameId,
     documentId: d.documentId,
-    initiator: d.initiator,
+    initiator: initiatorOf(d),
     url: d.url,
     method: d.method,
     type: d.type,
@@ -46,6 +71,12 @@ function base(d: Details) {
 
 const FILTER: chrome.webRequest.RequestFilter = { urls: ['<all_urls>'] };
 
+/** Chrome hides CORS headers from listeners without `extraHeaders`; Firefox has no such value. */
+const EXTRA: 'extraHeaders'[] = BROWSER === 'chrome' ? ['extraHeaders'] : [];
+
+/** On Firefox, the capture events' reordering (see firefox-order.ts); null on Chrome. */
+let firefoxOrder: SendHeadersOrder | null = null;
+
 export type CaptureSink = (event: CaptureEvent) => void;
 
 /** Registers and removes the capture listeners as one set. */
@@ -53,7 +84,13 @@ export class CaptureListeners {
   #armed = false;
   readonly #listeners;
 
-  constructor(sink: CaptureSink) {
+  constructor(deliver: CaptureSink) {
+    let sink = deliver;
+    if (BROWSER === 'firefox') {
+      const order = new SendHeadersOrder(deliver);
+      firefoxOrder = order;
+      sink = (event) => order.handle(event);
+    }
     this.#listeners = {
       beforeRequest: (d: chrome.webRequest.OnBeforeRequestDetails): undefined => {
         sink({ kind: 'beforeRequest', details: base(d) });
@@ -88,8 +125,8 @@ export class CaptureListeners {
     const l = this.#listeners;
     const wr = chrome.webRequest;
     wr.onBeforeRequest.addListener(l.beforeRequest, FILTER);
-    wr.onSendHeaders.addListener(l.sendHeaders, FILTER, ['requestHeaders', 'extraHeaders']);
-    wr.onHeadersReceived.addListener(l.headersReceived, FILTER, ['responseHeaders', 'extraHeaders']);
+    wr.onSendHeaders.addListener(l.sendHeaders, FILTER, ['requestHeaders', ...EXTRA]);
+    wr.onHeadersReceived.addListener(l.headersReceived, FILTER, ['responseHeaders', ...EXTRA]);
     wr.onBeforeRedirect.addListener(l.beforeRedirect, FILTER);
     wr.onCompleted.addListener(l.completed, FILTER);
     this.#armed = true;
@@ -104,6 +141,7 @@ export class CaptureListeners {
     wr.onHeadersReceived.removeListener(l.headersReceived);
     wr.onBeforeRedirect.removeListener(l.beforeRedirect);
     wr.onCompleted.removeListener(l.completed);
+    firefoxOrder?.flush();
     this.#armed = false;
   }
 }
@@ -113,5 +151,9 @@ export class CaptureListeners {
  * capture for recording tabs and the "blocked — not recorded" count for the others.
  */
 export function onRequestError(listener: (e: ErrorOccurredEvent) => void): void {
-  chrome.webRequest.onErrorOccurred.addListener((d) => listener({ ...base(d), error: d.error }), FILTER);
+  chrome.webRequest.onErrorOccurred.addListener((d) => {
+    // A request's held onSendHeaders (Firefox) goes first, as Chrome would have fired it.
+    firefoxOrder?.release(d.requestId);
+    listener({ ...base(d), error: errorOf(d.error) });
+  }, FILTER);
 }

@@ -13,12 +13,11 @@
  * HARs (Firefox's, tools') do not, so there the engine's verdict decides, and the entry says so.
  */
 import type { CaptureEvent } from '../capture/events.ts';
-import { Pairer } from '../capture/pairing.ts';
+import { type Orphan, Pairer } from '../capture/pairing.ts';
 import type { CapturedRequest } from '../capture/record.ts';
-import { combinedValue } from '../cors/headers.ts';
+import { asciiUpper, combinedValue } from '../cors/headers.ts';
 import { originOf } from '../cors/origin.ts';
-import type { Verdict } from '../cors/verdict.ts';
-import { judge, type ReportEntry, reportEntryOf } from '../report/entry.ts';
+import { type ReportEntry, reportEntryOf } from '../report/entry.ts';
 import { type HarBrowser, type HarRecord, readHar, type SkippedEntry } from './read.ts';
 
 export interface HarImport {
@@ -48,7 +47,9 @@ export function importHar(text: string, limits?: Parameters<typeof readHar>[1]):
   const { requests, orphanPreflights } = pairRecords(read.records);
   const orphanIds = new Set(orphanPreflights.map((r) => r.id));
   // A request the file does not hold has no outcome either: the engine decides for it.
-  const entries = requests.map((r) => entryOf(r, outcomeKnown && !orphanIds.has(r.id)));
+  const entries = requests.map((r) =>
+    reportEntryOf(r, outcomeKnown && !orphanIds.has(r.id) ? 'browser' : 'engine'),
+  );
   const notes: string[] = [];
   if (read.skipped.length > 0) {
     const first = read.skipped
@@ -79,33 +80,6 @@ export function importHar(text: string, limits?: Parameters<typeof readHar>[1]):
     skipped: read.skipped,
     truncated: read.truncated,
     notes,
-  };
-}
-
-function entryOf(r: CapturedRequest, outcomeKnown: boolean): ReportEntry {
-  if (outcomeKnown) return reportEntryOf(r);
-  // Without the browser's word, a request the engine blocks is reported blocked, and says why we
-  // think so. One that got no answer after its preflight did fail: judged like Chrome's failures,
-  // which also tries the credentials rule.
-  const unanswered =
-    r.state === 'failed' && r.error === NO_RESPONSE && r.preflights.some((p) => p?.status != null);
-  const failed: CapturedRequest = { ...r, state: 'failed', error: 'net::ERR_FAILED' };
-  if (!judge(unanswered ? failed : r).blocked) return reportEntryOf(r);
-  const entry = reportEntryOf(failed);
-  return entry.verdict ? { ...entry, verdict: withInferredNote(entry.verdict) } : entry;
-}
-
-function withInferredNote(v: Verdict): Verdict {
-  return {
-    ...v,
-    findings: [
-      ...v.findings,
-      {
-        kind: 'outcome-inferred',
-        message:
-          'The HAR does not say whether the browser blocked this request; by the headers it holds, a browser would.',
-      },
-    ],
   };
 }
 
@@ -210,6 +184,9 @@ function chainEvents(chain: readonly HarRecord[], initiator: string | undefined,
   }
 }
 
+/** How much earlier than its HAR start a preflight is replayed: twice the HAR's time rounding. */
+const PREFLIGHT_LEAD_MS = 2;
+
 /** How long after its start a request that never went out may still meet its preflight. */
 const UNSENT_GRACE_MS = 5000;
 
@@ -232,9 +209,10 @@ function preflightEvents(p: HarRecord, initiator: string | undefined, out: Timed
     type: 'other',
     timeStamp: p.start,
   };
-  // startedDateTime is rounded to the millisecond: a request's send time computed from it can land
-  // up to 1 ms before its preflight's start. A preflight found early waits for its request.
-  const time = p.start - 1;
+  // startedDateTime is rounded to the millisecond, on the request's and on the preflight's: a
+  // request's send time computed from it can land up to 2 ms before its preflight's start (seen:
+  // 0.6 ms). A preflight found early waits for its request.
+  const time = p.start - PREFLIGHT_LEAD_MS;
   const push = (rank: number, event: CaptureEvent) => out.push({ time, rank, order: p.index, event });
   push(0, { kind: 'beforeRequest', details });
   push(1, { kind: 'sendHeaders', details: { ...details, requestHeaders: p.requestHeaders } });
@@ -248,6 +226,35 @@ function preflightEvents(p: HarRecord, initiator: string | undefined, out: Timed
     push(4, { kind: 'errorOccurred', details: { ...details, error: p.error ?? NO_RESPONSE } });
   }
 }
+
+/**
+ * HAR times come from each request's own clock mapping, which under load drifts by tens of
+ * milliseconds between entries (seen: a preflight starting 10 ms after its request ended). A
+ * preflight the replay could not pair joins the nearest request in time to the same URL, from the
+ * same origin, with the method it announced, that shows no preflight for that hop.
+ */
+function adoptLate(o: Orphan, requests: readonly CapturedRequest[]): boolean {
+  let best: { request: CapturedRequest; hop: number; distance: number } | null = null;
+  for (const r of requests) {
+    if (r.initiator !== (o.event.initiator ?? 'null')) continue;
+    const hops = Math.max(r.responses.length, 1);
+    for (let hop = 0; hop < hops; hop++) {
+      const url = r.responses[hop]?.url ?? r.url;
+      if (url !== o.event.url || r.preflights[hop] != null) continue;
+      if (hop === 0 && o.method !== null && o.method !== r.method && o.method !== asciiUpper(r.method))
+        continue;
+      const distance = Math.abs(r.time - o.event.timeStamp);
+      if (distance <= LATE_PAIRING_MS && (!best || distance < best.distance))
+        best = { request: r, hop, distance };
+    }
+  }
+  if (!best) return false;
+  best.request.preflights[best.hop] = o.preflight;
+  return true;
+}
+
+/** How far apart in HAR time a preflight and its request may be for late pairing. */
+const LATE_PAIRING_MS = 2000;
 
 /** Redirect hops chained into requests: a 3xx entry continues as the next entry for its Location. */
 function chains(records: readonly HarRecord[]): HarRecord[][] {
@@ -291,9 +298,11 @@ function pairRecords(records: readonly HarRecord[]): {
   for (const { event } of timed) {
     finished.push(...pairer.handle(event).finished);
   }
+  const unpaired = pairer.snapshot().orphans.filter((o) => !adoptLate(o, finished));
   // A preflight whose request is not in the file (exported filtered, or a browser that lists only
-  // the preflight): shown as the request it announced, with no response.
-  const orphans = pairer.snapshot().orphans.map((o): CapturedRequest => {
+  // the preflight): shown as the request it announced. Whether that request failed is unknown, so
+  // it is judged as it stands: blocked when its preflight fails.
+  const orphans = unpaired.map((o): CapturedRequest => {
     const method = o.method ?? 'GET';
     return {
       id: o.preflight.requestId,
@@ -312,8 +321,8 @@ function pairRecords(records: readonly HarRecord[]): {
       hopSentHeaders: false,
       preflights: [o.preflight],
       responses: [],
-      state: 'failed',
-      error: NO_RESPONSE,
+      state: 'completed',
+      error: null,
       endTime: o.event.timeStamp,
     };
   });

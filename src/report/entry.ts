@@ -162,7 +162,46 @@ export function isCorsBlock(r: CapturedRequest): boolean {
   return r.state === 'failed' && r.error === 'net::ERR_FAILED' && sawCorsHeaders(r);
 }
 
-export function reportEntryOf(r: CapturedRequest): ReportEntry {
+/**
+ * Who says whether a request was blocked. 'browser': capture saw the browser's own outcome
+ * (Chrome fails a CORS block with net::ERR_FAILED, and completes everything else). 'engine': the
+ * source does not show it — Firefox's webRequest completes a response that CORS then hides from
+ * the page, and HARs without Chrome's markers say nothing — so the engine's verdict decides, and
+ * the entry says so.
+ */
+export type OutcomeSource = 'browser' | 'engine';
+
+export function reportEntryOf(r: CapturedRequest, outcome: OutcomeSource = 'browser'): ReportEntry {
+  if (outcome === 'engine' && !isCorsBlock(r)) return inferredEntry(r);
+  return browserEntry(r);
+}
+
+function inferredEntry(r: CapturedRequest): ReportEntry {
+  // One that got no answer after its preflight did fail: judged like the browser's failures,
+  // which also tries the credentials rule.
+  const failed: CapturedRequest = { ...r, state: 'failed', error: 'net::ERR_FAILED' };
+  const unanswered =
+    r.state === 'failed' && r.responses.length === 0 && r.preflights.some((p) => p?.status != null);
+  if (!judge(unanswered ? failed : r).blocked) return browserEntry(r);
+  const entry = browserEntry(failed);
+  if (!entry.verdict) return entry;
+  return {
+    ...entry,
+    verdict: {
+      ...entry.verdict,
+      findings: [
+        ...entry.verdict.findings,
+        {
+          kind: 'outcome-inferred',
+          message:
+            'The browser does not report whether it blocked this request; by the headers it exchanged, CORS did.',
+        },
+      ],
+    },
+  };
+}
+
+function browserEntry(r: CapturedRequest): ReportEntry {
   const verdict = judge(r);
   const corsBlock = isCorsBlock(r);
   const networkError = r.state === 'failed' && !corsBlock ? r.error : null;

@@ -5,7 +5,7 @@
  * something was blocked and 0 when nothing was, and turns corrupt files into one line and exit 2.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -19,6 +19,7 @@ import { type ChromeVerdict, openCorpusPage, runScenario } from './corpus-runner
 import { DEVTOOLS_ARGS, DevToolsHar } from './devtools-har.ts';
 
 const CLI = resolve(import.meta.dirname, '../../dist-cli/cors-lens.mjs');
+const RESULTS = resolve(import.meta.dirname, '../../test-results');
 
 interface Observed {
   readonly id: string;
@@ -55,7 +56,9 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'cors-lens-har-'));
   harPath = join(dir, 'corpus.har');
   writeFileSync(harPath, harText);
-  if (process.env.HAR_OUT) writeFileSync(process.env.HAR_OUT, harText);
+  // Kept for a look when a test fails (test-results/ is not committed).
+  mkdirSync(RESULTS, { recursive: true });
+  writeFileSync(join(RESULTS, 'corpus.har'), harText);
 }, 240_000);
 
 afterAll(async () => {

@@ -181,6 +181,108 @@ describe('importHar', () => {
     expect(r.notes.join(' ')).toMatch(/1 preflight had no request of their own/);
   });
 
+  test("a preflight whose start rounds to after its request's send is still paired (timings seen in Chrome 156)", () => {
+    // From a real HAR: the POST's headers computed as sent at .5506, its preflight starting at .550
+    // and ending at .5514: startedDateTime's millisecond rounding makes the two overlap.
+    const post = {
+      ...entry({
+        method: 'POST',
+        start: 547,
+        status: 303,
+        request: [
+          ['Origin', PAGE],
+          ['Content-Type', 'application/json'],
+        ],
+      }),
+      time: 7.39,
+      timings: { blocked: 3.335, dns: -1, connect: -1, send: 0.267, wait: 2.859, receive: 0.9 },
+    };
+    const preflight = {
+      ...entry({
+        method: 'OPTIONS',
+        start: 550,
+        resourceType: 'preflight',
+        request: [
+          ['Access-Control-Request-Method', 'POST'],
+          ['Access-Control-Request-Headers', 'content-type'],
+          ['Origin', PAGE],
+        ],
+        status: 204,
+        response: [
+          ['Access-Control-Allow-Origin', PAGE],
+          ['Access-Control-Allow-Headers', 'content-type'],
+        ],
+      }),
+      time: 1.41,
+      timings: { blocked: -0.739, dns: -1, connect: -1, send: 0.082, wait: 0.659, receive: 0.6 },
+    };
+    const r = importHar(har([post, preflight]));
+    if (!r.ok) throw new Error(r.error);
+    expect(r.notes).toEqual([]);
+    expect(r.entries).toHaveLength(1);
+    expect(r.entries[0]?.preflight?.status).toBe(204);
+  });
+
+  test('a preflight timed after its request ended (clock drift seen under load) still joins it', () => {
+    const put = {
+      ...entry({
+        method: 'PUT',
+        start: 24,
+        status: 200,
+        request: [
+          ['Origin', PAGE],
+          ['Content-Type', 'application/json'],
+        ],
+      }),
+      time: 13.94,
+      timings: { blocked: 10.391, dns: -1, connect: -1, send: 0.116, wait: 2.019, receive: 1.4 },
+    };
+    const [, preflight] = blockedPost();
+    const late = {
+      ...preflight,
+      startedDateTime: new Date(Date.UTC(2026, 10, 25, 10, 0, 0, 48)).toISOString(),
+      request: {
+        ...preflight?.request,
+        headers: headers([
+          ['Access-Control-Request-Method', 'PUT'],
+          ['Access-Control-Request-Headers', 'content-type'],
+          ['Origin', PAGE],
+        ]),
+      },
+      response: {
+        status: 204,
+        headers: headers([
+          ['Access-Control-Allow-Origin', PAGE],
+          ['Access-Control-Allow-Methods', 'GET,PUT'],
+          ['Access-Control-Allow-Headers', 'content-type'],
+        ]),
+      },
+    };
+    const r = importHar(har([put, late]));
+    if (!r.ok) throw new Error(r.error);
+    expect(r.notes).toEqual([]);
+    expect(r.entries).toHaveLength(1);
+    expect(r.entries[0]?.preflight?.status).toBe(204);
+    expect(r.entries[0]?.blocked).toBe(false);
+  });
+
+  test('a passed preflight without its request is not called blocked', () => {
+    const [, preflight] = blockedPost();
+    const allowing = {
+      ...preflight,
+      response: {
+        status: 204,
+        headers: headers([
+          ['Access-Control-Allow-Origin', PAGE],
+          ['Access-Control-Allow-Headers', 'authorization, content-type'],
+        ]),
+      },
+    };
+    const r = importHar(har([allowing]));
+    if (!r.ok) throw new Error(r.error);
+    expect(r.entries[0]?.blocked).toBe(false);
+  });
+
   test('same-origin requests are counted but not listed', () => {
     const r = importHar(
       har([

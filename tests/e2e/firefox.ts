@@ -1,0 +1,238 @@
+/**
+ * Debian's firefox-esr for tests. Playwright's Firefox is a patched build it cannot download here,
+ * so Firefox is driven over WebDriver BiDi by puppeteer-core (launch, install the extension, load
+ * pages). BiDi may not navigate to or script moz-extension:// pages, so reading what the
+ * extension holds goes through Firefox's own Remote Debugging Protocol (the one web-ext and
+ * about:debugging use): evaluate in the add-on's background page, or in one of its tabs.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createConnection, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import puppeteer, { type Browser } from 'puppeteer-core';
+import { waitUntil } from './wait.ts';
+
+const CANDIDATES = ['/usr/bin/firefox-esr', '/usr/bin/firefox'];
+
+export function findFirefox(): string {
+  const fromEnv = process.env.FIREFOX_PATH;
+  if (fromEnv) {
+    if (existsSync(fromEnv)) return fromEnv;
+    throw new Error(`FIREFOX_PATH is set to ${fromEnv}, which does not exist.`);
+  }
+  const found = CANDIDATES.find((p) => existsSync(p));
+  if (found) return found;
+  throw new Error(
+    'No Firefox found for the Firefox tests. Install one: on Debian run\n' +
+      '  sudo apt-get update && sudo apt-get install -y firefox-esr\n' +
+      'or point FIREFOX_PATH at a Firefox binary.',
+  );
+}
+
+interface Packet {
+  readonly from?: string;
+  readonly type?: string;
+  readonly error?: string;
+  readonly message?: string;
+  readonly [key: string]: unknown;
+}
+
+/** A minimal RDP client: length-prefixed JSON packets, one request in flight per actor. */
+class Rdp {
+  #buffer = Buffer.alloc(0);
+  readonly #replies = new Map<string, ((p: Packet) => void)[]>();
+  readonly #listeners = new Set<(p: Packet) => void>();
+
+  private constructor(private readonly socket: Socket) {
+    socket.on('data', (chunk) => {
+      this.#buffer = Buffer.concat([this.#buffer, chunk]);
+      for (;;) {
+        const colon = this.#buffer.indexOf(':');
+        if (colon < 0) return;
+        const length = Number(this.#buffer.subarray(0, colon).toString());
+        if (this.#buffer.length < colon + 1 + length) return;
+        const packet = JSON.parse(this.#buffer.subarray(colon + 1, colon + 1 + length).toString()) as Packet;
+        this.#buffer = this.#buffer.subarray(colon + 1 + length);
+        this.#dispatch(packet);
+      }
+    });
+  }
+
+  static connect(port: number): Promise<Rdp> {
+    return new Promise((resolve, reject) => {
+      const socket = createConnection({ host: '127.0.0.1', port });
+      const rdp = new Rdp(socket);
+      socket.once('error', reject);
+      // The root actor speaks first.
+      rdp.#replies.set('root', [() => resolve(rdp)]);
+    });
+  }
+
+  /** A packet with a `type` is an event (evaluationResult, tabNavigated…); any other answers the actor's oldest request. */
+  #dispatch(p: Packet): void {
+    for (const l of this.#listeners) l(p);
+    if (p.type !== undefined && p.error === undefined) return;
+    if (p.from) this.#replies.get(p.from)?.shift()?.(p);
+  }
+
+  request(to: string, type: string, body: Record<string, unknown> = {}): Promise<Packet> {
+    return new Promise((resolve, reject) => {
+      const queue = this.#replies.get(to) ?? [];
+      queue.push((p) => (p.error ? reject(new Error(`${type}: ${p.error} ${p.message ?? ''}`)) : resolve(p)));
+      this.#replies.set(to, queue);
+      const text = JSON.stringify({ to, type, ...body });
+      this.socket.write(`${Buffer.byteLength(text)}:${text}`);
+    });
+  }
+
+  on(listener: (p: Packet) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+}
+
+export interface LaunchedFirefox {
+  readonly browser: Browser;
+  /** Installs an unpacked extension (temporarily, as about:debugging does); returns its id. */
+  install(dir: string): Promise<string>;
+  /** Evaluates in the extension's background page; the expression may use await; returns JSON-able values. */
+  evaluateInBackground(addonId: string, expression: string): Promise<unknown>;
+  /** Evaluates in the first tab whose URL starts with `urlPrefix` (an extension page, say). */
+  evaluateInTab(urlPrefix: string, expression: string): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export async function launchFirefox(): Promise<LaunchedFirefox> {
+  const profile = mkdtempSync(join(tmpdir(), 'cors-lens-firefox-'));
+  const rdpPort = await freePort();
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: findFirefox(),
+    headless: true,
+    userDataDir: profile,
+    args: ['--start-debugger-server', String(rdpPort)],
+    extraPrefsFirefox: {
+      'devtools.debugger.remote-enabled': true,
+      'devtools.debugger.prompt-connection': false,
+      'devtools.chrome.enabled': true,
+      // No background traffic on a machine whose network is closed.
+      'app.update.enabled': false,
+      'browser.shell.checkDefaultBrowser': false,
+    },
+  });
+  const connected = await waitUntil(
+    () => Rdp.connect(rdpPort).catch(() => null),
+    (r) => r !== null,
+    { timeoutMs: 15_000, what: `Firefox's debugger server on port ${rdpPort}` },
+  );
+  if (!connected) throw new Error('unreachable');
+  const rdp: Rdp = connected;
+
+  /** One synchronous evaluation in a target's console; the value comes back as a string. */
+  async function evaluateOnce(consoleActor: string, text: string): Promise<string | undefined> {
+    let off = () => {};
+    const result = new Promise<Packet>((resolve) => {
+      off = rdp.on((p) => {
+        if (p.from === consoleActor && p.type === 'evaluationResult') resolve(p);
+      });
+    });
+    await rdp.request(consoleActor, 'evaluateJSAsync', { text });
+    const packet = await result.finally(off);
+    if (packet.exceptionMessage) throw new Error(String(packet.exceptionMessage));
+    const value = packet.result as string | { type: string; actor?: string; length?: number };
+    if (typeof value === 'string') return value;
+    if (value?.type === 'longString' && value.actor && value.length !== undefined) {
+      const full = await rdp.request(value.actor, 'substring', { start: 0, end: value.length });
+      return String(full.substring);
+    }
+    return undefined;
+  }
+
+  let calls = 0;
+  /**
+   * Evaluates an expression (it may be a promise) in a target's console. The console does not
+   * await, so the settled value is parked in a global and read back as JSON.
+   */
+  async function evaluate(consoleActor: string, expression: string): Promise<unknown> {
+    const slot = `__corsLensTest${++calls}`;
+    await evaluateOnce(
+      consoleActor,
+      `void Promise.resolve().then(async () => (${expression})).then(
+        (v) => { globalThis.${slot} = JSON.stringify({ value: v === undefined ? null : v }); },
+        (e) => { globalThis.${slot} = JSON.stringify({ error: String(e) }); })`,
+    );
+    const json = await waitUntil(
+      () => evaluateOnce(consoleActor, `globalThis.${slot} ?? ''`),
+      (v) => typeof v === 'string' && v !== '',
+      { timeoutMs: 15_000, what: `the result of ${expression.slice(0, 60)}` },
+    );
+    const parsed = JSON.parse(json as string) as { value?: unknown; error?: string };
+    if (parsed.error !== undefined) throw new Error(parsed.error);
+    return parsed.value;
+  }
+
+  const backgrounds = new Map<string, string>();
+
+  return {
+    browser,
+    async install(dir) {
+      return browser.installExtension(dir);
+    },
+    async evaluateInBackground(addonId, expression) {
+      const known = backgrounds.get(addonId);
+      if (known) return evaluate(known, expression);
+      const { addons } = (await rdp.request('root', 'listAddons')) as unknown as {
+        addons: { id: string; actor: string }[];
+      };
+      const addon = addons.find((a) => a.id === addonId);
+      if (!addon) throw new Error(`${addonId} is not installed`);
+      // Firefox lists an add-on's documents through a watcher: its background page is one of them.
+      const watcher = await rdp.request(addon.actor, 'getWatcher', { isServerTargetSwitchingEnabled: true });
+      const targets: { url: string; consoleActor: string }[] = [];
+      const off = rdp.on((p) => {
+        if (p.from === watcher.actor && p.type === 'target-available-form')
+          targets.push(p.target as { url: string; consoleActor: string });
+      });
+      await rdp.request(String(watcher.actor), 'watchTargets', { targetType: 'frame' });
+      off();
+      const background = targets.find(
+        (t) => t.url.startsWith('moz-extension://') && t.url.includes('background'),
+      );
+      if (!background) throw new Error(`no background page among ${targets.map((t) => t.url).join(', ')}`);
+      // A watcher announces its targets once: remember the background's console.
+      backgrounds.set(addonId, background.consoleActor);
+      return evaluate(background.consoleActor, expression);
+    },
+    async evaluateInTab(urlPrefix, expression) {
+      const { tabs } = (await rdp.request('root', 'listTabs')) as unknown as {
+        tabs: { url: string; actor: string }[];
+      };
+      const tab = tabs.find((t) => t.url.startsWith(urlPrefix));
+      if (!tab) throw new Error(`no tab at ${urlPrefix} (tabs: ${tabs.map((t) => t.url).join(', ')})`);
+      const { frame } = (await rdp.request(tab.actor, 'getTarget')) as unknown as {
+        frame: { consoleActor: string };
+      };
+      return evaluate(frame.consoleActor, expression);
+    },
+    async close() {
+      rdp.close();
+      await browser.close().catch(() => undefined);
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
