@@ -56,10 +56,18 @@ export interface ReportEntry {
   readonly fixes: Readonly<Record<StackId, string>> | null;
 }
 
+/**
+ * Validators the HTTP cache adds when it revalidates a stored response (Fetch: after the CORS
+ * preflight decision, so they never need one). A page may set them itself; then they need a
+ * preflight, and the preflight's Access-Control-Request-Headers names them.
+ */
+const CACHE_VALIDATORS = new Set(['if-none-match', 'if-modified-since']);
+
 /** Headers Chrome adds on its own that say nothing about what the page asked for. */
-function isBrowserAdded(h: HeaderLine): boolean {
+function isBrowserAdded(h: HeaderLine, declared: readonly string[] | null): boolean {
   const name = asciiLower(h.name);
   if (name === 'user-agent') return true;
+  if (CACHE_VALIDATORS.has(name)) return !declared?.some((d) => asciiLower(d) === name);
   // DevTools' "Disable cache" adds these; a page that sets them itself also shows them in the preflight.
   return (name === 'cache-control' || name === 'pragma') && asciiLower(h.value.trim()) === 'no-cache';
 }
@@ -106,7 +114,7 @@ export function exchangeOf(r: CapturedRequest, credentials: CredentialsMode): Ex
     method: r.method,
     // What webRequest shows includes what Chrome added (Origin, Referer, Sec-*…): keep the page's own.
     requestHeaders: (r.requestHeaders ?? []).filter(
-      (h) => !isBrowserAdded(h) && !isForbiddenRequestHeaderName(h.name),
+      (h) => !isBrowserAdded(h, declared?.headerNames ?? null) && !isForbiddenRequestHeaderName(h.name),
     ),
     mode: modeOf(r),
     credentials,

@@ -1,9 +1,13 @@
 /**
- * `npm run screenshots`: the panel (light and dark) and the popup, taken from real Chromium on the
- * demo, into tests/screenshots/ for the README.
+ * `npm run screenshots`: the panel (light and dark), the popup, and the panel showing a HAR that
+ * Chromium's DevTools exported, taken from real Chromium on the demo, into tests/screenshots/ for
+ * the README.
  */
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { startDemo } from '../servers/demo-api.ts';
+import { DEVTOOLS_ARGS, DevToolsHar } from './devtools-har.ts';
 import { launchWithExtension } from './extension.ts';
 import { ReportClient } from './report-client.ts';
 import { waitUntil } from './wait.ts';
@@ -11,7 +15,8 @@ import { waitUntil } from './wait.ts';
 const OUT = resolve(import.meta.dirname, '../screenshots');
 
 const demo = await startDemo(0, 0);
-const ext = await launchWithExtension();
+const ext = await launchWithExtension([...DEVTOOLS_ARGS]);
+const scratch = mkdtempSync(join(tmpdir(), 'cors-lens-shots-'));
 try {
   const client = await ReportClient.open(ext);
   const page = await ext.context.newPage();
@@ -43,8 +48,28 @@ try {
     { what: 'the popup count' },
   );
   await popup.screenshot({ path: resolve(OUT, 'popup.png') });
+
+  // The same page's requests again, this time as a HAR exported by DevTools and opened in the panel.
+  const devtools = await DevToolsHar.attach(page);
+  await page.evaluate(() => {
+    document.title = 'again';
+    (document.getElementById('run') as HTMLButtonElement).click();
+  });
+  await waitUntil(
+    () => page.title(),
+    (t) => t.includes('done'),
+    { what: 'the demo page, again' },
+  );
+  const har = join(scratch, 'localhost.har');
+  writeFileSync(har, await devtools.export());
+  await panel.goto(ext.url(`extension/panel/index.html?tabId=${tabId}&theme=light`));
+  await panel.locator('input[type="file"]').setInputFiles(har);
+  await panel.locator('.imported').waitFor();
+  await panel.getByRole('listbox').getByRole('option').filter({ hasText: '/api/profile' }).click();
+  await panel.screenshot({ path: resolve(OUT, 'panel-import.png') });
   console.log(`Screenshots written to ${OUT}`);
 } finally {
+  rmSync(scratch, { recursive: true, force: true });
   await ext.close();
   await demo.close();
 }

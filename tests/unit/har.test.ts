@@ -283,6 +283,105 @@ describe('importHar', () => {
     expect(r.entries[0]?.blocked).toBe(false);
   });
 
+  test("a Firefox HAR (its har-builder's shape: local-time dates, status 0, no markers) is judged by the engine", () => {
+    // Firefox writes creator "Firefox", dates with the local offset, status 0 for a request that got
+    // no response, and no marker for preflights or blocks.
+    const firefoxEntry = (method: string, ms: number, request: Pairs, status: number, response: Pairs) => ({
+      pageref: 'page_1',
+      startedDateTime: `2026-11-25T11:00:00.${String(ms).padStart(3, '0')}+01:00`,
+      time: 4,
+      request: {
+        bodySize: 0,
+        method,
+        url: API,
+        httpVersion: 'HTTP/1.1',
+        headers: headers(request),
+        cookies: [],
+        queryString: [],
+        headersSize: 300,
+      },
+      response: {
+        status,
+        statusText: '',
+        httpVersion: 'HTTP/1.1',
+        headers: headers(response),
+        cookies: [],
+        content: { mimeType: '', size: -1 },
+        redirectURL: '',
+        headersSize: -1,
+        bodySize: -1,
+      },
+      cache: {},
+      timings: { blocked: 0, dns: 0, connect: 0, ssl: 0, send: 0, wait: 2, receive: 0 },
+    });
+    const text = JSON.stringify({
+      log: {
+        version: '1.2',
+        creator: { name: 'Firefox', version: '153.0' },
+        browser: { name: 'Firefox', version: '153.0' },
+        pages: [
+          {
+            id: 'page_1',
+            title: `${PAGE}/`,
+            startedDateTime: '2026-11-25T11:00:00.000+01:00',
+            pageTimings: {},
+          },
+        ],
+        entries: [
+          firefoxEntry(
+            'POST',
+            100,
+            [
+              ['Origin', PAGE],
+              ['Authorization', 'Bearer t'],
+              ['Content-Type', 'application/json'],
+            ],
+            0,
+            [],
+          ),
+          firefoxEntry(
+            'OPTIONS',
+            102,
+            [
+              ['Access-Control-Request-Method', 'POST'],
+              ['Access-Control-Request-Headers', 'authorization,content-type'],
+              ['Origin', PAGE],
+            ],
+            204,
+            [
+              ['Access-Control-Allow-Origin', PAGE],
+              ['Access-Control-Allow-Headers', 'Content-Type'],
+            ],
+          ),
+        ],
+      },
+    });
+    const r = importHar(text);
+    if (!r.ok) throw new Error(r.error);
+    expect(r.browser).toBe('firefox');
+    expect(r.entries).toHaveLength(1);
+    expect(r.entries[0]?.blocked).toBe(true);
+    expect(r.entries[0]?.firefoxReason).toBe('CORSMissingAllowHeaderFromPreflight');
+    expect(r.entries[0]?.verdict?.findings.some((f) => f.kind === 'outcome-inferred')).toBe(true);
+  });
+
+  test('a cache revalidation (If-None-Match added by the HTTP cache) needs no preflight', () => {
+    const revalidation = entry({
+      method: 'GET',
+      start: 0,
+      request: [
+        ['Origin', PAGE],
+        ['If-None-Match', 'W/"21-abc"'],
+      ],
+      status: 304,
+      response: [['Access-Control-Allow-Origin', PAGE]],
+    });
+    const r = importHar(har([revalidation]));
+    if (!r.ok) throw new Error(r.error);
+    expect(r.entries[0]?.verdict?.preflight.required).toBe(false);
+    expect(r.entries[0]?.preflightCached).toBe(false);
+  });
+
   test('same-origin requests are counted but not listed', () => {
     const r = importHar(
       har([
