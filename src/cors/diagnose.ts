@@ -435,7 +435,7 @@ function blockedVerdict(
     blocked: true,
     corsError: failure.error,
     failedParameter: failure.param,
-    firefoxReason: info.firefox.reason,
+    firefoxReason: failure.firefox ?? info.firefox.reason,
     stage: failure.culprit.where === 'redirect' ? 'redirect' : info.stage,
     hop,
     culprit: failure.culprit satisfies Culprit,

@@ -10,36 +10,11 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ReportEntry } from '../../src/report/entry.ts';
 import { type DemoServers, startDemo } from '../servers/demo-api.ts';
-import { type LaunchedFirefox, launchFirefox } from './firefox.ts';
+import { firefoxCorsError, type LaunchedFirefox, launchFirefox } from './firefox.ts';
 import { waitUntil } from './wait.ts';
 
 const DIST_FIREFOX = resolve(import.meta.dirname, '../../dist-firefox');
 const WEB_EXT = resolve(import.meta.dirname, '../../node_modules/web-ext/bin/web-ext.js');
-
-/**
- * Firefox's console reasons (en-US, dom/locales security.properties) → the reason's name, which
- * is what MDN and CORS Lens call it.
- */
-const FIREFOX_REASONS: readonly [RegExp, string][] = [
-  [
-    /is not allowed according to header ‘Access-Control-Allow-Headers’/,
-    'CORSMissingAllowHeaderFromPreflight',
-  ],
-  [/Did not find method in CORS header ‘Access-Control-Allow-Methods’/, 'CORSMethodNotFound'],
-  [/invalid token ‘.*’ in CORS header ‘Access-Control-Allow-Methods’/, 'CORSInvalidAllowMethod'],
-  [/invalid token ‘.*’ in CORS header ‘Access-Control-Allow-Headers’/, 'CORSInvalidAllowHeader'],
-  [/CORS header ‘Access-Control-Allow-Origin’ missing/, 'CORSMissingAllowOrigin'],
-  [/CORS header ‘Access-Control-Allow-Origin’ does not match/, 'CORSAllowOriginNotMatchingOrigin'],
-  [/Multiple CORS header ‘Access-Control-Allow-Origin’ not allowed/, 'CORSMultipleAllowOriginNotAllowed'],
-  [
-    /Credential is not supported if the CORS header ‘Access-Control-Allow-Origin’ is ‘\*’/,
-    'CORSNotSupportingCredentials',
-  ],
-  [/expected ‘true’ in CORS header ‘Access-Control-Allow-Credentials’/, 'CORSMissingAllowCredentials'],
-  [/CORS preflight response did not succeed/, 'CORSPreflightDidNotSucceed'],
-  [/CORS request external redirect not allowed/, 'CORSExternalRedirectNotAllowed'],
-  [/CORS request did not succeed/, 'CORSDidNotSucceed'],
-];
 
 let demo: DemoServers;
 let firefox: LaunchedFirefox;
@@ -56,10 +31,8 @@ beforeAll(async () => {
   addonId = await firefox.install(DIST_FIREFOX);
   const page = await firefox.browser.newPage();
   page.on('pageerror', (err) => {
-    const text = String(err);
-    const url = /remote resource at (\S+?)\.? \(Reason:/.exec(text)?.[1];
-    const reason = FIREFOX_REASONS.find(([pattern]) => pattern.test(text))?.[1];
-    if (url && reason && !firefoxSaid.has(url)) firefoxSaid.set(url, reason);
+    const blocked = firefoxCorsError(String(err));
+    if (blocked && !firefoxSaid.has(blocked.url)) firefoxSaid.set(blocked.url, blocked.reason);
   });
   await page.goto(demo.pageOrigin);
   await page.waitForFunction(() => document.title.includes('done'), { timeout: 20_000 });

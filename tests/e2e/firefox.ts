@@ -236,3 +236,39 @@ export async function launchFirefox(): Promise<LaunchedFirefox> {
     },
   };
 }
+
+/**
+ * Firefox's console reasons (en-US, dom/locales security.properties) → the reason's name, which
+ * is what MDN and CORS Lens call it.
+ */
+export const FIREFOX_REASONS: readonly [RegExp, string][] = [
+  [
+    /is not allowed according to header ‘Access-Control-Allow-Headers’/,
+    'CORSMissingAllowHeaderFromPreflight',
+  ],
+  [/Did not find method in CORS header ‘Access-Control-Allow-Methods’/, 'CORSMethodNotFound'],
+  [/invalid token ‘.*’ in CORS header ‘Access-Control-Allow-Methods’/, 'CORSInvalidAllowMethod'],
+  [/invalid token ‘.*’ in CORS header ‘Access-Control-Allow-Headers’/, 'CORSInvalidAllowHeader'],
+  [/CORS header ‘Access-Control-Allow-Origin’ missing/, 'CORSMissingAllowOrigin'],
+  [/CORS header ‘Access-Control-Allow-Origin’ does not match/, 'CORSAllowOriginNotMatchingOrigin'],
+  [/Multiple CORS header ‘Access-Control-Allow-Origin’ not allowed/, 'CORSMultipleAllowOriginNotAllowed'],
+  [
+    /Credential is not supported if the CORS header ‘Access-Control-Allow-Origin’ is ‘\*’/,
+    'CORSNotSupportingCredentials',
+  ],
+  [/expected ‘true’ in CORS header ‘Access-Control-Allow-Credentials’/, 'CORSMissingAllowCredentials'],
+  [/CORS preflight response did not succeed/, 'CORSPreflightDidNotSucceed'],
+  [/CORS request external redirect not allowed/, 'CORSExternalRedirectNotAllowed'],
+  [/CORS request did not succeed/, 'CORSDidNotSucceed'],
+];
+
+/**
+ * The URL and reason name of a "Cross-Origin Request Blocked" error Firefox raised on the page, or
+ * null for anything else. An unknown reason text is kept whole, so a test shows it.
+ */
+export function firefoxCorsError(text: string): { url: string; reason: string } | null {
+  const match = /remote resource at (\S+?)\.? \(Reason: (.*?)\)\.?(?: Status code: .*)?$/.exec(text.trim());
+  if (!match) return null;
+  const [, url, said] = match as unknown as [string, string, string];
+  return { url, reason: FIREFOX_REASONS.find(([pattern]) => pattern.test(said))?.[1] ?? `unknown: ${said}` };
+}
