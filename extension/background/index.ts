@@ -253,12 +253,16 @@ function forgetJudged(tabId: number): void {
   for (const key of judged.keys()) if (key.startsWith(`${tabId}:`)) judged.delete(key);
 }
 
-function report(tabId: number, since?: number, generation?: number): ReportReply {
+function report(tabId: number, since?: number, generation?: number, limit?: number): ReportReply {
   const meta = store.meta(tabId);
   const currentGeneration = meta.generation ?? 0;
   const incremental = since !== undefined && generation === currentGeneration && since >= meta.tail;
+  let from = incremental ? since : meta.tail;
+  // A first paint needs only the newest rows; the rest follows in a second read.
+  const partial = limit !== undefined && limit >= 0 && meta.head - from > limit;
+  if (partial) from = meta.head - limit;
   const entries: ReportEntry[] = store
-    .entriesSince(tabId, incremental ? since : 0)
+    .entriesSince(tabId, from)
     .map(({ seq, entry }) => judgedEntry(tabId, seq, entry));
   // Entries the ring evicted leave the cache with them.
   if (judged.size > 4 * Math.max(1000, settings.ringSize)) {
@@ -278,6 +282,7 @@ function report(tabId: number, since?: number, generation?: number): ReportReply
     tail: meta.tail,
     generation: currentGeneration,
     incremental,
+    ...(partial ? { partial } : {}),
   };
 }
 
@@ -300,7 +305,7 @@ async function handle<M extends Message>(message: M): Promise<Reply<M>> {
     case 'cors:ping':
       return { ready: true, version: ext.runtime.getManifest().version } as Reply<M>;
     case 'cors:report':
-      return report(message.tabId, message.since, message.generation) as Reply<M>;
+      return report(message.tabId, message.since, message.generation, message.limit) as Reply<M>;
     case 'cors:status':
       return status(message.tabId) as Reply<M>;
     case 'cors:record':

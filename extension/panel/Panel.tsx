@@ -30,6 +30,9 @@ type Imported = Extract<OpenedFile, { ok: true }> & { readonly name: string };
 
 const SOURCE_LABEL = { chrome: 'importChrome', firefox: 'importFirefox', other: 'importOther' } as const;
 
+/** Rows the first read brings: enough to fill the list; the rest comes in the read after. */
+const FIRST_PAINT_ROWS = 200;
+
 /** How long a burst of changes is gathered into one refresh. */
 const REFRESH_MS = 30;
 
@@ -53,12 +56,21 @@ export function Panel({ tabId }: { tabId: number }) {
 
   /** What the panel holds of the log: finished entries by sequence number, and where to read on. */
   const log = useRef<{ generation: number; cursor: number; finished: Map<number, ReportEntry> } | null>(null);
+  /** Whether the first (newest rows only) read is done. */
+  const painted = useRef(false);
 
   const refresh = useCallback(async () => {
     try {
       const held = log.current;
       const [report, state] = await Promise.all([
-        send({ type: 'cors:report', tabId, since: held?.cursor, generation: held?.generation }),
+        // The first read paints the newest rows only; the whole log follows right after.
+        send({
+          type: 'cors:report',
+          tabId,
+          since: held?.cursor,
+          generation: held?.generation,
+          limit: painted.current ? undefined : FIRST_PAINT_ROWS,
+        }),
         send({ type: 'cors:status', tabId }),
       ]);
       // Only what is new comes back when nothing was cleared: merge it, drop what the ring evicted.
@@ -69,11 +81,16 @@ export function Panel({ tabId }: { tabId: number }) {
         else finished.set(e.seq, e);
       }
       for (const seq of finished.keys()) if (seq < report.tail) finished.delete(seq);
-      log.current = { generation: report.generation, cursor: report.cursor, finished };
+      // After a partial first read, hold nothing: the next read brings the whole log.
+      log.current = report.partial
+        ? null
+        : { generation: report.generation, cursor: report.cursor, finished };
       setEntries([...finished.values(), ...pendingNow].sort((a, b) => a.time - b.time));
       setDropped(report.dropped);
       setStatus(state);
       setError(null);
+      painted.current = true;
+      if (report.partial) setTimeout(() => void refresh(), 0);
     } catch (err) {
       setError(String(err));
     }
@@ -84,6 +101,11 @@ export function Panel({ tabId }: { tabId: number }) {
       connectPanel(
         tabId,
         () => {
+          // Nothing shown yet: read at once; later changes are gathered into one refresh.
+          if (!painted.current) {
+            void refresh();
+            return;
+          }
           if (pending.current) return;
           pending.current = setTimeout(() => {
             pending.current = null;

@@ -119,6 +119,9 @@ export function RequestList({ entries, selectedId, onSelect }: Props) {
               id={`row-${e.id}`}
               role="option"
               aria-selected={e.id === selectedId}
+              // Only the rows in view exist: tell assistive technology where this one sits.
+              aria-setsize={entries.length}
+              aria-posinset={first + i + 1}
               class={`row${e.id === selectedId ? ' selected' : ''}${e.blocked || e.state === 'not-recorded' ? ' bad' : ''}`}
               style={{ top: `${(first + i) * ROW_HEIGHT}px`, height: `${ROW_HEIGHT}px` }}
               onClick={() => onSelect(e.id)}

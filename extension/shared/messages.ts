@@ -22,6 +22,11 @@ export interface ReportRequest {
    */
   readonly since?: number;
   readonly generation?: number;
+  /**
+   * Optional, for a first paint: at most this many of the newest finished entries (plus those in
+   * flight). The reply says `partial: true` when older ones were left out; ask again without it.
+   */
+  readonly limit?: number;
 }
 
 export interface PingRequest {
@@ -76,6 +81,8 @@ export interface ReportReply {
   readonly generation: number;
   /** True when `entries` holds only finished entries from `since` on, and the pending ones. */
   readonly incremental: boolean;
+  /** True when `limit` left older finished entries out. */
+  readonly partial?: boolean;
 }
 
 /** Pushed on a panel's port (`panel:<tabId>`) whenever the tab's log changes. */

@@ -264,12 +264,23 @@ async function captureFigures() {
     const storageBytes = await client.page.evaluate(() => chrome.storage.session.getBytesInUse(null));
     const status = await client.status(tabId);
 
-    // First paint of the panel with the ring full (10,000 entries).
+    // First paint of the panel with the ring full: from navigation to the first row in the DOM,
+    // timed in the page itself (a MutationObserver set up before any script of the panel runs),
+    // so Playwright's own polling is not counted.
+    await panel.addInitScript(() => {
+      const w = window as unknown as { firstRowAt?: number };
+      new MutationObserver((_, observer) => {
+        if (document.querySelector('[role="option"]')) {
+          w.firstRowAt = performance.now();
+          observer.disconnect();
+        }
+      }).observe(document, { childList: true, subtree: true });
+    });
     const paints: number[] = [];
     for (let i = 0; i < 3; i++) {
       await panel.goto(ext.url(`extension/panel/index.html?tabId=${tabId}`));
       await panel.waitForSelector('[role="listbox"] [role="option"]', { timeout: 30_000 });
-      paints.push(await panel.evaluate(() => performance.now()));
+      paints.push(await panel.evaluate(() => (window as unknown as { firstRowAt: number }).firstRowAt));
     }
 
     return {

@@ -124,5 +124,11 @@ test('10,000 requests, 50 in flight: kept entries are paired right, drops counte
   expect(await panel.locator('.notice', { hasText: 'dropped' }).textContent()).toContain(
     (TOTAL - 1000).toLocaleString('en-US'),
   );
+  // The first read paints the newest 200 rows; the rest follows: the panel ends up with all 1,000.
+  await waitUntil(
+    () => panel.locator('[role="option"]').first().getAttribute('aria-setsize'),
+    (n) => Number(n) >= 1000,
+    { what: 'every kept entry in the panel' },
+  );
   await panel.close();
 }, 300_000);
