@@ -33,9 +33,6 @@ const SOURCE_LABEL = { chrome: 'importChrome', firefox: 'importFirefox', other: 
 /** Rows the first read brings: enough to fill the list; the rest comes in the read after. */
 const FIRST_PAINT_ROWS = 200;
 
-/** How long a burst of changes is gathered into one refresh. */
-const REFRESH_MS = 30;
-
 export function Panel({ tabId }: { tabId: number }) {
   const [entries, setEntries] = useState<readonly ReportEntry[]>([]);
   const [dropped, setDropped] = useState(0);
@@ -48,7 +45,6 @@ export function Panel({ tabId }: { tabId: number }) {
   const [redactSecrets, setRedactSecrets] = useState(true);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [stack, setStack] = useState<StackId | null>(null);
-  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
   const [imported, setImported] = useState<Imported | null>(null);
   const [reading, setReading] = useState<string | null>(null);
   const [importError, setImportError] = useState<string | null>(null);
@@ -58,6 +54,8 @@ export function Panel({ tabId }: { tabId: number }) {
   const log = useRef<{ generation: number; cursor: number; finished: Map<number, ReportEntry> } | null>(null);
   /** Whether the first (newest rows only) read is done. */
   const painted = useRef(false);
+  /** Whether a read is in flight, and whether another is wanted after it. */
+  const reads = useRef({ busy: false, again: false });
 
   const refresh = useCallback(async () => {
     try {
@@ -90,32 +88,34 @@ export function Panel({ tabId }: { tabId: number }) {
       setStatus(state);
       setError(null);
       painted.current = true;
-      if (report.partial) setTimeout(() => void refresh(), 0);
+      // The rest of the log, in the read right after this one.
+      if (report.partial) reads.current.again = true;
     } catch (err) {
       setError(String(err));
     }
   }, [tabId]);
 
-  useEffect(
-    () =>
-      connectPanel(
-        tabId,
-        () => {
-          // Nothing shown yet: read at once; later changes are gathered into one refresh.
-          if (!painted.current) {
-            void refresh();
-            return;
-          }
-          if (pending.current) return;
-          pending.current = setTimeout(() => {
-            pending.current = null;
-            void refresh();
-          }, REFRESH_MS);
-        },
-        setConnection,
-      ),
-    [tabId, refresh],
-  );
+  /**
+   * One read in flight at a time: a change reads at once (no batching delay), and the changes that
+   * come while a read is in flight are gathered into the one read after it.
+   */
+  const requestRefresh = useCallback(() => {
+    const r = reads.current;
+    if (r.busy) {
+      r.again = true;
+      return;
+    }
+    r.busy = true;
+    void (async () => {
+      do {
+        r.again = false;
+        await refresh();
+      } while (r.again);
+      r.busy = false;
+    })();
+  }, [refresh]);
+
+  useEffect(() => connectPanel(tabId, requestRefresh, setConnection), [tabId, requestRefresh]);
 
   useEffect(() => {
     void ext.storage.local.get('settings').then((s) => {
@@ -221,7 +221,7 @@ export function Panel({ tabId }: { tabId: number }) {
           />
           {t('preserveLog')}
         </label>
-        <button type="button" onClick={() => void send({ type: 'cors:clear', tabId }).then(refresh)}>
+        <button type="button" onClick={() => void send({ type: 'cors:clear', tabId }).then(requestRefresh)}>
           {t('clear')}
         </button>
         <button type="button" onClick={() => fileInput.current?.click()} disabled={reading !== null}>
