@@ -271,7 +271,10 @@ function report(tabId: number, since?: number, generation?: number, limit?: numb
       if (seq !== undefined && tab !== undefined && seq < store.meta(tab).tail) judged.delete(key);
     }
   }
-  for (const r of pairer.pending()) if (r.tabId === tabId) entries.push(reportEntryOf(r, CAPTURE_OUTCOME));
+  // A request is listed once: finished wins over a pending record a worker stop left behind.
+  const listed = new Set(entries.map((e) => e.id));
+  for (const r of pairer.pending())
+    if (r.tabId === tabId && !listed.has(r.id)) entries.push(reportEntryOf(r, CAPTURE_OUTCOME));
   entries.sort((a, b) => a.time - b.time);
   return {
     version: 1,

@@ -96,8 +96,21 @@ export class CaptureStore {
   }
 
   /** The pairing state as it was when the worker stopped. */
+  /**
+   * What the pairer held when the worker stopped. A request can be both finished (its entry
+   * written) and still pending (its pending key not yet removed) when the worker stopped between
+   * the two writes; the finished entry wins, and the stale pending key goes.
+   */
   pairerSnapshot(): PairerSnapshot {
-    return this.#pairer;
+    const finished = new Set<string>();
+    for (const entry of this.#entries.values())
+      finished.add(entry.kind === 'captured' ? entry.request.id : entry.event.requestId);
+    const pending = this.#pairer.pending.filter((r) => {
+      if (!finished.has(r.id)) return true;
+      this.#write(PENDING_PREFIX + r.id, REMOVE);
+      return false;
+    });
+    return { ...this.#pairer, pending };
   }
 
   /** Persists pairing changes one key each, as they happen. */

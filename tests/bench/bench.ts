@@ -169,12 +169,18 @@ async function workerHeapMB(page: Page, extId: string): Promise<number> {
     const reply = new Promise<number>((resolve) => {
       cdp.on('Target.receivedMessageFromTarget', (e) => {
         const msg = JSON.parse(e.message) as { id?: number; result?: { usedSize: number } };
-        if (msg.id === 1 && msg.result) resolve(msg.result.usedSize);
+        if (msg.id === 2 && msg.result) resolve(msg.result.usedSize);
       });
+    });
+    // What the worker holds, not what the collector has yet to free: collect first (the reading
+    // varied 25-39 MB between runs without it).
+    await cdp.send('Target.sendMessageToTarget', {
+      sessionId,
+      message: JSON.stringify({ id: 1, method: 'HeapProfiler.collectGarbage' }),
     });
     await cdp.send('Target.sendMessageToTarget', {
       sessionId,
-      message: JSON.stringify({ id: 1, method: 'Runtime.getHeapUsage' }),
+      message: JSON.stringify({ id: 2, method: 'Runtime.getHeapUsage' }),
     });
     const used = await reply;
     await cdp.send('Target.detachFromTarget', { sessionId });

@@ -67,6 +67,41 @@ describe('CaptureStore', () => {
     expect(reloaded.meta(1).dropped).toBe(15);
   });
 
+  test('a request both finished and still pending (worker stopped between the writes) comes back once', async () => {
+    const area = new FakeArea();
+    const store = new CaptureStore(area, 10);
+    store.append(1, notRecorded(7));
+    const pending = {
+      id: '7',
+      tabId: 1,
+      frameId: 0,
+      documentId: null,
+      initiator: 'http://localhost:3000',
+      url: 'http://127.0.0.1:8000/7',
+      method: 'GET',
+      type: 'xmlhttprequest',
+      time: 7,
+      requestHeaders: null,
+      currentUrl: 'http://127.0.0.1:8000/7',
+      currentMethod: 'GET',
+      hop: 0,
+      hopSentHeaders: false,
+      preflights: [null],
+      responses: [],
+      state: 'pending',
+      error: null,
+      endTime: null,
+    } as const;
+    store.savePairerChanges([['p:7', { ...pending, preflights: [null], responses: [] }]]);
+    await store.flushed();
+    const reloaded = new CaptureStore(area, 10);
+    await reloaded.load();
+    expect(reloaded.pairerSnapshot().pending).toEqual([]);
+    await reloaded.flushed();
+    expect(area.data.has('p:7')).toBe(false);
+    expect(ids(reloaded.entries(1))).toEqual([7]);
+  });
+
   test('events handled together are written together', async () => {
     const area = new FakeArea();
     const store = new CaptureStore(area);
