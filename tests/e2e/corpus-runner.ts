@@ -130,30 +130,39 @@ export interface PageResult {
   error?: string;
 }
 
-/** Makes the scenario's request from the page with fetch(), as a page script would. */
+/**
+ * Runs in the page: the scenario's request with fetch(), as a page script would. Self-contained,
+ * so Playwright (Chromium) and puppeteer-core (Firefox) can both send it to a page.
+ */
+export async function pageFetch({
+  url,
+  request,
+}: {
+  url: string;
+  request: PageRequest;
+}): Promise<PageResult> {
+  const init: RequestInit = {
+    method: request.method ?? 'GET',
+    headers: (request.headers ?? []).map(([n, v]) => [n, v] as [string, string]),
+    credentials: request.credentials ?? 'same-origin',
+    mode: request.mode ?? 'cors',
+    redirect: request.redirect ?? 'follow',
+    // Not 'no-store': Chrome skips its preflight cache for such requests, and the corpus
+    // tests that cache. The servers send nothing cacheable, so every call reaches them.
+  };
+  if (request.body !== undefined) init.body = request.body;
+  try {
+    const r = await fetch(url, init);
+    await r.text();
+    return { ok: true, status: r.status, type: r.type };
+  } catch (e) {
+    return { ok: false, error: String(e) };
+  }
+}
+
+/** Makes the scenario's request from the page. */
 export function fetchFromPage(page: Page, url: string, request: PageRequest): Promise<PageResult> {
-  return page.evaluate(
-    async ({ url, request }) => {
-      const init: RequestInit = {
-        method: request.method ?? 'GET',
-        headers: (request.headers ?? []).map(([n, v]) => [n, v] as [string, string]),
-        credentials: request.credentials ?? 'same-origin',
-        mode: request.mode ?? 'cors',
-        redirect: request.redirect ?? 'follow',
-        // Not 'no-store': Chrome skips its preflight cache for such requests, and the corpus
-        // tests that cache. The servers send nothing cacheable, so every call reaches them.
-      };
-      if (request.body !== undefined) init.body = request.body;
-      try {
-        const r = await fetch(url, init);
-        await r.text();
-        return { ok: true, status: r.status, type: r.type };
-      } catch (e) {
-        return { ok: false, error: String(e) };
-      }
-    },
-    { url, request },
-  );
+  return page.evaluate(pageFetch, { url, request });
 }
 
 /** Runs one scenario (one or more identical calls) and pairs Chrome's verdicts with the logged exchanges. */

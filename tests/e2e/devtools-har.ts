@@ -116,3 +116,20 @@ export class DevToolsHar {
     return result?.result?.value;
   }
 }
+
+/**
+ * The same HAR as another tool (or Firefox) would write it: Chrome's markers (`_resourceType`,
+ * `_initiator`, `_error`) removed and another creator named.
+ */
+export function withoutChromeMarkers(harText: string, creator: string): string {
+  const har = JSON.parse(harText) as {
+    log: { creator: { name: string }; entries: Record<string, unknown>[] };
+  };
+  har.log.creator.name = creator;
+  for (const e of har.log.entries) {
+    delete e._resourceType;
+    delete e._initiator;
+    delete (e.response as Record<string, unknown>)._error;
+  }
+  return JSON.stringify(har);
+}

@@ -7,8 +7,8 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { diagnose } from '../../src/index.ts';
 import { type CorpusServers, startCorpusServers } from '../servers/corpus-servers.ts';
-import { ALL_SCENARIOS, type PageRequest, type Scenario, scenarioUrl } from '../servers/scenarios.ts';
-import { exchangeFrom } from './corpus-runner.ts';
+import { ALL_SCENARIOS, type Scenario, scenarioUrl } from '../servers/scenarios.ts';
+import { exchangeFrom, pageFetch } from './corpus-runner.ts';
 import { firefoxCorsError, type LaunchedFirefox, launchFirefox } from './firefox.ts';
 
 /**
@@ -38,37 +38,14 @@ afterAll(async () => {
   await servers?.close();
 });
 
-function fetchInFirefox(url: string, request: PageRequest): Promise<string> {
-  return page.evaluate(
-    async (url: string, request: PageRequest) => {
-      const init: RequestInit = {
-        method: request.method ?? 'GET',
-        headers: (request.headers ?? []).map(([n, v]) => [n, v] as [string, string]),
-        credentials: request.credentials ?? 'same-origin',
-        mode: request.mode ?? 'cors',
-        redirect: request.redirect ?? 'follow',
-      };
-      if (request.body !== undefined) init.body = request.body;
-      try {
-        const r = await fetch(url, init);
-        await r.text();
-        return `ok ${r.status}`;
-      } catch (e) {
-        return String(e);
-      }
-    },
-    url,
-    request,
-  );
-}
-
 describe('engine agrees with Firefox', () => {
   test.each(ALL_SCENARIOS.map((s) => [s.id, s] as const))('%s', async (id, scenario: Scenario) => {
     const url = scenarioUrl(scenario, servers.origins);
     for (let call = 0; call < (scenario.request.repeat ?? 1); call++) {
       errors.length = 0;
       const before = servers.log.forScenario(id).length;
-      const result = await fetchInFirefox(url, scenario.request);
+      const fetched = await page.evaluate(pageFetch, { url, request: scenario.request });
+      const result = fetched.ok ? `ok ${fetched.status}` : String(fetched.error);
       // Page errors and the servers' 'finish' events land just after the fetch settles.
       await new Promise((r) => setTimeout(r, 60));
       const verdict = diagnose(

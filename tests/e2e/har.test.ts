@@ -16,7 +16,7 @@ import type { CorpusServers } from '../servers/corpus-servers.ts';
 import { ALL_SCENARIOS, scenarioById, scenarioUrl } from '../servers/scenarios.ts';
 import type { LaunchedBrowser } from './chromium.ts';
 import { type ChromeVerdict, openCorpusPage, runScenario } from './corpus-runner.ts';
-import { DEVTOOLS_ARGS, DevToolsHar } from './devtools-har.ts';
+import { DEVTOOLS_ARGS, DevToolsHar, withoutChromeMarkers } from './devtools-har.ts';
 
 const CLI = resolve(import.meta.dirname, '../../dist-cli/cors-lens.mjs');
 const RESULTS = resolve(import.meta.dirname, '../../test-results');
@@ -125,16 +125,7 @@ describe('HAR recorded by Chromium DevTools', () => {
   });
 
   test("without Chrome's markers, the URL/method rule pairs and the engine decides, to the same verdicts", () => {
-    const har = JSON.parse(harText) as {
-      log: { creator: { name: string }; entries: Record<string, unknown>[] };
-    };
-    har.log.creator.name = 'Some HAR tool';
-    for (const e of har.log.entries) {
-      delete e._resourceType;
-      delete e._initiator;
-      delete (e.response as Record<string, unknown>)._error;
-    }
-    const imported = importHar(JSON.stringify(har));
+    const imported = importHar(withoutChromeMarkers(harText, 'Some HAR tool'));
     if (!imported.ok) throw new Error(imported.error);
     expect(imported.browser).toBe('other');
     expect(imported.notes.join(' ')).toMatch(/judged every request from its headers/);

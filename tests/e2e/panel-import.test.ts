@@ -11,7 +11,7 @@ import type { Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ReportEntry } from '../../src/report/entry.ts';
 import { type DemoServers, startDemo } from '../servers/demo-api.ts';
-import { DEVTOOLS_ARGS, DevToolsHar } from './devtools-har.ts';
+import { DEVTOOLS_ARGS, DevToolsHar, withoutChromeMarkers } from './devtools-har.ts';
 import { type LoadedExtension, launchWithExtension } from './extension.ts';
 import { openRecordingTab, ReportClient } from './report-client.ts';
 import { waitUntil } from './wait.ts';
@@ -109,16 +109,7 @@ describe('panel: Open HAR…', () => {
   });
 
   test("a Firefox HAR (no Chrome markers) leads with Firefox's reason, and says the engine judged", async () => {
-    const har = JSON.parse(harText) as {
-      log: { creator: { name: string }; entries: Record<string, unknown>[] };
-    };
-    har.log.creator.name = 'Firefox';
-    for (const e of har.log.entries) {
-      delete e._resourceType;
-      delete e._initiator;
-      delete (e.response as Record<string, unknown>)._error;
-    }
-    await open('firefox.har', JSON.stringify(har));
+    await open('firefox.har', withoutChromeMarkers(harText, 'Firefox'));
     await expect.poll(() => panel.locator('.imported').textContent()).toMatch(/a Firefox HAR/);
     expect(await panel.locator('.imported').textContent()).toMatch(/judged every request from its headers/);
     const names = await panel.locator('.card .names').textContent();
