@@ -136,10 +136,15 @@ function onCapture(event: CaptureEvent): void {
 function finish(request: CapturedRequest): void {
   if (isCacheProbe(request)) return;
   // Whether Chrome blocked it needs no verdict; the engine runs when someone reads the report.
-  // Firefox does not say for blocked responses, so there the verdict is needed now (badge).
-  const blocked =
-    CAPTURE_OUTCOME === 'browser' ? isCorsBlock(request) : reportEntryOf(request, 'engine').blocked;
+  // Firefox does not say for blocked responses, so there the verdict is needed now (badge), and
+  // is kept for that read.
+  const entry = CAPTURE_OUTCOME === 'engine' ? reportEntryOf(request, 'engine') : null;
+  const blocked = entry ? entry.blocked : isCorsBlock(request);
   store.append(request.tabId, { kind: 'captured', request, blocked });
+  if (entry) {
+    const seq = store.meta(request.tabId).head - 1;
+    judged.set(`${request.tabId}:${seq}`, { ...entry, seq });
+  }
   if (blocked) updateBadge(request.tabId);
 }
 
@@ -271,10 +276,7 @@ function report(tabId: number, since?: number, generation?: number, limit?: numb
       if (seq !== undefined && tab !== undefined && seq < store.meta(tab).tail) judged.delete(key);
     }
   }
-  // A request is listed once: finished wins over a pending record a worker stop left behind.
-  const listed = new Set(entries.map((e) => e.id));
-  for (const r of pairer.pending())
-    if (r.tabId === tabId && !listed.has(r.id)) entries.push(reportEntryOf(r, CAPTURE_OUTCOME));
+  for (const r of pairer.pending()) if (r.tabId === tabId) entries.push(reportEntryOf(r, CAPTURE_OUTCOME));
   entries.sort((a, b) => a.time - b.time);
   return {
     version: 1,

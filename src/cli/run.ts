@@ -7,7 +7,7 @@
  */
 import { guessStack, STACK_LABELS, STACKS, type StackId } from '../fixes/index.ts';
 import { importHar } from '../har/import.ts';
-import { MAX_HAR_BYTES, tooLarge } from '../har/read.ts';
+import { checkSize } from '../har/open.ts';
 import type { ReportEntry } from '../report/entry.ts';
 import { renderJson } from '../report/json.ts';
 import { renderMarkdown } from '../report/markdown.ts';
@@ -112,7 +112,8 @@ export function runCli(argv: readonly string[], io: CliIo): CliResult {
   if ('help' in parsed) return { code: EXIT_OK, stdout: USAGE, stderr: '' };
   if ('error' in parsed) return fail(parsed.error);
   const size = io.size(parsed.file);
-  if (size !== null && size > MAX_HAR_BYTES) return fail(`${parsed.file}: ${tooLarge(size)}`);
+  const tooBig = size === null ? null : checkSize(size);
+  if (tooBig) return fail(`${parsed.file}: ${tooBig}`);
   const text = io.readFile(parsed.file);
   if (text instanceof Error) return fail(`${parsed.file}: ${text.message}`);
   const imported = importHar(text);

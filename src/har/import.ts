@@ -284,9 +284,11 @@ function pairRecords(records: readonly HarRecord[]): {
   requests: CapturedRequest[];
   orphanPreflights: CapturedRequest[];
 } {
-  const preflights = records.filter(isPreflight);
+  const preflights: HarRecord[] = [];
+  const requests: HarRecord[] = [];
+  for (const r of records) (isPreflight(r) ? preflights : requests).push(r);
   const timed: Timed[] = [];
-  for (const chain of chains(records.filter((r) => !isPreflight(r)))) {
+  for (const chain of chains(requests)) {
     const origin = pageOrigin(chain[0] as HarRecord) ?? undefined;
     chainEvents(chain, origin, timed);
   }

@@ -14,15 +14,25 @@ const CANDIDATES = [
   '/usr/bin/google-chrome-stable',
 ];
 
-export function findChromium(): string {
-  const fromEnv = process.env.CHROMIUM_PATH;
+/**
+ * A browser binary for the tests: the one `envVar` names, or the first candidate that exists.
+ * Fails loudly with how to install one — tests never skip for want of a browser.
+ */
+export function findBrowser(envVar: string, candidates: readonly string[], missing: string): string {
+  const fromEnv = process.env[envVar];
   if (fromEnv) {
     if (existsSync(fromEnv)) return fromEnv;
-    throw new Error(`CHROMIUM_PATH is set to ${fromEnv}, which does not exist.`);
+    throw new Error(`${envVar} is set to ${fromEnv}, which does not exist.`);
   }
-  const found = CANDIDATES.find((p) => existsSync(p));
+  const found = candidates.find((p) => existsSync(p));
   if (found) return found;
-  throw new Error(
+  throw new Error(missing);
+}
+
+export function findChromium(): string {
+  return findBrowser(
+    'CHROMIUM_PATH',
+    CANDIDATES,
     'No Chromium found for the browser tests. Install one: on Debian/Ubuntu run\n' +
       '  sudo apt-get update && sudo apt-get install -y chromium\n' +
       'or point CHROMIUM_PATH at a Chromium or Chrome binary.',

@@ -5,24 +5,20 @@
  * extension holds goes through Firefox's own Remote Debugging Protocol (the one web-ext and
  * about:debugging use): evaluate in the add-on's background page, or in one of its tabs.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser } from 'puppeteer-core';
+import { findBrowser } from './chromium.ts';
 import { waitUntil } from './wait.ts';
 
 const CANDIDATES = ['/usr/bin/firefox-esr', '/usr/bin/firefox'];
 
 export function findFirefox(): string {
-  const fromEnv = process.env.FIREFOX_PATH;
-  if (fromEnv) {
-    if (existsSync(fromEnv)) return fromEnv;
-    throw new Error(`FIREFOX_PATH is set to ${fromEnv}, which does not exist.`);
-  }
-  const found = CANDIDATES.find((p) => existsSync(p));
-  if (found) return found;
-  throw new Error(
+  return findBrowser(
+    'FIREFOX_PATH',
+    CANDIDATES,
     'No Firefox found for the Firefox tests. Install one: on Debian run\n' +
       '  sudo apt-get update && sudo apt-get install -y firefox-esr\n' +
       'or point FIREFOX_PATH at a Firefox binary.',
