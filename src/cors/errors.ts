@@ -81,3 +81,86 @@ export type FirefoxReason = (typeof FIREFOX_REASONS)[number];
 
 /** Where in the exchange the browser gave up. */
 export type Stage = 'request' | 'preflight' | 'response' | 'redirect' | 'local-network';
+
+/**
+ * What kind of problem an error is, the plain and `Preflight*` names of one rule together (as
+ * devtools-frontend's CorsIssue groups Chrome's codes): the response to the preflight or to the
+ * request itself fails the same check. Exhaustive, so a new code nobody placed fails the typecheck.
+ */
+export type CorsFamily =
+  | 'missing-allow-origin'
+  | 'multiple-allow-origin'
+  | 'invalid-allow-origin'
+  | 'allow-origin-mismatch'
+  | 'wildcard-with-credentials'
+  | 'allow-credentials'
+  | 'preflight-status'
+  | 'preflight-redirect'
+  | 'invalid-allow-methods'
+  | 'invalid-allow-headers'
+  | 'method-not-allowed'
+  | 'header-not-allowed'
+  | 'redirect-credentials'
+  | 'request-mode'
+  | 'scheme'
+  | 'invalid-response'
+  | 'local-network';
+
+export function familyOf(error: CorsError): CorsFamily {
+  switch (error) {
+    case 'MissingAllowOriginHeader':
+    case 'PreflightMissingAllowOriginHeader':
+      return 'missing-allow-origin';
+    case 'MultipleAllowOriginValues':
+    case 'PreflightMultipleAllowOriginValues':
+      return 'multiple-allow-origin';
+    case 'InvalidAllowOriginValue':
+    case 'PreflightInvalidAllowOriginValue':
+      return 'invalid-allow-origin';
+    case 'AllowOriginMismatch':
+    case 'PreflightAllowOriginMismatch':
+      return 'allow-origin-mismatch';
+    case 'WildcardOriginNotAllowed':
+    case 'PreflightWildcardOriginNotAllowed':
+      return 'wildcard-with-credentials';
+    case 'InvalidAllowCredentials':
+    case 'PreflightInvalidAllowCredentials':
+      return 'allow-credentials';
+    case 'PreflightInvalidStatus':
+      return 'preflight-status';
+    case 'PreflightDisallowedRedirect':
+      return 'preflight-redirect';
+    case 'InvalidAllowMethodsPreflightResponse':
+      return 'invalid-allow-methods';
+    case 'InvalidAllowHeadersPreflightResponse':
+      return 'invalid-allow-headers';
+    case 'MethodDisallowedByPreflightResponse':
+      return 'method-not-allowed';
+    case 'HeaderDisallowedByPreflightResponse':
+      return 'header-not-allowed';
+    case 'RedirectContainsCredentials':
+      return 'redirect-credentials';
+    case 'DisallowedByMode':
+    case 'NoCorsRedirectModeNotFollow':
+      return 'request-mode';
+    case 'CorsDisabledScheme':
+      return 'scheme';
+    case 'InvalidResponse':
+      return 'invalid-response';
+    case 'PreflightMissingAllowExternal':
+    case 'PreflightInvalidAllowExternal':
+    case 'InsecureLocalNetwork':
+    case 'InvalidLocalNetworkAccess':
+    case 'LocalNetworkAccessPermissionDenied':
+    case 'InsecurePrivateNetwork':
+    case 'InvalidPrivateNetworkAccess':
+    case 'UnexpectedPrivateNetworkAccess':
+    case 'PreflightMissingAllowPrivateNetwork':
+    case 'PreflightInvalidAllowPrivateNetwork':
+    case 'PreflightMissingPrivateNetworkAccessId':
+    case 'PreflightMissingPrivateNetworkAccessName':
+    case 'PrivateNetworkAccessPermissionUnavailable':
+    case 'PrivateNetworkAccessPermissionDenied':
+      return 'local-network';
+  }
+}

@@ -39,7 +39,12 @@ export interface Exchange {
   /** Headers the page set (author request headers), not those the browser adds. */
   readonly requestHeaders: HeaderList;
   readonly mode?: RequestMode;
-  readonly credentials?: CredentialsMode;
+  /**
+   * Fetch's credentials mode (default "same-origin": none for a cross-origin request). "unknown"
+   * when the observer could not tell: the verdict is then the one without credentials, and
+   * `credentialed` says where sending credentials would have failed instead.
+   */
+  readonly credentials?: CredentialsMode | 'unknown';
   readonly redirectMode?: RedirectMode;
   readonly preflight?: PreflightRecord | null;
   readonly response?: ResponseRecord | null;

@@ -25,7 +25,39 @@ const PNA = 'https://wicg.github.io/private-network-access/';
 
 const noFirefox = (note: string) => ({ reason: null, note }) as const;
 
+interface Prepared {
+  readonly info: CorsErrorInfo;
+  readonly title: Compiled;
+  readonly explanation: Compiled;
+}
+
+const PREPARED = new Map<CorsError, Prepared>();
+
+function prepared(error: CorsError): Prepared {
+  let entry = PREPARED.get(error);
+  if (!entry) {
+    const info = infoOf(error);
+    entry = { info, title: compile(info.title), explanation: compile(info.explanation) };
+    PREPARED.set(error, entry);
+  }
+  return entry;
+}
+
+/** The explanation of one error, made once and kept: verdicts ask for the same few again and again. */
 export function corsErrorInfo(error: CorsError): CorsErrorInfo {
+  return prepared(error).info;
+}
+
+/** An error's title and explanation with the page's origin and Chrome's failedParameter filled in. */
+export function errorTexts(
+  error: CorsError,
+  values: { origin: string; param: string },
+): { title: string; explanation: string } {
+  const p = prepared(error);
+  return { title: fill(p.title, values), explanation: fill(p.explanation, values) };
+}
+
+function infoOf(error: CorsError): CorsErrorInfo {
   switch (error) {
     case 'DisallowedByMode':
       return {
@@ -127,9 +159,8 @@ export function corsErrorInfo(error: CorsError): CorsErrorInfo {
         stage: 'preflight',
         title: 'The preflight (`OPTIONS`) got an error status',
         explanation:
-          'The preflight response carried the CORS headers but its status was not 2xx. The route must answer ' +
-          '`OPTIONS` with 204 or 200: usually the `OPTIONS` handler is missing (404/405), something before the CORS ' +
-          'handler rejects it (authentication, 401/403), or it crashed (500).',
+          'The preflight response carried the CORS headers, but its status was not 2xx: the route must answer ' +
+          '`OPTIONS` with 204 or 200. What the status points at on the server is said with the findings.',
         firefox: { reason: 'CORSPreflightDidNotSucceed' },
         link: `${MDN}CORSPreflightDidNotSucceed`,
       };
@@ -388,11 +419,34 @@ export function corsErrorInfo(error: CorsError): CorsErrorInfo {
   }
 }
 
+/**
+ * A template cut once at its placeholders: text, name, text, name, …, text. Filling it is then a
+ * few string concatenations, which V8 keeps as a rope until someone reads the text, instead of a
+ * search-and-replace over the whole explanation for every verdict.
+ */
+type Compiled = readonly string[];
+
+function compile(template: string): Compiled {
+  return template.split(/\{(origin|param)\}/);
+}
+
+/** An absent header reads as "nothing", not as an empty code span. */
+const READ_EMPTY = /read `$/;
+
 /** Fills an explanation's placeholders. The result is still text: the UI renders it escaped. */
 export function fillTemplate(template: string, values: { origin: string; param: string }): string {
-  const filled = template.replaceAll('{origin}', values.origin);
-  // An absent header reads as "nothing", not as an empty code span.
-  if (values.param === '')
-    return filled.replaceAll('read `{param}`', 'read nothing').replaceAll('{param}', '');
-  return filled.replaceAll('{param}', values.param);
+  return fill(compile(template), values);
+}
+
+function fill(parts: Compiled, values: { origin: string; param: string }): string {
+  let text = parts[0] as string;
+  for (let i = 1; i < parts.length; i += 2) {
+    const after = parts[i + 1] as string;
+    if (parts[i] === 'origin') text = text + values.origin + after;
+    else if (values.param !== '') text = text + values.param + after;
+    else if (READ_EMPTY.test(text) && after.startsWith('`'))
+      text = `${text.slice(0, -6)}read nothing${after.slice(1)}`;
+    else text = text + after;
+  }
+  return text;
 }

@@ -10,15 +10,13 @@ export interface HeaderLine {
 
 export type HeaderList = readonly HeaderLine[];
 
-/** HTTP whitespace (Fetch §2.2 "HTTP tab or space"), which is what header values are trimmed of. */
-const isTabOrSpace = (c: string): boolean => c === ' ' || c === '\t';
-
+/** Header values are trimmed of HTTP tab or space (Fetch §2.2). */
 export function trimHttpWhitespace(value: string): string {
   let start = 0;
   let end = value.length;
-  while (start < end && isTabOrSpace(value.charAt(start))) start++;
-  while (end > start && isTabOrSpace(value.charAt(end - 1))) end--;
-  return value.slice(start, end);
+  while (start < end && isHttpTabOrSpace(value.charCodeAt(start))) start++;
+  while (end > start && isHttpTabOrSpace(value.charCodeAt(end - 1))) end--;
+  return start === 0 && end === value.length ? value : value.slice(start, end);
 }
 
 function isAscii(s: string): boolean {
@@ -39,29 +37,35 @@ export function asciiUpper(s: string): string {
 }
 
 /**
- * Lines by lower-cased name, built once per header list: the engine asks the same list for many
- * names, and header lists are never changed once made.
+ * Whether two header names are equal ignoring ASCII case, without building lower-cased copies:
+ * the engine asks each list for a handful of names, and most names differ in length at once.
  */
-const indexes = new WeakMap<HeaderList, Map<string, HeaderLine[]>>();
-
-function indexOf(headers: HeaderList): Map<string, HeaderLine[]> {
-  let index = indexes.get(headers);
-  if (!index) {
-    index = new Map();
-    for (const h of headers) {
-      const key = asciiLower(h.name);
-      const lines = index.get(key);
-      if (lines) lines.push(h);
-      else index.set(key, [h]);
-    }
-    indexes.set(headers, index);
+export function sameHeaderName(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    // ASCII letters differ by 0x20 between cases; nothing else folds.
+    const lx = x >= 0x41 && x <= 0x5a ? x + 0x20 : x;
+    const ly = y >= 0x41 && y <= 0x5a ? y + 0x20 : y;
+    if (lx !== ly) return false;
   }
-  return index;
+  return true;
 }
 
 /** Every line whose name matches, case-insensitively, in order. */
 export function headerLines(headers: HeaderList, name: string): readonly HeaderLine[] {
-  return indexOf(headers).get(asciiLower(name)) ?? [];
+  const out: HeaderLine[] = [];
+  for (const h of headers) if (sameHeaderName(h.name, name)) out.push(h);
+  return out;
+}
+
+/** How many lines carry this name. */
+export function lineCount(headers: HeaderList, name: string): number {
+  let n = 0;
+  for (const h of headers) if (sameHeaderName(h.name, name)) n++;
+  return n;
 }
 
 /**
@@ -70,17 +74,34 @@ export function headerLines(headers: HeaderList, name: string): readonly HeaderL
  * "get" does the same combination (Fetch §2.2.2 "combined value").
  */
 export function combinedValue(headers: HeaderList, name: string): string | null {
-  const lines = headerLines(headers, name);
-  if (lines.length === 0) return null;
-  if (lines.length === 1) return trimHttpWhitespace((lines[0] as HeaderLine).value);
-  return lines.map((h) => trimHttpWhitespace(h.value)).join(', ');
+  let value: string | null = null;
+  for (const h of headers) {
+    if (!sameHeaderName(h.name, name)) continue;
+    const v = trimHttpWhitespace(h.value);
+    value = value === null ? v : `${value}, ${v}`;
+  }
+  return value;
 }
 
-/** RFC 9110 §5.6.2 tchar. */
-const TCHAR = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** RFC 9110 §5.6.2 tchar, by character code (ASCII only). */
+const TCHAR = new Uint8Array(128);
+for (const c of "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") {
+  TCHAR[c.charCodeAt(0)] = 1;
+}
+
+/** Whether `s[start, end)` is a token: one or more tchar. */
+export function isTokenAt(s: string, start: number, end: number): boolean {
+  if (start >= end) return false;
+  for (let i = start; i < end; i++) if (TCHAR[s.charCodeAt(i)] !== 1) return false;
+  return true;
+}
 
 export function isToken(s: string): boolean {
-  return TCHAR.test(s);
+  return isTokenAt(s, 0, s.length);
+}
+
+export function isHttpTabOrSpace(code: number): boolean {
+  return code === 0x20 || code === 0x09;
 }
 
 /**

@@ -3,26 +3,90 @@
  * `#field-name` lists, parsed with "extract header list values"; a value that is not a token
  * makes the whole header a failure (Fetch §4.9 CORS-preflight fetch, step 7.3–7.4).
  */
-import { asciiLower, combinedValue, type HeaderList, isToken, trimHttpWhitespace } from './headers.ts';
+import { asciiLower, combinedValue, type HeaderList, isHttpTabOrSpace, isTokenAt } from './headers.ts';
 
 export type ParsedList =
-  | { readonly ok: true; readonly values: ReadonlySet<string>; readonly raw: string | null }
+  /** `values`: each item once, in the order the server listed them. */
+  | { readonly ok: true; readonly values: readonly string[]; readonly raw: string | null }
   | { readonly ok: false; readonly bad: string; readonly raw: string };
+
+const EMPTY: ParsedList = { ok: true, values: [], raw: null };
+
+/** The list a header holds (its lines combined, as the browser reads them). */
+export function parseAllowList(headers: HeaderList, name: string, lowerCase: boolean): ParsedList {
+  return parseList(combinedValue(headers, name), lowerCase);
+}
 
 /**
  * Splits on commas, trims HTTP whitespace, skips empty elements (`GET,,POST` is fine, as in
  * Chromium's ParseAccessControlAllowList) and requires every element to be a token.
  * `lowerCase` folds header names, which compare case-insensitively; methods do not.
  */
-export function parseAllowList(headers: HeaderList, name: string, lowerCase: boolean): ParsedList {
-  const raw = combinedValue(headers, name);
-  if (raw === null) return { ok: true, values: new Set(), raw };
-  const values = new Set<string>();
-  for (const part of raw.split(',')) {
-    const item = trimHttpWhitespace(part);
-    if (item === '') continue;
-    if (!isToken(item)) return { ok: false, bad: item, raw };
-    values.add(lowerCase ? asciiLower(item) : item);
+export function parseList(raw: string | null, lowerCase: boolean): ParsedList {
+  if (raw === null) return EMPTY;
+  const values: string[] = [];
+  for (let at = 0; at <= raw.length; ) {
+    let end = raw.indexOf(',', at);
+    if (end < 0) end = raw.length;
+    let start = at;
+    let stop = end;
+    at = end + 1;
+    while (start < stop && isHttpTabOrSpace(raw.charCodeAt(start))) start++;
+    while (stop > start && isHttpTabOrSpace(raw.charCodeAt(stop - 1))) stop--;
+    if (start === stop) continue;
+    if (!isTokenAt(raw, start, stop)) return { ok: false, bad: raw.slice(start, stop), raw };
+    const item = raw.slice(start, stop);
+    const value = lowerCase ? asciiLower(item) : item;
+    if (!values.includes(value)) values.push(value);
   }
   return { ok: true, values, raw };
+}
+
+/**
+ * The first element of the list that is not a token, or null when the whole list is valid: the
+ * validity half of parseList, without building the list.
+ */
+export function firstBadItem(raw: string): string | null {
+  for (let at = 0; at <= raw.length; ) {
+    let end = raw.indexOf(',', at);
+    if (end < 0) end = raw.length;
+    let start = at;
+    let stop = end;
+    at = end + 1;
+    while (start < stop && isHttpTabOrSpace(raw.charCodeAt(start))) start++;
+    while (stop > start && isHttpTabOrSpace(raw.charCodeAt(stop - 1))) stop--;
+    if (start !== stop && !isTokenAt(raw, start, stop)) return raw.slice(start, stop);
+  }
+  return null;
+}
+
+/**
+ * Whether a valid list holds `value`: byte for byte (methods, Fetch §4.9 step 7.5), or ignoring
+ * ASCII case (header names, step 7.6). Reads the list in place, making nothing.
+ */
+export function listHas(raw: string, value: string, ignoreCase: boolean): boolean {
+  for (let at = 0; at <= raw.length; ) {
+    let end = raw.indexOf(',', at);
+    if (end < 0) end = raw.length;
+    let start = at;
+    let stop = end;
+    at = end + 1;
+    while (start < stop && isHttpTabOrSpace(raw.charCodeAt(start))) start++;
+    while (stop > start && isHttpTabOrSpace(raw.charCodeAt(stop - 1))) stop--;
+    if (stop - start === value.length && regionEquals(raw, start, value, ignoreCase)) return true;
+  }
+  return false;
+}
+
+function regionEquals(raw: string, start: number, value: string, ignoreCase: boolean): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const x = raw.charCodeAt(start + i);
+    const y = value.charCodeAt(i);
+    if (x === y) continue;
+    if (!ignoreCase) return false;
+    const lx = x >= 0x41 && x <= 0x5a ? x + 0x20 : x;
+    const ly = y >= 0x41 && y <= 0x5a ? y + 0x20 : y;
+    if (lx !== ly) return false;
+  }
+  return true;
 }

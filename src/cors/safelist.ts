@@ -17,12 +17,14 @@ const NORMALIZED_METHODS = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT'];
  * and `Access-Control-Allow-Methods` is then compared case-sensitively against it.
  */
 export function normalizeMethod(method: string): string {
+  if (NORMALIZED_METHODS.includes(method)) return method;
   const upper = asciiUpper(method);
   return NORMALIZED_METHODS.includes(upper) ? upper : method;
 }
 
 /** Fetch §2.2.1 forbidden method: `fetch()` throws a TypeError before anything is sent. */
 export function isForbiddenMethod(method: string): boolean {
+  if (method.length !== 5 && method.length !== 7) return false;
   const upper = asciiUpper(method);
   return upper === 'CONNECT' || upper === 'TRACE' || upper === 'TRACK';
 }
@@ -57,8 +59,40 @@ const FORBIDDEN_NAMES = new Set([
  * method value, which `fetch()` refuses anyway; we treat them by name as ordinary headers.)
  */
 export function isForbiddenRequestHeaderName(name: string): boolean {
-  const lower = asciiLower(name);
-  return FORBIDDEN_NAMES.has(lower) || lower.startsWith('proxy-') || lower.startsWith('sec-');
+  return nameInfo(name).forbidden;
+}
+
+export interface NameInfo {
+  readonly lower: string;
+  readonly forbidden: boolean;
+  /** Characters above U+00FF: no browser sends such a name, so something mangled it. */
+  readonly nonLatin1: boolean;
+  /** On the safelist by name (then its value decides). */
+  readonly safelisted: boolean;
+}
+
+/**
+ * What a header name is, kept per spelling: requests carry the same few dozen names again and
+ * again, and the engine asks each of them twice (forbidden? safelisted?).
+ */
+const NAME_INFO_SIZE = 1024;
+export const NON_LATIN1 = /[\u0100-\uffff]/;
+const names = new Map<string, NameInfo>();
+
+export function nameInfo(name: string): NameInfo {
+  let info = names.get(name);
+  if (info === undefined) {
+    const lower = asciiLower(name);
+    info = {
+      lower,
+      forbidden: FORBIDDEN_NAMES.has(lower) || lower.startsWith('proxy-') || lower.startsWith('sec-'),
+      nonLatin1: NON_LATIN1.test(name),
+      safelisted: safelistedName(lower),
+    };
+    if (names.size >= NAME_INFO_SIZE) names.clear();
+    names.set(name, info);
+  }
+  return info;
 }
 
 /** Fetch §2.2.2 CORS-unsafe request-header byte. */
@@ -89,6 +123,20 @@ function firstUnsafeByte(value: string): number | null {
     if (isCorsUnsafeRequestHeaderByte(c)) return c;
   }
   return null;
+}
+
+/**
+ * `type/subtype` written as tokens, then the end or `;`: for such a value WHATWG "parse a MIME
+ * type" finds this essence whatever the parameters hold (a bad parameter is skipped, never a
+ * failure), so the full parser is needed only for the rest.
+ */
+const PLAIN_ESSENCE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+\/[!#$%&'*+\-.^_`|~0-9A-Za-z]+)(?:;|$)/;
+
+/** The essence of a MIME type (WHATWG MIME Sniffing §4.4 "parse a MIME type"), or null when it does not parse. */
+function mimeEssence(value: string): string | null {
+  const plain = PLAIN_ESSENCE.exec(value);
+  if (plain) return asciiLower(plain[1] as string);
+  return MIMEType.parse(value)?.essence ?? null;
 }
 
 const LANGUAGE_BYTES = /^[0-9A-Za-z *,\-.;=]*$/;
@@ -144,19 +192,36 @@ export type UnsafeHeaderWhy =
  * the first reason it is not, in the order the standard tests them.
  */
 export function unsafeHeaderReason(name: string, value: string): UnsafeHeaderWhy | null {
-  const lower = asciiLower(name);
-  const length = byteLength(value);
-  // A Map, not an object: a header named "__proto__" or "constructor" must not find anything.
-  const hint = CHROME_CLIENT_HINTS.get(lower);
-  const known =
+  return unsafeReasonOf(asciiLower(name), value);
+}
+
+/** Reasons that carry no value of their own, made once: most unsafe headers are simply not safelisted. */
+const NOT_SAFELISTED: UnsafeHeaderWhy = { kind: 'name-not-safelisted' };
+const LANGUAGE_BYTES_WHY: UnsafeHeaderWhy = { kind: 'language-bytes' };
+const RANGE_NOT_SIMPLE: UnsafeHeaderWhy = { kind: 'range-not-simple' };
+const CLIENT_HINT_VALUE: UnsafeHeaderWhy = { kind: 'client-hint-value' };
+
+/** Whether a lower-case name is on the safelist at all, whatever its value (Fetch §2.2.2, and Chrome's hints). */
+function safelistedName(lower: string): boolean {
+  return (
     lower === 'accept' ||
     lower === 'accept-language' ||
     lower === 'content-language' ||
     lower === 'content-type' ||
     lower === 'range' ||
-    hint !== undefined;
-  if (!known) return { kind: 'name-not-safelisted' };
+    // A Map, not an object: a header named "__proto__" or "constructor" must not find anything.
+    CHROME_CLIENT_HINTS.has(lower)
+  );
+}
+
+function unsafeReasonOf(lower: string, value: string): UnsafeHeaderWhy | null {
+  return safelistedName(lower) ? safelistedValueReason(lower, value) : NOT_SAFELISTED;
+}
+
+/** Why the value of a safelisted name still makes it unsafe, in the order the standard tests. */
+function safelistedValueReason(lower: string, value: string): UnsafeHeaderWhy | null {
   // Step 1: "If value's length is greater than 128, then return false."
+  const length = byteLength(value);
   if (length > 128) return { kind: 'value-too-long', length };
   switch (lower) {
     case 'accept': {
@@ -165,20 +230,18 @@ export function unsafeHeaderReason(name: string, value: string): UnsafeHeaderWhy
     }
     case 'accept-language':
     case 'content-language':
-      return LANGUAGE_BYTES.test(value) ? null : { kind: 'language-bytes' };
+      return LANGUAGE_BYTES.test(value) ? null : LANGUAGE_BYTES_WHY;
     case 'content-type': {
       const byte = firstUnsafeByte(value);
       if (byte !== null) return { kind: 'unsafe-byte', byte };
-      const mime = MIMEType.parse(value);
-      if (mime === null) return { kind: 'content-type-not-simple', essence: null };
-      return SAFELISTED_CONTENT_TYPES.includes(mime.essence)
-        ? null
-        : { kind: 'content-type-not-simple', essence: mime.essence };
+      const essence = mimeEssence(value);
+      if (essence === null) return { kind: 'content-type-not-simple', essence: null };
+      return SAFELISTED_CONTENT_TYPES.includes(essence) ? null : { kind: 'content-type-not-simple', essence };
     }
     case 'range':
-      return isSimpleRange(value) ? null : { kind: 'range-not-simple' };
+      return isSimpleRange(value) ? null : RANGE_NOT_SIMPLE;
     default:
-      return hint?.(value) ? null : { kind: 'client-hint-value' };
+      return CHROME_CLIENT_HINTS.get(lower)?.(value) ? null : CLIENT_HINT_VALUE;
   }
 }
 
@@ -195,35 +258,55 @@ export type PreflightReason =
  * never sends them from script.
  */
 export function corsUnsafeRequestHeaders(headers: HeaderList): PreflightReason[] {
-  const unsafe = new Map<string, PreflightReason>();
-  const potentiallyUnsafe: PreflightReason[] = [];
+  return unsafeHeaders(headers, []);
+}
+
+/** The unsafe-header reasons of `headers`, appended to `reasons` in name order. */
+function unsafeHeaders(headers: HeaderList, reasons: PreflightReason[]): PreflightReason[] {
+  const from = reasons.length;
   let safelistValueSize = 0;
   for (const { name, value } of headers) {
-    if (isForbiddenRequestHeaderName(name)) continue;
-    const lower = asciiLower(name);
-    const why = unsafeHeaderReason(name, value);
-    if (why) {
-      if (!unsafe.has(lower)) unsafe.set(lower, { kind: 'header', name: lower, value, why });
-    } else {
-      safelistValueSize += byteLength(value);
-      potentiallyUnsafe.push({
+    const { lower, forbidden, safelisted } = nameInfo(name);
+    if (forbidden) continue;
+    const why = safelisted ? safelistedValueReason(lower, value) : NOT_SAFELISTED;
+    if (!why) safelistValueSize += byteLength(value);
+    else if (!hasHeaderReason(reasons, from, lower))
+      reasons.push({ kind: 'header', name: lower, value, why });
+  }
+  // Fetch §2.2.2 CORS-unsafe request-header names, step 5: safelisted values over 1024 bytes in
+  // all make every safelisted header unsafe too.
+  if (safelistValueSize > 1024) {
+    for (const { name, value } of headers) {
+      const { lower, forbidden } = nameInfo(name);
+      if (forbidden || hasHeaderReason(reasons, from, lower) || unsafeReasonOf(lower, value)) continue;
+      reasons.push({
         kind: 'header',
         name: lower,
         value,
-        why: { kind: 'safelisted-total-too-long', total: 0 },
-      });
-    }
-  }
-  if (safelistValueSize > 1024) {
-    for (const reason of potentiallyUnsafe) {
-      if (reason.kind !== 'header' || unsafe.has(reason.name)) continue;
-      unsafe.set(reason.name, {
-        ...reason,
         why: { kind: 'safelisted-total-too-long', total: safelistValueSize },
       });
     }
   }
-  return [...unsafe.values()].sort((a, b) => (nameOf(a) < nameOf(b) ? -1 : nameOf(a) > nameOf(b) ? 1 : 0));
+  if (reasons.length - from > 1) sortHeaderReasons(reasons, from);
+  return reasons;
+}
+
+function hasHeaderReason(reasons: readonly PreflightReason[], from: number, name: string): boolean {
+  for (let i = from; i < reasons.length; i++) if (nameOf(reasons[i] as PreflightReason) === name) return true;
+  return false;
+}
+
+/** Insertion sort of `reasons[from…]` by name: the lists are short, and it keeps equal names in order. */
+function sortHeaderReasons(reasons: PreflightReason[], from: number): void {
+  for (let i = from + 1; i < reasons.length; i++) {
+    const r = reasons[i] as PreflightReason;
+    let j = i - 1;
+    while (j >= from && nameOf(reasons[j] as PreflightReason) > nameOf(r)) {
+      reasons[j + 1] = reasons[j] as PreflightReason;
+      j--;
+    }
+    reasons[j + 1] = r;
+  }
 }
 
 const nameOf = (r: PreflightReason): string => (r.kind === 'header' ? r.name : '');
@@ -234,11 +317,11 @@ const nameOf = (r: PreflightReason): string => (r.kind === 'header' ? r.name : '
  * CORS-unsafe request-header name). Empty means a simple request.
  */
 export function preflightReasons(method: string, headers: HeaderList): PreflightReason[] {
-  const reasons: PreflightReason[] = [];
   const normalized = normalizeMethod(method);
-  if (!isCorsSafelistedMethod(normalized)) reasons.push({ kind: 'method', method: normalized });
-  reasons.push(...corsUnsafeRequestHeaders(headers));
-  return reasons;
+  const reasons: PreflightReason[] = isCorsSafelistedMethod(normalized)
+    ? []
+    : [{ kind: 'method', method: normalized }];
+  return unsafeHeaders(headers, reasons);
 }
 
 /** The `Access-Control-Request-Headers` value a browser sends for these request headers. */

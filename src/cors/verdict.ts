@@ -78,6 +78,7 @@ export interface Verdict {
   /** Index of the hop where the browser stopped (0 = the first URL). */
   readonly hop: number;
   readonly culprit: Culprit | null;
+  /** Texts are made when first read, not when the verdict is: most verdicts are never shown. */
   readonly title: string | null;
   /** Plain-language explanation with the real origin and culprit filled in (text, never HTML). */
   readonly explanation: string | null;
@@ -86,4 +87,10 @@ export interface Verdict {
   readonly origin: string;
   readonly preflight: PreflightSummary;
   readonly findings: readonly Finding[];
+  /**
+   * Only when the exchange's credentials mode was "unknown" and it matters: the verdict had the
+   * request carried credentials (cookies or HTTP auth), which fails earlier or differently than
+   * this one. Absent when both readings agree.
+   */
+  readonly credentialed?: Verdict;
 }

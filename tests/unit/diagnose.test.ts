@@ -248,3 +248,54 @@ describe('security lint of configurations that work', () => {
     expect(kinds({ ...base, response: { status: 200, headers: [] } })).toEqual([]);
   });
 });
+
+describe('credentials the observer could not see (credentials: "unknown")', () => {
+  const allowCredentials = h('Access-Control-Allow-Credentials', 'true');
+
+  test('the verdict is the uncredentialed one; where credentials would have failed is said beside it', () => {
+    const v = diagnose({ ...base, credentials: 'unknown', response: { status: 200, headers: [allowPage] } });
+    expect(v).toMatchObject({ outcome: 'allowed', corsError: null });
+    expect(v.credentialed).toMatchObject({
+      outcome: 'blocked',
+      corsError: 'InvalidAllowCredentials',
+      culprit: { field: 'Access-Control-Allow-Credentials', received: null },
+    });
+  });
+
+  test("Chrome's order: with credentials the preflight fails at its origin before its headers", () => {
+    const v = diagnose({
+      ...base,
+      method: 'POST',
+      credentials: 'unknown',
+      requestHeaders: [h('Content-Type', 'application/json')],
+      preflight: { status: 204, headers: [h('Access-Control-Allow-Origin', '*')] },
+    });
+    expect(v).toMatchObject({
+      corsError: 'HeaderDisallowedByPreflightResponse',
+      failedParameter: 'content-type',
+    });
+    expect(v.credentialed).toMatchObject({ corsError: 'PreflightWildcardOriginNotAllowed', hop: 0 });
+  });
+
+  test('where both readings stop at the same rule, there is nothing beside the verdict', () => {
+    const v = diagnose({ ...base, credentials: 'unknown', response: { status: 200, headers: [] } });
+    expect(v.corsError).toBe('MissingAllowOriginHeader');
+    expect(v).not.toHaveProperty('credentialed');
+  });
+
+  test('a server that allows credentials gives the same verdict either way', () => {
+    const v = diagnose({
+      ...base,
+      credentials: 'unknown',
+      response: { status: 200, headers: [allowPage, allowCredentials] },
+    });
+    expect(v.outcome).toBe('allowed');
+    expect(v).not.toHaveProperty('credentialed');
+  });
+
+  test('known modes are read as before: "include" is the credentialed reading itself', () => {
+    const x: Exchange = { ...base, response: { status: 200, headers: [allowPage] } };
+    expect(diagnose({ ...x, credentials: 'include' }).corsError).toBe('InvalidAllowCredentials');
+    expect(diagnose({ ...x, credentials: 'omit' }).outcome).toBe('allowed');
+  });
+});

@@ -66,6 +66,21 @@ test('any exchange gets a verdict, never an exception, and the same one twice', 
   );
 }, 120_000);
 
+test('credentials unknown: the verdict reads without them, and `credentialed` is exactly the reading with them', () => {
+  const key = (v: ReturnType<typeof diagnose>) => [v.outcome, v.corsError, v.failedParameter, v.hop];
+  fc.assert(
+    fc.property(exchange, (x) => {
+      const unknown = diagnose({ ...x, credentials: 'unknown' });
+      const without = diagnose({ ...x, credentials: 'same-origin' });
+      const withCredentials = diagnose({ ...x, credentials: 'include' });
+      const { credentialed, ...reading } = unknown;
+      expect(reading).toEqual(without);
+      expect(key(credentialed ?? unknown)).toEqual(key(withCredentials));
+    }),
+    { numRuns: 20_000, seed: 20261130 },
+  );
+}, 60_000);
+
 const event = fc.record({
   kind: fc.constantFrom(
     'beforeRequest',

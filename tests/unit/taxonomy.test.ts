@@ -2,8 +2,10 @@
 import { describe, expect, test } from 'vitest';
 import {
   CORS_ERRORS,
+  type CorsError,
   corsErrorInfo,
   FIREFOX_REASONS,
+  familyOf,
   fillTemplate,
   isCorsError,
   LEGACY_CORS_ERRORS,
@@ -40,4 +42,31 @@ describe('error taxonomy', () => {
     expect(lna.length).toBeGreaterThanOrEqual(12);
     for (const name of lna) expect(corsErrorInfo(name).stage).toBe('local-network');
   });
+});
+
+describe('families', () => {
+  test('an error and its Preflight* twin are one family', () => {
+    const all = [...CORS_ERRORS, ...LEGACY_CORS_ERRORS] as string[];
+    const twins = all.filter((n) => n.startsWith('Preflight') && all.includes(n.slice('Preflight'.length)));
+    expect(twins.length).toBeGreaterThanOrEqual(6);
+    for (const twin of twins) {
+      const plain = twin.slice('Preflight'.length) as CorsError;
+      expect(familyOf(twin as CorsError), twin).toBe(familyOf(plain));
+    }
+  });
+
+  test('every Local or Private Network Access error is of the local-network family', () => {
+    for (const name of [...CORS_ERRORS, ...LEGACY_CORS_ERRORS])
+      expect(familyOf(name) === 'local-network', name).toBe(corsErrorInfo(name).stage === 'local-network');
+  });
+});
+
+test('fillTemplate: an absent parameter reads "nothing", never an empty code span', () => {
+  expect(fillTemplate('The browser read `{param}`.', { origin: 'O', param: '' })).toBe(
+    'The browser read nothing.',
+  );
+  expect(fillTemplate('The browser read `{param}` from {origin}.', { origin: 'O', param: 'x' })).toBe(
+    'The browser read `x` from O.',
+  );
+  expect(fillTemplate('`{param}` for {origin}', { origin: 'O', param: '' })).toBe('`` for O');
 });
