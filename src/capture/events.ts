@@ -5,6 +5,13 @@
  */
 import type { HeaderList } from '../cors/headers.ts';
 
+/**
+ * The net error Chrome fails a CORS block with (Firefox's NS_ERROR_DOM_BAD_URI is mapped to it
+ * where it is captured). Other failures end with it too, which is why a block also needs
+ * CORS-relevant headers to have been seen.
+ */
+export const CORS_FAILURE = 'net::ERR_FAILED';
+
 export interface RequestEventBase {
   readonly requestId: string;
   readonly tabId: number;

@@ -14,6 +14,7 @@
  */
 import { asciiUpper, combinedValue } from '../cors/headers.ts';
 import { originOf } from '../cors/origin.ts';
+import { methodAfterRedirect } from '../cors/redirect.ts';
 import type {
   BeforeRedirectEvent,
   BeforeRequestEvent,
@@ -41,17 +42,16 @@ export interface PairerSnapshot {
 }
 
 /**
- * A change to persist: the key of one pending request (`p:`), orphan preflight (`o:`) or
- * unclassified OPTIONS request (`q:`), with its new value, or null when it is gone.
+ * A change to persist: one pending request, orphan preflight or OPTIONS request not yet told
+ * apart, by its requestId, with its new value, or null when it is gone. How it is stored is the
+ * store's business.
  */
-export type PairerChange = readonly [
-  key: string,
-  value: CapturedRequest | Orphan | BeforeRequestEvent | null,
-];
+export type PairerChange =
+  | { readonly kind: 'pending'; readonly id: string; readonly value: CapturedRequest | null }
+  | { readonly kind: 'orphan'; readonly id: string; readonly value: Orphan | null }
+  | { readonly kind: 'option'; readonly id: string; readonly value: BeforeRequestEvent | null };
 
-export const PENDING_PREFIX = 'p:';
-export const ORPHAN_PREFIX = 'o:';
-export const OPTIONS_PREFIX = 'q:';
+type ChangeKind = PairerChange['kind'];
 
 export interface PairerUpdate {
   /** Requests that changed and are still in flight. */
@@ -77,7 +77,7 @@ export class Pairer {
   readonly #orphans = new Map<string, Orphan>();
   /** OPTIONS requests seen in onBeforeRequest: preflight or page request, told apart by their headers. */
   readonly #options = new Map<string, BeforeRequestEvent>();
-  readonly #changes = new Map<string, PairerChange[1]>();
+  readonly #changes = new Map<string, PairerChange>();
 
   constructor(snapshot?: PairerSnapshot) {
     if (!snapshot) return;
@@ -99,7 +99,7 @@ export class Pairer {
 
   /** What changed since the last call, in order, for incremental persistence. */
   takeChanges(): PairerChange[] {
-    const out = [...this.#changes];
+    const out = [...this.#changes.values()];
     this.#changes.clear();
     return out;
   }
@@ -110,12 +110,10 @@ export class Pairer {
 
   /** Forgets everything of one tab (closed, or a new log after navigation). */
   dropTab(tabId: number): void {
-    for (const [id, r] of this.#pending)
-      if (r.tabId === tabId) this.#forget(this.#pending, PENDING_PREFIX, id);
+    for (const [id, r] of this.#pending) if (r.tabId === tabId) this.#forget(this.#pending, 'pending', id);
     for (const [id, o] of this.#orphans)
-      if (o.event.tabId === tabId) this.#forget(this.#orphans, ORPHAN_PREFIX, id);
-    for (const [id, e] of this.#options)
-      if (e.tabId === tabId) this.#forget(this.#options, OPTIONS_PREFIX, id);
+      if (o.event.tabId === tabId) this.#forget(this.#orphans, 'orphan', id);
+    for (const [id, e] of this.#options) if (e.tabId === tabId) this.#forget(this.#options, 'option', id);
     for (const [preflight, request] of this.#owners)
       if (!this.#pending.has(request)) this.#owners.delete(preflight);
   }
@@ -141,7 +139,7 @@ export class Pairer {
     if (!isCrossOrigin(e) || this.#pending.has(e.requestId) || this.#owners.has(e.requestId)) return none();
     if (e.method === 'OPTIONS') {
       // Wait for its headers: with Access-Control-Request-Method it is a preflight, not a request.
-      this.#remember(this.#options, OPTIONS_PREFIX, e.requestId, e);
+      this.#remember(this.#options, 'option', e.requestId, e);
       return none();
     }
     return changed(this.#start(e));
@@ -153,7 +151,7 @@ export class Pairer {
       const requestMethod =
         e.method === 'OPTIONS' ? combinedValue(e.requestHeaders, 'Access-Control-Request-Method') : null;
       const early = this.#options.get(e.requestId);
-      if (early) this.#forget(this.#options, OPTIONS_PREFIX, e.requestId);
+      if (early) this.#forget(this.#options, 'option', e.requestId);
       if (requestMethod !== null) return this.#preflight(e, requestMethod);
       // A page's own OPTIONS request, or a request whose onBeforeRequest we did not see.
       if (early) this.#start(early);
@@ -178,7 +176,7 @@ export class Pairer {
   #attachPreflight(e: RequestEventBase, method: string | null, preflight: CapturedPreflight): PairerUpdate {
     const owner = this.#findOwner(e, method);
     if (!owner) {
-      this.#remember(this.#orphans, ORPHAN_PREFIX, preflight.requestId, {
+      this.#remember(this.#orphans, 'orphan', preflight.requestId, {
         event: identity(e),
         method,
         preflight,
@@ -205,12 +203,12 @@ export class Pairer {
     if (orphan) {
       orphan.preflight.status = e.statusCode;
       orphan.preflight.responseHeaders = e.responseHeaders;
-      this.#remember(this.#orphans, ORPHAN_PREFIX, e.requestId, orphan);
+      this.#remember(this.#orphans, 'orphan', e.requestId, orphan);
       return none();
     }
     if (!this.#pending.has(e.requestId) && e.method === 'OPTIONS' && isCrossOrigin(e)) {
       // The answer to an OPTIONS request whose headers we did not see: most likely a preflight.
-      this.#forget(this.#options, OPTIONS_PREFIX, e.requestId);
+      this.#forget(this.#options, 'option', e.requestId);
       return this.#attachPreflight(e, null, {
         requestId: e.requestId,
         requestHeaders: [],
@@ -231,15 +229,8 @@ export class Pairer {
     if (!last || last.url !== e.url || last.status !== e.statusCode) {
       request.responses.push({ url: e.url, status: e.statusCode, headers: [] });
     }
-    // Fetch §4.4 step 12: 301/302 turn POST into GET, 303 turns all but GET/HEAD into GET.
-    const method = request.currentMethod;
-    const status = e.statusCode;
-    if (
-      ((status === 301 || status === 302) && method === 'POST') ||
-      (status === 303 && method !== 'GET' && method !== 'HEAD')
-    ) {
-      request.currentMethod = 'GET';
-    }
+    // The preflight of the next hop announces the method the redirect left (Fetch §4.4 step 12).
+    request.currentMethod = methodAfterRedirect(e.statusCode, request.currentMethod);
     request.currentUrl = e.redirectUrl;
     request.hop += 1;
     request.hopSentHeaders = false;
@@ -257,7 +248,7 @@ export class Pairer {
     const early = this.#options.get(e.requestId);
     if (early) {
       // A page's own OPTIONS request that ended before we saw its headers.
-      this.#forget(this.#options, OPTIONS_PREFIX, e.requestId);
+      this.#forget(this.#options, 'option', e.requestId);
       this.#start(early);
     }
     const request = this.#pending.get(e.requestId) ?? this.#recover(e);
@@ -265,7 +256,7 @@ export class Pairer {
     request.state = state;
     request.error = error;
     request.endTime = e.timeStamp;
-    this.#forget(this.#pending, PENDING_PREFIX, request.id);
+    this.#forget(this.#pending, 'pending', request.id);
     for (const [preflight, owner] of this.#owners) if (owner === request.id) this.#owners.delete(preflight);
     return { changed: [], finished: [request] };
   }
@@ -275,7 +266,7 @@ export class Pairer {
     const request = newRequest(e);
     this.#pending.set(request.id, request);
     this.#adoptOrphan(request);
-    this.#mark(PENDING_PREFIX, request.id, request);
+    this.#mark('pending', request.id, request);
     return request;
   }
 
@@ -298,39 +289,40 @@ export class Pairer {
       if (!matches(request, orphan.event, orphan.method)) continue;
       request.preflights[request.hop] = orphan.preflight;
       this.#owners.set(id, request.id);
-      this.#forget(this.#orphans, ORPHAN_PREFIX, id);
+      this.#forget(this.#orphans, 'orphan', id);
       return;
     }
   }
 
   #changed(r: CapturedRequest): PairerUpdate {
-    this.#mark(PENDING_PREFIX, r.id, r);
+    this.#mark('pending', r.id, r);
     return changed(r);
   }
 
   #remember<V extends Orphan | BeforeRequestEvent>(
     map: Map<string, V>,
-    prefix: string,
+    kind: 'orphan' | 'option',
     id: string,
     value: V,
   ): void {
     map.set(id, value);
-    this.#mark(prefix, id, value);
+    this.#mark(kind, id, value);
     while (map.size > MAX_UNRESOLVED) {
       const oldest = map.keys().next();
       if (oldest.done) break;
-      this.#forget(map, prefix, oldest.value);
+      this.#forget(map, kind, oldest.value);
     }
   }
 
-  #forget(map: Map<string, unknown>, prefix: string, id: string): void {
-    if (map.delete(id)) this.#mark(prefix, id, null);
+  #forget(map: Map<string, unknown>, kind: ChangeKind, id: string): void {
+    if (map.delete(id)) this.#mark(kind, id, null);
   }
 
-  #mark(prefix: string, id: string, value: PairerChange[1]): void {
-    const key = prefix + id;
+  #mark(kind: ChangeKind, id: string, value: PairerChange['value']): void {
+    const key = `${kind}:${id}`;
+    // Re-inserting moves the key to the end: changes are reported in the order of their last change.
     this.#changes.delete(key);
-    this.#changes.set(key, value);
+    this.#changes.set(key, { kind, id, value } as PairerChange);
   }
 }
 

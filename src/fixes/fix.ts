@@ -24,6 +24,9 @@ export const STACKS = [
 
 export type StackId = (typeof STACKS)[number];
 
+/** The stack a fix is shown for when the user chose none and the server's headers do not say. */
+export const DEFAULT_STACK: StackId = 'express';
+
 /** How the stack picker names each stack. */
 export const STACK_LABELS: Record<StackId, string> = {
   http: 'HTTP headers',

@@ -1,7 +1,7 @@
 /** Every stack's fix for one blocked request, from one computed requirement. */
-import type { ReportEntry } from '../report/entry.ts';
+import { combinedValue, type HeaderList } from '../cors/headers.ts';
 import { type Fix, fixText, type Renderer, STACKS, type StackId } from './fix.ts';
-import { type CorsRequirement, requirementOf } from './requirement.ts';
+import type { CorsRequirement } from './requirement.ts';
 import { apache } from './stacks/apache.ts';
 import { aspnet } from './stacks/aspnet.ts';
 import { aws } from './stacks/aws.ts';
@@ -46,16 +46,23 @@ export function fixesFor(req: CorsRequirement): Record<StackId, Fix> {
 }
 
 /** The report contract's `fixes`: stack id → the snippet text to paste. */
-export function fixTexts(entry: ReportEntry): Record<StackId, string> {
-  const fixes = fixesFor(requirementOf(entry));
+export function fixTexts(req: CorsRequirement): Record<StackId, string> {
+  const fixes = fixesFor(req);
   return Object.fromEntries(STACKS.map((s) => [s, fixText(fixes[s])])) as Record<StackId, string>;
 }
 
-/** A stack guessed from what the server said about itself; the user's choice wins over it. */
-export function guessStack(entry: ReportEntry): StackId | null {
-  const headers = [...(entry.response?.headers ?? []), ...(entry.preflight?.responseHeaders ?? [])];
-  const value = (name: string) =>
-    headers.find((h) => h.name.toLowerCase() === name)?.value.toLowerCase() ?? '';
+/**
+ * A stack guessed from what the server said about itself in its answers (the response first,
+ * then the preflight's); the user's choice wins over it.
+ */
+export function guessStack(answers: readonly HeaderList[]): StackId | null {
+  const value = (name: string) => {
+    for (const headers of answers) {
+      const v = combinedValue(headers, name);
+      if (v !== null) return v.toLowerCase();
+    }
+    return '';
+  };
   const powered = value('x-powered-by');
   const server = value('server');
   if (powered.includes('express')) return 'express';
@@ -69,5 +76,5 @@ export function guessStack(entry: ReportEntry): StackId | null {
   return null;
 }
 
-export { type Fix, fixText, STACK_LABELS, STACKS, type StackId } from './fix.ts';
+export { DEFAULT_STACK, type Fix, fixText, STACK_LABELS, STACKS, type StackId } from './fix.ts';
 export { type CorsRequirement, requirementOf } from './requirement.ts';

@@ -1,11 +1,15 @@
 /**
  * What the server must send, computed once from a blocked request (expressjs/cors's habit:
- * compute the header descriptors, then apply them — here, render them per stack).
+ * compute the header descriptors, then apply them — here, render them per stack). Built from the
+ * engine's exchange and verdict: nothing here knows the report.
  */
+import { familyOf } from '../cors/errors.ts';
+import type { Exchange, ResponseRecord } from '../cors/exchange.ts';
 import { asciiUpper, combinedValue } from '../cors/headers.ts';
 import { parseAllowList } from '../cors/lists.ts';
+import { preflightStatusMeaning } from '../cors/preflight-status.ts';
 import { isCorsSafelistedMethod } from '../cors/safelist.ts';
-import type { ReportEntry } from '../report/entry.ts';
+import type { Verdict } from '../cors/verdict.ts';
 
 /** Mistakes in how the server is put together, which headers alone do not fix. */
 export type StructuralProblem =
@@ -60,35 +64,53 @@ function unique(values: Iterable<string>, key: (s: string) => string = (s) => s)
   return [...seen.values()];
 }
 
-const CREDENTIAL_ERRORS = new Set([
-  'WildcardOriginNotAllowed',
-  'PreflightWildcardOriginNotAllowed',
-  'InvalidAllowCredentials',
-  'PreflightInvalidAllowCredentials',
-]);
+/** The last response the request got: a redirect's, when it stopped there. */
+function lastResponse(exchange: Exchange): ResponseRecord | null {
+  const hops = exchange.redirects ?? [];
+  for (let i = hops.length - 1; i >= 0; i--) {
+    const response = hops[i]?.response;
+    if (response) return response;
+  }
+  return exchange.response ?? null;
+}
 
-export function requirementOf(entry: ReportEntry): CorsRequirement {
-  const v = entry.verdict;
+/** The server problem a preflight status points at (preflight-status.ts reads the status). */
+function preflightProblem(status: number): StructuralProblem | null {
+  switch (preflightStatusMeaning(status)) {
+    case 'redirect':
+      return { kind: 'preflight-redirect' };
+    case 'no-options-handler':
+      return { kind: 'no-options-handler', status };
+    case 'auth-before-cors':
+      return { kind: 'auth-before-cors', status };
+    case 'server-error':
+      return { kind: 'preflight-crashed', status };
+    case 'ok':
+    case 'not-ok':
+      return null;
+  }
+}
+
+/**
+ * What the server must send for this exchange to pass, from the exchange as judged and the
+ * verdict (the credentials mode the judgement read is the one the fix serves).
+ */
+export function requirementOf(exchange: Exchange, verdict: Verdict): CorsRequirement {
   // The route to fix is the one the page called; after a redirect its target is named in the notes.
-  const failingUrl = entry.url;
   let apiOrigin = '';
   let path = '/';
   try {
-    const u = new URL(failingUrl);
+    const u = new URL(exchange.url);
     apiOrigin = u.origin;
     path = u.pathname;
   } catch {
     // keep the defaults
   }
-  const preflightSent = entry.preflight?.requestHeaders ?? [];
-  const preflightAnswer = entry.preflight?.responseHeaders ?? [];
-  const responseHeaders = entry.response?.headers ?? [];
-  const requestedMethod = combinedValue(preflightSent, 'Access-Control-Request-Method') ?? entry.method;
-  const requestedHeaders =
-    combinedValue(preflightSent, 'Access-Control-Request-Headers')
-      ?.split(',')
-      .map((h) => h.trim())
-      .filter(Boolean) ?? (v?.preflight.reasons ?? []).flatMap((r) => (r.kind === 'header' ? [r.name] : []));
+  const preflightAnswer = exchange.preflight?.headers ?? [];
+  const last = lastResponse(exchange);
+  const requestedMethod = exchange.declared?.method ?? exchange.method;
+  // The first hop's reasons: the preflight's own Access-Control-Request-Headers when it was seen.
+  const requestedHeaders = verdict.preflight.reasons.flatMap((r) => (r.kind === 'header' ? [r.name] : []));
 
   const existingMethods = parseAllowList(preflightAnswer, 'Access-Control-Allow-Methods', false);
   const existingHeaders = parseAllowList(preflightAnswer, 'Access-Control-Allow-Headers', true);
@@ -106,49 +128,29 @@ export function requirementOf(entry: ReportEntry): CorsRequirement {
       .map((h) => headerCase(h.toLowerCase())),
     (h) => h.toLowerCase(),
   );
+  // Credentials when the request carried them, or when the server already allows them: a fix
+  // never takes away what works today.
   const credentials =
-    CREDENTIAL_ERRORS.has(entry.corsError ?? '') ||
-    (v?.findings.some((f) => f.kind === 'credentials-inferred') ?? false) ||
-    (entry.requestHeaders !== null && combinedValue(entry.requestHeaders, 'Cookie') !== null) ||
+    exchange.credentials === 'include' ||
     combinedValue(preflightAnswer, 'Access-Control-Allow-Credentials') === 'true' ||
-    combinedValue(responseHeaders, 'Access-Control-Allow-Credentials') === 'true';
+    combinedValue(last?.headers ?? [], 'Access-Control-Allow-Credentials') === 'true';
 
   const problems: StructuralProblem[] = [];
-  const preflightStatus = entry.preflight?.status ?? null;
-  if (preflightStatus !== null) {
-    if (preflightStatus >= 300 && preflightStatus < 400) problems.push({ kind: 'preflight-redirect' });
-    else if ([404, 405, 501].includes(preflightStatus))
-      problems.push({ kind: 'no-options-handler', status: preflightStatus });
-    else if (preflightStatus === 401 || preflightStatus === 403)
-      problems.push({ kind: 'auth-before-cors', status: preflightStatus });
-    else if (preflightStatus >= 500) problems.push({ kind: 'preflight-crashed', status: preflightStatus });
+  const fromPreflight = exchange.preflight ? preflightProblem(exchange.preflight.status) : null;
+  if (fromPreflight) problems.push(fromPreflight);
+  if (last && last.status >= 400 && combinedValue(last.headers, 'Access-Control-Allow-Origin') === null) {
+    problems.push({ kind: 'error-without-cors', status: last.status });
   }
-  const status = entry.response?.status ?? null;
-  if (
-    status !== null &&
-    status >= 400 &&
-    combinedValue(responseHeaders, 'Access-Control-Allow-Origin') === null
-  ) {
-    problems.push({ kind: 'error-without-cors', status });
-  }
-  if (
-    entry.corsError === 'WildcardOriginNotAllowed' ||
-    entry.corsError === 'PreflightWildcardOriginNotAllowed'
-  ) {
-    problems.push({ kind: 'wildcard-with-credentials' });
-  }
-  if (
-    entry.corsError === 'MultipleAllowOriginValues' ||
-    entry.corsError === 'PreflightMultipleAllowOriginValues'
-  ) {
-    problems.push({ kind: 'duplicate-header' });
-  }
-  if (v?.origin === 'null' && entry.initiator !== 'null') problems.push({ kind: 'cross-origin-redirect' });
+  const family = verdict.corsError ? familyOf(verdict.corsError) : null;
+  if (family === 'wildcard-with-credentials') problems.push({ kind: 'wildcard-with-credentials' });
+  if (family === 'multiple-allow-origin') problems.push({ kind: 'duplicate-header' });
+  if (verdict.origin === 'null' && exchange.origin !== 'null')
+    problems.push({ kind: 'cross-origin-redirect' });
   if (requestedMethod !== asciiUpper(requestedMethod))
     problems.push({ kind: 'lowercase-method', method: requestedMethod });
 
   return {
-    origin: entry.initiator,
+    origin: exchange.origin,
     apiOrigin,
     path,
     methods,

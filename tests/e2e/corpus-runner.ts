@@ -3,9 +3,11 @@
  * verdict (CDP `Network.loadingFailed.corsErrorStatus`) and the exchange as the servers logged it.
  */
 import type { CDPSession, Page } from 'playwright';
+import { judge } from '../../src/capture/judge.ts';
 import type { CapturedRequest } from '../../src/capture/record.ts';
+import { type CorsRequirement, requirementOf } from '../../src/fixes/index.ts';
 import type { Exchange, HeaderLine, Hop } from '../../src/index.ts';
-import { type ReportEntry, reportEntryOf } from '../../src/report/entry.ts';
+import { entryOf, type ReportEntry } from '../../src/report/entry.ts';
 import { type CorpusServers, startCorpusServers } from '../servers/corpus-servers.ts';
 import type { ExchangeLog, LoggedExchange } from '../servers/recorder.ts';
 import {
@@ -277,9 +279,15 @@ export function capturedFromLog(
   };
 }
 
+/** A failing scenario as capture would judge it: its report entry, and what its server must send. */
+export interface BlockedCase {
+  readonly entry: ReportEntry;
+  readonly requirement: CorsRequirement;
+}
+
 /**
- * Runs failing scenarios, checks Chrome blocked each, and returns the report entry capture would
- * have made of each (from what the servers logged), with the engine's agreement checked too.
+ * Runs failing scenarios, checks Chrome blocked each, and returns the entry capture would have made
+ * of each (from what the servers logged) with its fix requirement, the engine's agreement checked too.
  */
 export async function blockedEntries(
   page: Page,
@@ -287,20 +295,26 @@ export async function blockedEntries(
   origins: Origins,
   log: ExchangeLog,
   ids: readonly string[],
-): Promise<Map<string, ReportEntry>> {
-  const entries = new Map<string, ReportEntry>();
+): Promise<Map<string, BlockedCase>> {
+  const entries = new Map<string, BlockedCase>();
   for (const id of ids) {
     const scenario = scenarioById(id);
     const before = log.forScenario(id).length;
     const [call] = await runScenario(page, watcher, scenario, origins, log);
     if (!call?.chrome.blocked) throw new Error(`${id} was expected to fail in Chrome`);
     const logged = log.forScenario(id).slice(before);
-    const entry = reportEntryOf(
-      capturedFromLog(id, call.exchange.url, origins.page, scenario.request.method ?? 'GET', logged),
+    const captured = capturedFromLog(
+      id,
+      call.exchange.url,
+      origins.page,
+      scenario.request.method ?? 'GET',
+      logged,
     );
+    const judgement = judge(captured, 'browser');
+    const entry = entryOf(captured, judgement);
     if (!entry.blocked || entry.corsError !== call.chrome.corsError)
       throw new Error(`${id}: engine disagrees with Chrome`);
-    entries.set(id, entry);
+    entries.set(id, { entry, requirement: requirementOf(judgement.exchange, judgement.verdict) });
   }
   return entries;
 }

@@ -22,12 +22,17 @@ import Koa from 'koa';
 import type { Page } from 'playwright';
 import { createServer as createViteServer, defineConfig } from 'vite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type Fix, fixesFor, requirementOf } from '../../src/fixes/index.ts';
-import type { ReportEntry } from '../../src/report/entry.ts';
+import { type Fix, fixesFor } from '../../src/fixes/index.ts';
 import type { CorpusServers } from '../servers/corpus-servers.ts';
 import { hopUrl, type Scenario, scenarioById } from '../servers/scenarios.ts';
 import type { LaunchedBrowser } from './chromium.ts';
-import { blockedEntries, fetchFromPage, NetworkWatcher, openCorpusPage } from './corpus-runner.ts';
+import {
+  type BlockedCase,
+  blockedEntries,
+  fetchFromPage,
+  NetworkWatcher,
+  openCorpusPage,
+} from './corpus-runner.ts';
 
 /** One scenario per kind of failure the corpus has (redirect kinds need the URL changed, not headers). */
 const FAILING = [
@@ -60,7 +65,7 @@ let servers: CorpusServers;
 let browser: LaunchedBrowser;
 let page: Page;
 let watcher: NetworkWatcher;
-let entries: Map<string, ReportEntry>;
+let entries: Map<string, BlockedCase>;
 
 beforeAll(async () => {
   ({ servers, browser, page, watcher } = await openCorpusPage());
@@ -158,10 +163,9 @@ async function rerun(scenario: Scenario, url: string) {
 
 describe.each(['express', 'fastify', 'koa', 'hono'] as const)('%s fix on a real server', (stack) => {
   test.each(FAILING)('%s: Chrome allows the request once the fix is applied', async (id) => {
-    const entry = entries.get(id) as ReportEntry;
+    const { entry, requirement } = entries.get(id) as BlockedCase;
     const scenario = scenarioById(id);
     const path = new URL(entry.url).pathname;
-    const requirement = requirementOf(entry);
     const fix = fixesFor(requirement)[stack];
     // A fix can have a page-side part: a lower-case method must be written in upper case.
     const pageFix = requirement.problems.some((p) => p.kind === 'lowercase-method')
@@ -187,9 +191,9 @@ describe('Vite dev proxy', () => {
   test.each(FAILING.filter((id) => !id.startsWith('express')))(
     '%s: through the proxy the request is same-origin and allowed',
     async (id) => {
-      const entry = entries.get(id) as ReportEntry;
+      const { requirement } = entries.get(id) as BlockedCase;
       const scenario = scenarioById(id);
-      const fix = fixesFor(requirementOf(entry))['vite-proxy'];
+      const fix = fixesFor(requirement)['vite-proxy'];
       // The snippet is a vite.config module: its default export is the config.
       const config = new Function('defineConfig', fix.code.replace('export default ', 'return '))(
         defineConfig,

@@ -10,12 +10,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { fixesFor, requirementOf } from '../../src/fixes/index.ts';
-import type { ReportEntry } from '../../src/report/entry.ts';
+import { fixesFor } from '../../src/fixes/index.ts';
 import type { CorpusServers } from '../servers/corpus-servers.ts';
 import { scenarioById } from '../servers/scenarios.ts';
 import type { LaunchedBrowser } from './chromium.ts';
-import { blockedEntries, fetchFromPage, type NetworkWatcher, openCorpusPage } from './corpus-runner.ts';
+import {
+  type BlockedCase,
+  blockedEntries,
+  fetchFromPage,
+  type NetworkWatcher,
+  openCorpusPage,
+} from './corpus-runner.ts';
 import { waitUntil } from './wait.ts';
 
 const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSync(p));
@@ -39,7 +44,7 @@ let servers: CorpusServers;
 let browser: LaunchedBrowser;
 let page: Page;
 let watcher: NetworkWatcher;
-let entries: Map<string, ReportEntry>;
+let entries: Map<string, BlockedCase>;
 
 async function freePort(): Promise<number> {
   return new Promise((done) => {
@@ -64,8 +69,8 @@ afterAll(async () => {
 });
 
 test.each(FAILING)('%s: allowed through nginx with the generated location block', async (id) => {
-  const entry = entries.get(id) as ReportEntry;
-  const fix = fixesFor(requirementOf(entry)).nginx;
+  const { entry, requirement } = entries.get(id) as BlockedCase;
+  const fix = fixesFor(requirement).nginx;
   const upstream = new URL(entry.url);
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'cors-lens-nginx-'));

@@ -4,15 +4,17 @@
  */
 import { execFileSync } from 'node:child_process';
 import { describe, expect, test } from 'vitest';
+import { judge } from '../../src/capture/judge.ts';
 import type { CapturedRequest } from '../../src/capture/record.ts';
-import { fixesFor, fixText, guessStack, requirementOf, STACKS } from '../../src/fixes/index.ts';
-import { reportEntryOf } from '../../src/report/entry.ts';
+import { fixesFor, fixText, requirementOf, STACKS } from '../../src/fixes/index.ts';
+import { guessedStack } from '../../src/report/describe.ts';
+import { entryOf } from '../../src/report/entry.ts';
 
 const PAGE = 'http://localhost:3000';
 const h = (name: string, value: string) => ({ name, value });
 
 /** The seed article's failure: POST with JSON and Authorization, preflight answered 404 by Express. */
-const blocked = reportEntryOf({
+const captured: CapturedRequest = {
   id: '1',
   tabId: 1,
   frameId: 0,
@@ -43,9 +45,11 @@ const blocked = reportEntryOf({
   state: 'failed',
   error: 'net::ERR_FAILED',
   endTime: 1,
-} satisfies CapturedRequest);
+};
+const judgement = judge(captured, 'browser');
+const blocked = entryOf(captured, judgement);
 
-const requirement = requirementOf(blocked);
+const requirement = requirementOf(judgement.exchange, judgement.verdict);
 
 test('the requirement is computed from the request really made', () => {
   expect(requirement).toMatchObject({
@@ -95,7 +99,7 @@ test('credentials: the fixes allow them with the named origin', () => {
 });
 
 test('the stack is guessed from what the server says about itself', () => {
-  expect(guessStack(blocked)).toBe('express');
+  expect(guessedStack(blocked)).toBe('express');
 });
 
 test('Python fixes parse, and the AWS rules are JSON', () => {

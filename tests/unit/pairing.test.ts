@@ -4,7 +4,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import type { CaptureEvent, RequestEventBase } from '../../src/capture/events.ts';
-import { Pairer } from '../../src/capture/pairing.ts';
+import { Pairer, type PairerChange } from '../../src/capture/pairing.ts';
 import type { CapturedRequest } from '../../src/capture/record.ts';
 
 const PAGE = 'http://localhost:3000';
@@ -234,18 +234,19 @@ describe('restarts', () => {
     expect(reference).toHaveLength(12);
     for (let cut = 0; cut <= events.length; cut++) {
       // Persist what takeChanges reports, as the store does, then "restart" from it.
-      const store = new Map<string, unknown>();
+      const store = new Map<string, PairerChange>();
       const first = new Pairer();
       const finished = run(first, events.slice(0, cut));
-      for (const [key, value] of first.takeChanges()) {
-        if (value === null) store.delete(key);
-        else store.set(key, structuredClone(value));
+      for (const change of first.takeChanges()) {
+        const key = `${change.kind}:${change.id}`;
+        if (change.value === null) store.delete(key);
+        else store.set(key, structuredClone(change));
       }
-      const values = [...store.entries()];
+      const values = [...store.values()];
       const restored = new Pairer({
-        pending: values.filter(([k]) => k.startsWith('p:')).map(([, v]) => v) as CapturedRequest[],
-        orphans: values.filter(([k]) => k.startsWith('o:')).map(([, v]) => v) as never[],
-        options: values.filter(([k]) => k.startsWith('q:')).map(([, v]) => v) as never[],
+        pending: values.flatMap((c) => (c.kind === 'pending' && c.value ? [c.value] : [])),
+        orphans: values.flatMap((c) => (c.kind === 'orphan' && c.value ? [c.value] : [])),
+        options: values.flatMap((c) => (c.kind === 'option' && c.value ? [c.value] : [])),
       });
       finished.push(...run(restored, events.slice(cut)));
       expect(summary(finished), `restart after event ${cut}`).toEqual(reference);

@@ -1,0 +1,129 @@
+/**
+ * Judging a captured request, once: the exchange as the engine reads it, the engine's verdict,
+ * and whether the request was blocked — the browser's word where the source carries it, the
+ * engine's where it does not — with the credentials mode read in one place.
+ */
+import { diagnose } from '../cors/diagnose.ts';
+import type { Exchange } from '../cors/exchange.ts';
+import { combinedValue } from '../cors/headers.ts';
+import type { Finding, Verdict } from '../cors/verdict.ts';
+import { CORS_FAILURE } from './events.ts';
+import { exchangeOf } from './exchange.ts';
+import type { CapturedRequest } from './record.ts';
+
+/**
+ * Who says whether a request was blocked. 'browser': the source carries the browser's own outcome
+ * (Chrome fails a CORS block with net::ERR_FAILED, and completes everything else). 'engine': it
+ * does not — Firefox's webRequest completes a response that CORS then hides from the page, and
+ * HARs without Chrome's markers say nothing — so the engine's verdict decides, and the entry says so.
+ */
+export type OutcomeSource = 'browser' | 'engine';
+
+export interface Judgement {
+  /** The exchange as judged: its credentials mode is the one the verdict read. */
+  readonly exchange: Exchange;
+  readonly verdict: Verdict;
+  readonly blocked: boolean;
+  /** Where the request ended up: "failed" also when the engine found it blocked and the source did not say. */
+  readonly state: CapturedRequest['state'];
+  /** A net error that is not a CORS block (`net::ERR_CONNECTION_REFUSED`…), or null. */
+  readonly networkError: string | null;
+}
+
+/** True when Chrome's failure came after CORS-relevant headers: a preflight or a response was seen. */
+function sawCorsHeaders(r: CapturedRequest): boolean {
+  return r.responses.length > 0 || r.preflights.some((p) => p?.status != null);
+}
+
+/** Chrome blocked it for CORS: net::ERR_FAILED after CORS-relevant headers were seen. */
+export function isCorsBlock(r: CapturedRequest): boolean {
+  return r.state === 'failed' && r.error === CORS_FAILURE && sawCorsHeaders(r);
+}
+
+/**
+ * A request that failed while its tab was not recording: with no headers to judge, net::ERR_FAILED
+ * on a cross-origin request is most likely a CORS block, and is counted as one.
+ */
+export function blockedWithoutRecord(error: string): boolean {
+  return error === CORS_FAILURE;
+}
+
+/**
+ * Chrome probes its cache for some loads (fonts, for one) with a request that fails with
+ * net::ERR_CACHE_MISS and is then made again for real. Such a probe never reached a server and is
+ * not worth an entry.
+ */
+export function isCacheProbe(r: CapturedRequest): boolean {
+  return r.state === 'failed' && r.error === 'net::ERR_CACHE_MISS' && r.responses.length === 0;
+}
+
+function withFinding(verdict: Verdict, finding: Finding): Verdict {
+  return { ...verdict, findings: [...verdict.findings, finding] };
+}
+
+export function judge(r: CapturedRequest, source: OutcomeSource): Judgement {
+  const browserBlocked = isCorsBlock(r);
+  // Capture cannot see the credentials mode. A Cookie header proves "include". When the request
+  // failed as a CORS block would (or, where the source does not say, got no answer after its
+  // preflight), and its headers pass without credentials, the credentials rule is the one left
+  // that could block it: then the verdict is the credentialed reading, and says so.
+  const cookies = r.requestHeaders !== null && combinedValue(r.requestHeaders, 'Cookie') !== null;
+  const unanswered = r.state === 'failed' && r.responses.length === 0 && sawCorsHeaders(r);
+  const failedLikeCors =
+    (r.state === 'failed' && r.error === CORS_FAILURE) || (source === 'engine' && unanswered);
+  const exchange = exchangeOf(r, cookies ? 'include' : failedLikeCors ? 'unknown' : 'same-origin');
+  const run = diagnose(exchange);
+  let verdict: Verdict = run;
+  let judged = exchange;
+  if (run.credentialed || exchange.credentials === 'unknown') {
+    const { credentialed, ...uncredentialed } = run;
+    verdict = uncredentialed;
+    judged = { ...exchange, credentials: 'same-origin' };
+    if (credentialed && !uncredentialed.blocked) {
+      verdict = withFinding(credentialed, {
+        kind: 'credentials-inferred',
+        message:
+          'The request was judged as sent with credentials (cookies or HTTP auth): without them its headers pass, ' +
+          'and Chrome still blocked it.',
+      });
+      judged = { ...exchange, credentials: 'include' };
+    }
+  }
+
+  if (source === 'browser' || browserBlocked) {
+    // Chrome's outcome decides blocked or not; the engine says why. Where they differ, say so.
+    if (r.state === 'completed' && verdict.blocked) {
+      verdict = withFinding(verdict, {
+        kind: 'chrome-disagrees',
+        message: `Chrome let this request through although the engine expected ${verdict.corsError}.`,
+      });
+    }
+    return {
+      exchange: judged,
+      verdict,
+      blocked: browserBlocked,
+      state: r.state,
+      networkError: r.state === 'failed' && !browserBlocked ? r.error : null,
+    };
+  }
+  if (!verdict.blocked) {
+    return {
+      exchange: judged,
+      verdict,
+      blocked: false,
+      state: r.state,
+      networkError: r.state === 'failed' ? r.error : null,
+    };
+  }
+  return {
+    exchange: judged,
+    verdict: withFinding(verdict, {
+      kind: 'outcome-inferred',
+      message:
+        'The browser does not report whether it blocked this request; by the headers it exchanged, CORS did.',
+    }),
+    blocked: true,
+    state: 'failed',
+    networkError: null,
+  };
+}
