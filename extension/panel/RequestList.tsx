@@ -3,9 +3,10 @@
  * as the few dozen that are visible. Arrow keys, Home/End and Page keys move the selection.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { statusText } from '../../src/report/describe.ts';
 import type { ReportEntry } from '../../src/report/entry.ts';
-import { t } from '../shared/i18n.ts';
 import { Chip } from '../ui/Chip.tsx';
+import { t } from '../ui/i18n.ts';
 
 export const ROW_HEIGHT = 24;
 const OVERSCAN = 8;
@@ -14,12 +15,6 @@ interface Props {
   readonly entries: readonly ReportEntry[];
   readonly selectedId: string | null;
   readonly onSelect: (id: string) => void;
-}
-
-function status(e: ReportEntry): string {
-  if (e.response) return String(e.response.status);
-  if (e.preflight?.status != null) return `OPTIONS ${e.preflight.status}`;
-  return e.networkError ? '—' : '';
 }
 
 /** Scheme dropped: the host, path and query are what tell requests apart. */
@@ -129,7 +124,7 @@ export function RequestList({ entries, selectedId, onSelect }: Props) {
             >
               <span class="method">{e.method}</span>
               <span class="url">{shortUrl(e.url)}</span>
-              <span class="status">{status(e)}</span>
+              <span class="status">{statusText(e)}</span>
               <span class="verdict">
                 <Chip entry={e} />
               </span>

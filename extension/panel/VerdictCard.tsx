@@ -5,14 +5,11 @@
  */
 import type { HeaderList } from '../../src/cors/headers.ts';
 import type { StackId } from '../../src/fixes/index.ts';
-import { curlPreflight, curlRequest } from '../../src/report/curl.ts';
+import { describeEntry, type EntryDescription } from '../../src/report/describe.ts';
 import type { ReportEntry } from '../../src/report/entry.ts';
-import { describeReason } from '../../src/report/reasons.ts';
-import { redact } from '../../src/report/redact.ts';
-import { oneLine } from '../../src/report/summary.ts';
-import { t } from '../shared/i18n.ts';
 import { Chip } from '../ui/Chip.tsx';
 import { CopyButton } from '../ui/CopyButton.tsx';
+import { t } from '../ui/i18n.ts';
 import { Text, Value } from '../ui/Text.tsx';
 import { FixView } from './FixView.tsx';
 
@@ -68,47 +65,52 @@ interface CardProps {
   readonly firefoxFirst?: boolean;
 }
 
+function Names({ names }: { names: NonNullable<EntryDescription['names']> }) {
+  const chrome = names.chrome ? (
+    <>
+      {t('chromeName')}: <code class="cors-error">{names.chrome.error}</code>
+      {names.chrome.param ? (
+        <>
+          {' '}
+          (<code class="failed-parameter">{names.chrome.param}</code>)
+        </>
+      ) : null}
+    </>
+  ) : null;
+  const firefox = names.firefox ? (
+    <>
+      {t('firefoxName')}: <code class="firefox-reason">{names.firefox}</code>
+    </>
+  ) : null;
+  const [first, second] = names.lead === 'firefox' ? [firefox, chrome] : [chrome, firefox];
+  return (
+    <p class="names">
+      {first}
+      {first && second ? ' · ' : null}
+      {second}
+    </p>
+  );
+}
+
 export function VerdictCard({ entry, stack, onChooseStack, firefoxFirst = false }: CardProps) {
   if (!entry) return <section class="card empty">{t('emptySelection')}</section>;
-  const v = entry.verdict;
-  const culprit = v?.culprit ?? null;
-  const reasons = v?.preflight.reasons ?? [];
+  // The panel always redacts the curl lines it offers to copy; exports follow the user's choice.
+  const d = describeEntry(entry, { stack, browser: firefoxFirst ? 'firefox' : 'chrome', redact: true });
+  const culprit = d.culprit;
   const preflightHot = culprit?.where === 'preflight' ? culprit.field : undefined;
   const responseHot = culprit && culprit.where !== 'preflight' ? culprit.field : undefined;
   return (
-    <section class="card" aria-label={oneLine(entry)}>
+    <section class="card" aria-label={d.headline}>
       <header>
         <h2>
-          <span class="method">{entry.method}</span> <span class="url">{entry.url}</span>
+          <span class="method">{d.method}</span> <span class="url">{d.url}</span>
         </h2>
         <Chip entry={entry} />
       </header>
       <p class="title">
-        <Text value={oneLine(entry)} />
+        <Text value={d.headline} />
       </p>
-      {entry.corsError ? (
-        <p class="names">
-          {firefoxFirst && entry.firefoxReason ? (
-            <>
-              {t('firefoxName')}: <code class="firefox-reason">{entry.firefoxReason}</code>
-              {' · '}
-            </>
-          ) : null}
-          {t('chromeName')}: <code class="cors-error">{entry.corsError}</code>
-          {entry.failedParameter ? (
-            <>
-              {' '}
-              (<code class="failed-parameter">{entry.failedParameter}</code>)
-            </>
-          ) : null}
-          {!firefoxFirst && entry.firefoxReason ? (
-            <>
-              {' · '}
-              {t('firefoxName')}: <code class="firefox-reason">{entry.firefoxReason}</code>
-            </>
-          ) : null}
-        </p>
-      ) : null}
+      {d.names ? <Names names={d.names} /> : null}
       {culprit ? (
         <table class="culprit-table" aria-label={t('culprit')}>
           <thead>
@@ -133,35 +135,35 @@ export function VerdictCard({ entry, stack, onChooseStack, firefoxFirst = false 
           </tbody>
         </table>
       ) : null}
-      {entry.explanation ? (
+      {d.explanation ? (
         <p class="explanation">
-          <Text value={entry.explanation} />
+          <Text value={d.explanation} />
         </p>
       ) : null}
-      <FixView entry={entry} chosen={stack} onChoose={onChooseStack} />
-      {v?.link ? (
+      {d.fix ? <FixView fix={d.fix} chosen={stack} onChoose={onChooseStack} /> : null}
+      {d.link ? (
         <p>
-          <a href={v.link} target="_blank" rel="noreferrer">
-            {t('learnMore')}
+          <a href={d.link.href} target="_blank" rel="noreferrer">
+            {d.link.label}
           </a>
         </p>
       ) : null}
       <h3>{t('whyPreflight')}</h3>
-      {reasons.length === 0 ? (
+      {d.preflightReasons.length === 0 ? (
         <p>{t('noPreflightNeeded')}</p>
       ) : (
         <ul class="reasons">
-          {reasons.map((r, i) => (
-            <li key={i}>{describeReason(r)}</li>
+          {d.preflightReasons.map((r, i) => (
+            <li key={i}>{r}</li>
           ))}
         </ul>
       )}
-      {entry.preflightCached ? <p class="note">{t('preflightCachedNote')}</p> : null}
+      {d.preflightCached ? <p class="note">{t('preflightCachedNote')}</p> : null}
       <div class="pair">
         <div>
           <h3>
             {t('preflight')}
-            {entry.preflight?.status != null ? ` — ${entry.preflight.status}` : ''}
+            {d.preflightStatus !== null ? ` — ${d.preflightStatus}` : ''}
           </h3>
           <h4>{t('sent')}</h4>
           <Headers
@@ -190,47 +192,43 @@ export function VerdictCard({ entry, stack, onChooseStack, firefoxFirst = false 
           />
         </div>
       </div>
-      {v?.findings.some((f) => f.risk) ? (
+      {d.risks.length > 0 ? (
         <>
           <h3>{t('warningsTitle')}</h3>
           <ul class="findings risks">
-            {v.findings
-              .filter((f) => f.risk)
-              .map((f, i) => (
-                <li key={i}>
-                  ⚠ <Text value={f.message} />
-                  {f.link ? (
-                    <>
-                      {' '}
-                      <a href={f.link} target="_blank" rel="noreferrer">
-                        {t('learnMore')}
-                      </a>
-                    </>
-                  ) : null}
-                </li>
-              ))}
+            {d.risks.map((f, i) => (
+              <li key={i}>
+                ⚠ <Text value={f.message} />
+                {f.link ? (
+                  <>
+                    {' '}
+                    <a href={f.link} target="_blank" rel="noreferrer">
+                      {f.linkLabel}
+                    </a>
+                  </>
+                ) : null}
+              </li>
+            ))}
           </ul>
         </>
       ) : null}
-      {v?.findings.some((f) => !f.risk) ? (
+      {d.notes.length > 0 ? (
         <>
           <h3>{t('findings')}</h3>
           <ul class="findings">
-            {v.findings
-              .filter((f) => !f.risk)
-              .map((f, i) => (
-                <li key={i}>
-                  <Text value={f.message} />
-                </li>
-              ))}
+            {d.notes.map((f, i) => (
+              <li key={i}>
+                <Text value={f.message} />
+              </li>
+            ))}
           </ul>
         </>
       ) : null}
-      {entry.blocked ? (
+      {d.reproduce ? (
         <>
           <h3>{t('reproduce')}</h3>
-          <CopyLine text={curlPreflight(redact(entry))} />
-          <CopyLine text={curlRequest(redact(entry), redact(entry.requestHeaders))} />
+          <CopyLine text={d.reproduce.preflight} />
+          <CopyLine text={d.reproduce.request} />
         </>
       ) : null}
     </section>

@@ -4,11 +4,10 @@
  */
 
 import type { HeaderList } from '../cors/headers.ts';
-import { STACK_LABELS, type StackId } from '../fixes/fix.ts';
-import { curlPreflight, curlRequest } from './curl.ts';
+import { describeEntry, type EntryDescription } from './describe.ts';
 import type { ReportEntry } from './entry.ts';
 import { type ExportOptions, toJsonReport } from './json.ts';
-import { kindOf, oneLine } from './summary.ts';
+import { summaryText } from './summary.ts';
 
 export function escapeHtml(text: string): string {
   return text
@@ -32,20 +31,25 @@ function headerTable(headers: HeaderList | null | undefined, highlight?: string)
   return `<table class="headers">${rows}</table>`;
 }
 
-function entrySection(x: ReportEntry, n: number, stack: StackId): string {
-  const culprit = x.verdict?.culprit;
+function namesLine(d: EntryDescription): string {
+  const names = d.names;
+  if (!names) return '';
+  const chrome = names.chrome
+    ? `Chrome: <code>${e(names.chrome.error)}</code>${names.chrome.param ? ` — failed parameter <code>${e(names.chrome.param)}</code>` : ''}`
+    : '';
+  const firefox = names.firefox ? `Firefox: <code>${e(names.firefox)}</code>` : '';
+  const parts = (names.lead === 'firefox' ? [firefox, chrome] : [chrome, firefox]).filter(Boolean);
+  return `<p>${parts.join('. ')}</p>`;
+}
+
+function entrySection(x: ReportEntry, d: EntryDescription, n: number): string {
+  const culprit = d.culprit;
   const parts = [
-    `<section class="entry ${kindOf(x)}" id="entry-${n}">`,
-    `<h2>${n}. ${e(x.method)} <code>${e(x.url)}</code></h2>`,
-    `<p class="verdict">${e(oneLine(x))}</p>`,
+    `<section class="entry ${d.kind}" id="entry-${n}">`,
+    `<h2>${n}. ${e(d.method)} <code>${e(d.url)}</code></h2>`,
+    `<p class="verdict">${e(d.headline)}</p>`,
+    namesLine(d),
   ];
-  if (x.corsError) {
-    parts.push(
-      `<p>Chrome: <code>${e(x.corsError)}</code>${x.failedParameter ? ` — failed parameter <code>${e(x.failedParameter)}</code>` : ''}${
-        x.firefoxReason ? `. Firefox: <code>${e(x.firefoxReason)}</code>` : ''
-      }</p>`,
-    );
-  }
   if (culprit) {
     parts.push(
       `<table class="culprit-table"><tr><th>header</th><th>expected</th><th>received</th></tr><tr><td><code>${e(culprit.field)}</code></td><td>${e(
@@ -53,8 +57,8 @@ function entrySection(x: ReportEntry, n: number, stack: StackId): string {
       )}</td><td>${culprit.received === null ? '<em>missing</em>' : e(culprit.received)}</td></tr></table>`,
     );
   }
-  if (x.explanation) parts.push(`<p>${e(x.explanation)}</p>`);
-  for (const f of x.verdict?.findings ?? []) parts.push(`<p class="finding">${e(f.message)}</p>`);
+  if (d.explanation) parts.push(`<p>${e(d.explanation)}</p>`);
+  for (const f of [...d.notes, ...d.risks]) parts.push(`<p class="finding">${e(f.message)}</p>`);
   if (x.preflight) {
     parts.push(
       `<div class="pair"><div><h3>Preflight sent</h3>${headerTable(x.preflight.requestHeaders)}</div><div><h3>Preflight answer (${e(
@@ -69,13 +73,10 @@ function entrySection(x: ReportEntry, n: number, stack: StackId): string {
       }</h3>${headerTable(x.response?.headers, culprit && culprit.where !== 'preflight' ? culprit.field : undefined)}</div></div>`,
     );
   }
-  const fix = x.fixes?.[stack];
-  if (fix) parts.push(`<h3>Fix (${e(STACK_LABELS[stack])})</h3><pre>${e(fix)}</pre>`);
-  if (x.blocked)
-    parts.push(
-      `<h3>Reproduce</h3><pre>${e(`${curlPreflight(x)}\n${curlRequest(x, x.requestHeaders)}`)}</pre>`,
-    );
-  if (x.verdict?.link) parts.push(`<p><a href="${e(x.verdict.link)}">The rule</a></p>`);
+  if (d.fix) parts.push(`<h3>Fix (${e(d.fix.label)})</h3><pre>${e(d.fix.text)}</pre>`);
+  if (d.reproduce)
+    parts.push(`<h3>Reproduce</h3><pre>${e(`${d.reproduce.preflight}\n${d.reproduce.request}`)}</pre>`);
+  if (d.link) parts.push(`<p><a href="${e(d.link.href)}">${e(d.link.label)}</a></p>`);
   parts.push('</section>');
   return parts.join('\n');
 }
@@ -97,9 +98,17 @@ export function renderHtml(entries: readonly ReportEntry[], options: ExportOptio
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>CORS Lens report</title><style>${STYLE}</style></head><body>
 <h1>CORS Lens report</h1>
-<p>${e(report.generatedAt)} — ${s.total} cross-origin requests, <strong>${s.blocked} blocked</strong>, ${s.allowed} allowed, ${s.networkErrors} network errors.
+<p>${e(report.generatedAt)} — ${e(summaryText(s))}
 ${report.redacted ? 'Secrets are redacted.' : '<strong>Not redacted: this report may contain credentials.</strong>'}</p>
-${report.entries.map((x, i) => entrySection(x, i + 1, options.stack ?? 'http')).join('\n')}
+${report.entries
+  .map((x, i) =>
+    entrySection(
+      x,
+      describeEntry(x, { stack: options.stack, browser: options.browser, redact: report.redacted }),
+      i + 1,
+    ),
+  )
+  .join('\n')}
 </body></html>
 `;
 }

@@ -7,6 +7,7 @@
  * A new field is a minor change; removing or changing one bumps `version`.
  */
 import type { StackId } from '../fixes/fix.ts';
+import type { Browser } from './describe.ts';
 import type { ReportEntry } from './entry.ts';
 import { redact } from './redact.ts';
 import { type ReportSummary, summarize } from './summary.ts';
@@ -31,8 +32,10 @@ export interface ExportOptions {
   readonly tabId?: number | null;
   readonly dropped?: number;
   readonly now?: Date;
-  /** The stack whose fix Markdown and HTML show (JSON keeps them all). */
-  readonly stack?: StackId;
+  /** The stack whose fix Markdown and HTML show (JSON keeps them all); else each entry's guessed or default one. */
+  readonly stack?: StackId | null;
+  /** The browser whose name for a failure leads (Markdown, HTML). */
+  readonly browser?: Browser;
 }
 
 export function toJsonReport(entries: readonly ReportEntry[], options: ExportOptions = {}): JsonReport {

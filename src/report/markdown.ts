@@ -4,11 +4,10 @@
  * or block sized so that nothing in it can end it, so no header or URL is ever rendered as Markdown
  * or HTML.
  */
-import { STACK_LABELS } from '../fixes/fix.ts';
-import { curlPreflight, curlRequest } from './curl.ts';
+import { culpritText, describeEntry, type EntryDescription } from './describe.ts';
 import type { ReportEntry } from './entry.ts';
 import { type ExportOptions, toJsonReport } from './json.ts';
-import { kindOf, oneLine } from './summary.ts';
+import { type EntryKind, summaryText } from './summary.ts';
 
 /**
  * Text as an inline code span that its content cannot close (CommonMark §6.1). In a table cell a
@@ -39,7 +38,7 @@ function prose(text: string): string {
     .replace(/[\r\n]+/g, ' ');
 }
 
-const MARK: Record<ReturnType<typeof kindOf>, string> = {
+const MARK: Record<EntryKind, string> = {
   blocked: '❌ blocked',
   allowed: '✅ allowed',
   'same-origin': '✅ no CORS',
@@ -48,55 +47,68 @@ const MARK: Record<ReturnType<typeof kindOf>, string> = {
   pending: '… pending',
 };
 
+/** The failure's names, the browser the reader is on first. */
+function namesLines(d: EntryDescription): string[] {
+  const names = d.names;
+  if (!names) return [];
+  const chrome = names.chrome
+    ? `- Chrome: ${code(names.chrome.error)}${names.chrome.param ? `, failed parameter ${code(names.chrome.param)}` : ''}`
+    : null;
+  const firefox = names.firefox ? `- Firefox: ${code(names.firefox)}` : null;
+  const lines = names.lead === 'firefox' ? [firefox, chrome] : [chrome, firefox];
+  return lines.filter((l): l is string => l !== null);
+}
+
+function section(d: EntryDescription, n: number): string[] {
+  const out = ['', `### ${n}. ${code(`${d.method} ${d.url}`)}`, '', `**${prose(d.headline)}**`, ''];
+  out.push(...namesLines(d));
+  if (d.culprit) {
+    const c = d.culprit;
+    out.push(
+      `- Culprit (${c.where}): ${code(c.field)} — expected ${code(c.expected)}, received ${
+        c.received === null ? '*nothing*' : code(c.received)
+      }`,
+    );
+  }
+  if (d.preflightStatus !== null) out.push(`- Preflight answered ${d.preflightStatus}`);
+  if (d.preflightCached) out.push('- The preflight came from the browser cache');
+  if (d.explanation) out.push('', prose(d.explanation));
+  for (const f of [...d.notes, ...d.risks]) out.push(`- ${prose(f.message)}`);
+  if (d.link) out.push('', `Reference: [${prose(d.link.label)}](<${encodeURI(d.link.href)}>)`);
+  if (d.fix) out.push('', `Fix (${prose(d.fix.label)}):`, '', block(d.fix.text));
+  if (d.reproduce)
+    out.push('', 'Reproduce:', '', block(`${d.reproduce.preflight}\n${d.reproduce.request}`, 'sh'));
+  return out;
+}
+
 export function renderMarkdown(entries: readonly ReportEntry[], options: ExportOptions = {}): string {
   const report = toJsonReport(entries, options);
-  const stack = options.stack ?? 'http';
   const { summary } = report;
   const out: string[] = [];
   out.push('## CORS Lens report', '');
   out.push(
-    `${summary.total} cross-origin requests: **${summary.blocked} blocked**, ${summary.allowed} allowed, ` +
-      `${summary.networkErrors} network errors${summary.notRecorded ? `, ${summary.notRecorded} blocked while not recording` : ''}` +
-      `${summary.warnings ? `, ${summary.warnings} working through a risky configuration` : ''}.` +
-      `${report.redacted ? ' Secrets are redacted.' : ' ⚠️ Not redacted: this report may contain credentials.'}`,
+    `${summaryText(summary)}${report.redacted ? ' Secrets are redacted.' : ' ⚠️ Not redacted: this report may contain credentials.'}`,
     '',
   );
+  const described = report.entries.map((e) =>
+    describeEntry(e, { stack: options.stack, browser: options.browser, redact: report.redacted }),
+  );
   out.push('| # | request | result | Chrome error | culprit |', '|---|---|---|---|---|');
-  report.entries.forEach((e, i) => {
+  described.forEach((d, i) => {
+    const error = d.names?.chrome?.error;
     out.push(
-      `| ${i + 1} | ${code(`${e.method} ${e.url}`, true)} | ${MARK[kindOf(e)]} | ${e.corsError ? code(e.corsError, true) : ''} | ${
-        e.failedParameter ? code(e.failedParameter, true) : ''
+      `| ${i + 1} | ${code(`${d.method} ${d.url}`, true)} | ${MARK[d.kind]} | ${error ? code(error, true) : ''} | ${
+        d.culprit ? code(clip(culpritText(d.culprit), 80), true) : ''
       } |`,
     );
   });
-  const failures = report.entries.filter((e) => kindOf(e) === 'blocked' || kindOf(e) === 'not-recorded');
-  for (const e of failures) {
-    const n = report.entries.indexOf(e) + 1;
-    out.push('', `### ${n}. ${code(`${e.method} ${e.url}`)}`, '');
-    out.push(`**${prose(oneLine(e))}**`, '');
-    if (e.corsError) {
-      out.push(
-        `- Chrome: ${code(e.corsError)}${e.failedParameter ? `, failed parameter ${code(e.failedParameter)}` : ''}`,
-      );
-      if (e.firefoxReason) out.push(`- Firefox: ${code(e.firefoxReason)}`);
-    }
-    const culprit = e.verdict?.culprit;
-    if (culprit) {
-      out.push(
-        `- Culprit (${culprit.where}): ${code(culprit.field)} — expected ${code(culprit.expected)}, received ${
-          culprit.received === null ? '*nothing*' : code(culprit.received)
-        }`,
-      );
-    }
-    if (e.preflight?.status != null) out.push(`- Preflight answered ${e.preflight.status}`);
-    if (e.preflightCached) out.push('- The preflight came from the browser cache');
-    if (e.explanation) out.push('', prose(e.explanation));
-    for (const f of e.verdict?.findings ?? []) out.push(`- ${prose(f.message)}`);
-    if (e.verdict?.link) out.push('', `Reference: <${encodeURI(e.verdict.link)}>`);
-    const fix = e.fixes?.[stack];
-    if (fix) out.push('', `Fix (${prose(STACK_LABELS[stack])}):`, '', block(fix));
-    out.push('', 'Reproduce:', '', block(`${curlPreflight(e)}\n${curlRequest(e, e.requestHeaders)}`, 'sh'));
-  }
+  described.forEach((d, i) => {
+    if (d.kind === 'blocked' || d.kind === 'not-recorded') out.push(...section(d, i + 1));
+  });
   out.push('', `<sub>Generated by CORS Lens on ${report.generatedAt}.</sub>`, '');
   return out.join('\n');
+}
+
+function clip(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
 }

@@ -55,3 +55,16 @@ export function oneLine(e: ReportEntry): string {
       return e.preflightCached ? 'Allowed (preflight from cache)' : 'Allowed';
   }
 }
+
+/** The summary in one sentence, as every report opens. */
+export function summaryText(s: ReportSummary): string {
+  const parts = [
+    `${s.total} cross-origin request${s.total === 1 ? '' : 's'}: ${s.blocked} blocked`,
+    `${s.allowed} allowed`,
+  ];
+  if (s.networkErrors) parts.push(`${s.networkErrors} network error${s.networkErrors === 1 ? '' : 's'}`);
+  if (s.notRecorded) parts.push(`${s.notRecorded} blocked while not recording`);
+  if (s.pending) parts.push(`${s.pending} in flight`);
+  if (s.warnings) parts.push(`${s.warnings} working through a risky configuration`);
+  return `${parts.join(', ')}.`;
+}

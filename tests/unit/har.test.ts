@@ -1,86 +1,13 @@
 /**
- * HAR reading and the command line, on files that are wrong in every way a downloaded HAR can be.
+ * HAR reading, on files that are wrong in every way a downloaded HAR can be.
  * Verdicts against Chrome's own are checked in tests/e2e/har.test.ts, on HARs Chromium recorded;
  * the entries built here only exercise the reader, so they are small and explicit.
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import {
-  type CliIo,
-  EXIT_BAD_INPUT,
-  EXIT_BLOCKED,
-  EXIT_OK,
-  runCli,
-  terminalSafe,
-} from '../../src/cli/run.ts';
 import { importHar } from '../../src/har/import.ts';
 import { readHar } from '../../src/har/read.ts';
-
-const PAGE = 'http://localhost:3000';
-const API = 'http://localhost:4000/api/orders';
-
-type Pairs = [string, string][];
-const headers = (pairs: Pairs) => pairs.map(([name, value]) => ({ name, value }));
-
-function entry(o: {
-  method: string;
-  url?: string;
-  start: number;
-  request?: Pairs;
-  status: number;
-  response?: Pairs;
-  error?: string | null;
-  resourceType?: string;
-}) {
-  return {
-    startedDateTime: new Date(Date.UTC(2026, 10, 25, 10, 0, 0, o.start)).toISOString(),
-    time: 5,
-    request: {
-      method: o.method,
-      url: o.url ?? API,
-      httpVersion: 'HTTP/1.1',
-      headers: headers(o.request ?? []),
-    },
-    response: { status: o.status, headers: headers(o.response ?? []), _error: o.error ?? null },
-    timings: { blocked: 1, dns: -1, connect: -1, send: 0.1, wait: 2, receive: 1 },
-    _resourceType: o.resourceType ?? 'fetch',
-  };
-}
-
-/** A page's POST with Authorization, whose preflight did not allow it (as Chrome writes it). */
-function blockedPost() {
-  return [
-    entry({
-      method: 'POST',
-      start: 0,
-      request: [
-        ['Authorization', 'Bearer secret-token'],
-        ['Content-Type', 'application/json'],
-        ['Referer', `${PAGE}/`],
-      ],
-      status: 0,
-      error: 'net::ERR_FAILED',
-    }),
-    entry({
-      method: 'OPTIONS',
-      start: 2,
-      resourceType: 'preflight',
-      request: [
-        ['Access-Control-Request-Method', 'POST'],
-        ['Access-Control-Request-Headers', 'authorization,content-type'],
-        ['Origin', PAGE],
-      ],
-      status: 204,
-      response: [
-        ['Access-Control-Allow-Origin', PAGE],
-        ['Access-Control-Allow-Headers', 'Content-Type'],
-      ],
-    }),
-  ];
-}
-
-const har = (entries: unknown[], creator = 'WebInspector') =>
-  JSON.stringify({ log: { version: '1.2', creator: { name: creator, version: '1' }, pages: [], entries } });
+import { API, blockedPost, entry, har, headers, PAGE, type Pairs } from './har-fixtures.ts';
 
 describe('readHar: a clear message for every broken file', () => {
   test.each([
@@ -451,72 +378,5 @@ describe('importHar', () => {
       }),
       { numRuns: 500 },
     );
-  });
-});
-
-describe('cors-lens command', () => {
-  const io = (files: Record<string, string>): CliIo => ({
-    readFile: (path) => files[path] ?? new Error('no such file'),
-    size: (path) => files[path]?.length ?? null,
-    now: new Date('2026-11-25T10:00:00Z'),
-  });
-
-  test('exit 1 and a table when something was blocked; secrets never printed', () => {
-    const r = runCli(['x.har'], io({ 'x.har': har(blockedPost()) }));
-    expect(r.code).toBe(EXIT_BLOCKED);
-    expect(r.stdout).toContain('HeaderDisallowedByPreflightResponse (authorization)');
-    expect(r.stdout).toContain('Fix (Express (cors))');
-    expect(r.stdout).not.toContain('secret-token');
-  });
-
-  test('exit 0 when nothing was blocked', () => {
-    const r = runCli(['x.har'], io({ 'x.har': har([]) }));
-    expect(r.code).toBe(EXIT_OK);
-    expect(r.stdout).toContain('Nothing was blocked.');
-  });
-
-  test.each([
-    [['--format', 'yaml', 'x.har'], /--format takes table, json or markdown/],
-    [['--stack', 'rails', 'x.har'], /--stack takes one of/],
-    [['--frobnicate', 'x.har'], /Unknown option --frobnicate/],
-    [[], /No HAR file given/],
-    [['a.har', 'b.har'], /One HAR file at a time/],
-    [['missing.har'], /missing\.har: no such file/],
-    [['bad.har'], /bad\.har: The HAR is cut off/],
-  ])('%j → exit 2 and one line', (args, message) => {
-    const r = runCli(args, io({ 'x.har': har([]), 'bad.har': '{"log":{"entries":[' }));
-    expect(r.code).toBe(EXIT_BAD_INPUT);
-    expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(message);
-    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
-  });
-
-  test('--help', () => {
-    const r = runCli(['--help'], io({}));
-    expect(r.code).toBe(EXIT_OK);
-    expect(r.stdout).toMatch(/^Usage: cors-lens <file\.har>/);
-  });
-
-  test('--format=json and --stack=nginx forms work', () => {
-    const r = runCli(['x.har', '--format=markdown', '--stack=nginx'], io({ 'x.har': har(blockedPost()) }));
-    expect(r.stdout).toContain('Fix (nginx)');
-  });
-
-  test('control characters in a URL or header never reach the terminal raw', () => {
-    expect(terminalSafe('a\u001b[2Jb\u0007')).toBe('a\\x1b[2Jb\\x07');
-    const hostile = blockedPost().map((e) => ({
-      ...e,
-      request: { ...e.request, url: `${API}?q=\u001b[31mred` },
-      response: {
-        ...e.response,
-        headers: headers([['Access-Control-Allow-Origin', `${PAGE}\u001b]0;pwned\u0007`]]),
-      },
-    }));
-    const r = runCli(['x.har', '--all'], io({ 'x.har': har(hostile) }));
-    expect(r.code).toBe(EXIT_BLOCKED);
-    expect(r.stdout).toContain('PreflightInvalidAllowOriginValue');
-    expect(r.stdout).toContain('\\x1b]0;pwned\\x07');
-    expect(r.stdout).not.toContain('\u001b');
-    expect(r.stdout).not.toContain('\u0007');
   });
 });

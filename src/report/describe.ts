@@ -1,0 +1,160 @@
+/**
+ * One description of an entry, for every view: the panel's verdict card, the Markdown and HTML
+ * exports and the command line all render this, so they say the same thing in the same order —
+ * the headline, the names of the failure, the culprit, the explanation, why there was a preflight,
+ * the findings, the fix for the chosen stack and the curl lines that reproduce it.
+ */
+import type { Culprit, Finding } from '../cors/verdict.ts';
+import { DEFAULT_STACK, guessStack, STACK_LABELS, type StackId } from '../fixes/index.ts';
+import { curlPreflight, curlRequest } from './curl.ts';
+import type { ReportEntry } from './entry.ts';
+import { describeReason } from './reasons.ts';
+import { redact } from './redact.ts';
+import { type EntryKind, kindOf, oneLine } from './summary.ts';
+
+export type Browser = 'chrome' | 'firefox';
+
+export interface Link {
+  readonly href: string;
+  /** Where it goes, in words ("MDN: CORSMissingAllowOrigin"). */
+  readonly label: string;
+}
+
+export interface EntryDescription {
+  readonly kind: EntryKind;
+  readonly method: string;
+  readonly url: string;
+  /** What happened, in one line. */
+  readonly headline: string;
+  /** The failure's names, the browser the user is on first; null when nothing was blocked by name. */
+  readonly names: {
+    readonly lead: Browser;
+    readonly chrome: { readonly error: string; readonly param: string | null } | null;
+    readonly firefox: string | null;
+  } | null;
+  readonly culprit: Culprit | null;
+  readonly explanation: string | null;
+  readonly link: Link | null;
+  /** Why there was a preflight: one sentence per reason; empty for a simple request. */
+  readonly preflightReasons: readonly string[];
+  readonly preflightCached: boolean;
+  readonly preflightStatus: number | null;
+  /** Configurations that work but are risky, and the rest worth knowing. */
+  readonly risks: readonly (Finding & { readonly linkLabel: string | null })[];
+  readonly notes: readonly Finding[];
+  /** The fix for the stack the view shows, when there is one. */
+  readonly fix: {
+    readonly stack: StackId;
+    readonly label: string;
+    readonly text: string;
+    /** The stack was guessed from the server's own headers, not chosen. */
+    readonly guessed: boolean;
+  } | null;
+  /** curl lines for a blocked request, secrets redacted unless the view turned redaction off. */
+  readonly reproduce: { readonly preflight: string; readonly request: string } | null;
+}
+
+export interface DescribeOptions {
+  /** The stack the user chose; otherwise the one guessed from the server, else DEFAULT_STACK. */
+  readonly stack?: StackId | null;
+  /** The browser whose name for the failure leads. */
+  readonly browser?: Browser;
+  /** Secrets out of the curl lines (default: on). */
+  readonly redact?: boolean;
+}
+
+/** What the server said about itself, the response first: the stack a fix is guessed from. */
+export function guessedStack(entry: ReportEntry): StackId | null {
+  return guessStack([entry.response?.headers ?? [], entry.preflight?.responseHeaders ?? []]);
+}
+
+/** The stack a view shows a fix for, and whether it was guessed. */
+export function stackFor(
+  entry: ReportEntry,
+  chosen: StackId | null | undefined,
+): { stack: StackId; guessed: boolean } {
+  if (chosen) return { stack: chosen, guessed: false };
+  const guessed = guessedStack(entry);
+  return guessed ? { stack: guessed, guessed: true } : { stack: DEFAULT_STACK, guessed: false };
+}
+
+const MDN_ERRORS = 'https://developer.mozilla.org/en-US/docs/Web/HTTP/Guides/CORS/Errors/';
+
+/** A link's label says where it goes. */
+export function linkLabel(href: string): string {
+  if (href.startsWith(MDN_ERRORS)) return `MDN: ${href.slice(MDN_ERRORS.length)}`;
+  if (href.startsWith('https://developer.mozilla.org/')) {
+    return `MDN: ${href.split('/').filter(Boolean).at(-1) ?? 'reference'}`;
+  }
+  if (href.startsWith('https://fetch.spec.whatwg.org/')) {
+    const anchor = href.split('#')[1];
+    return anchor ? `Fetch standard: ${anchor.replaceAll('-', ' ')}` : 'Fetch standard';
+  }
+  if (href.startsWith('https://wicg.github.io/local-network-access/')) return 'Local Network Access (WICG)';
+  if (href.startsWith('https://wicg.github.io/private-network-access/'))
+    return 'Private Network Access (WICG)';
+  if (href.startsWith('https://portswigger.net/')) return 'PortSwigger Web Security Academy: CORS';
+  try {
+    return new URL(href).host;
+  } catch {
+    return href;
+  }
+}
+
+/** The status a list shows for an entry: the response's, else the preflight's, else a dash for a network error. */
+export function statusText(e: ReportEntry): string {
+  if (e.response) return String(e.response.status);
+  if (e.preflight?.status != null) return `OPTIONS ${e.preflight.status}`;
+  return e.networkError ? '—' : '';
+}
+
+/** The culprit in one line: which header, what was expected, what came. */
+export function culpritText(c: Culprit): string {
+  return `${c.field}: expected ${c.expected}, got ${c.received === null ? 'nothing' : JSON.stringify(c.received)}`;
+}
+
+export function describeEntry(entry: ReportEntry, options: DescribeOptions = {}): EntryDescription {
+  const kind = kindOf(entry);
+  const v = entry.verdict;
+  const findings = v?.findings ?? [];
+  const link = v?.link ?? null;
+  const shown = options.redact === false ? entry : redact(entry);
+  const fixes = entry.fixes;
+  const chosen = fixes ? stackFor(entry, options.stack) : null;
+  return {
+    kind,
+    method: entry.method,
+    url: entry.url,
+    headline: oneLine(entry),
+    names: entry.corsError
+      ? {
+          lead: options.browser ?? 'chrome',
+          chrome: { error: entry.corsError, param: entry.failedParameter || null },
+          firefox: entry.firefoxReason,
+        }
+      : null,
+    culprit: v?.culprit ?? null,
+    explanation: entry.explanation,
+    link: link ? { href: link, label: linkLabel(link) } : null,
+    preflightReasons: (v?.preflight.reasons ?? []).map(describeReason),
+    preflightCached: entry.preflightCached,
+    preflightStatus: entry.preflight?.status ?? null,
+    risks: findings
+      .filter((f) => f.risk)
+      .map((f) => ({ ...f, linkLabel: f.link ? linkLabel(f.link) : null })),
+    notes: findings.filter((f) => !f.risk),
+    fix:
+      fixes && chosen
+        ? {
+            stack: chosen.stack,
+            label: STACK_LABELS[chosen.stack],
+            text: fixes[chosen.stack],
+            guessed: chosen.guessed,
+          }
+        : null,
+    reproduce:
+      kind === 'blocked'
+        ? { preflight: curlPreflight(shown), request: curlRequest(shown, shown.requestHeaders) }
+        : null,
+  };
+}
