@@ -3,7 +3,7 @@
  * so it is armed only while at least one tab records: a tab on a development origin, a tab whose
  * CORS panel is open, or a tab the user asked to record from the popup.
  */
-export type RecordingReason = 'development-origin' | 'panel-open' | 'user';
+import type { RecordingReason } from '../shared/messages.ts';
 
 export class RecordingTabs {
   readonly #reasons = new Map<number, Set<RecordingReason>>();

@@ -3,18 +3,18 @@
  * nothing. Memory is a cache of it. Writes are incremental — one key per entry, never the whole
  * log — batched per task, and applied in order through one queue. Each tab has a bounded ring; a
  * quota error evicts the oldest entries and keeps the newest.
+ *
+ * The key layout is this file's alone: `tab:<id>` a tab's ring bounds, `e:<tab>:<seq>` one entry,
+ * and the pairer's state in flight — `p:<id>` a pending request, `o:<id>` a preflight waiting for
+ * its request, `q:<id>` an OPTIONS request not yet told apart.
  */
+
 import type { BeforeRequestEvent, ErrorOccurredEvent } from '../../src/capture/events.ts';
-import {
-  OPTIONS_PREFIX,
-  ORPHAN_PREFIX,
-  type Orphan,
-  type PairerChange,
-  type PairerSnapshot,
-  PENDING_PREFIX,
-} from '../../src/capture/pairing.ts';
+import { blockedWithoutRecord } from '../../src/capture/judge.ts';
+import type { Orphan, PairerChange, PairerSnapshot } from '../../src/capture/pairing.ts';
 import type { CapturedRequest } from '../../src/capture/record.ts';
 import type { StorageArea } from '../platform/storage.ts';
+import { DEFAULT_RING_SIZE } from '../shared/settings.ts';
 
 export type StoredEntry =
   | { readonly kind: 'captured'; readonly request: CapturedRequest; readonly blocked: boolean }
@@ -33,9 +33,9 @@ export interface TabMeta {
   generation?: number;
 }
 
-export const DEFAULT_RING_SIZE = 1000;
 const metaKey = (tabId: number) => `tab:${tabId}`;
 const entryKey = (tabId: number, seq: number) => `e:${tabId}:${seq}`;
+const PAIRER_PREFIX: Record<PairerChange['kind'], string> = { pending: 'p:', orphan: 'o:', option: 'q:' };
 const REMOVE = Symbol('remove');
 
 export class CaptureStore {
@@ -81,13 +81,13 @@ export class CaptureStore {
       } else if (key.startsWith('e:')) {
         if (isEntry(value)) this.#entries.set(key, value);
         else corrupt++;
-      } else if (key.startsWith(PENDING_PREFIX)) {
+      } else if (key.startsWith(PAIRER_PREFIX.pending)) {
         if (isRequest(value)) this.#pairer.pending.push(value);
         else corrupt++;
-      } else if (key.startsWith(ORPHAN_PREFIX)) {
+      } else if (key.startsWith(PAIRER_PREFIX.orphan)) {
         if (isOrphan(value)) this.#pairer.orphans.push(value);
         else corrupt++;
-      } else if (key.startsWith(OPTIONS_PREFIX)) {
+      } else if (key.startsWith(PAIRER_PREFIX.option)) {
         if (isEvent(value)) this.#pairer.options.push(value);
         else corrupt++;
       }
@@ -95,7 +95,6 @@ export class CaptureStore {
     if (corrupt > 0) this.notice(`${corrupt} stored records were unreadable and were discarded.`);
   }
 
-  /** The pairing state as it was when the worker stopped. */
   /**
    * What the pairer held when the worker stopped. A request can be both finished (its entry
    * written) and still pending (its pending key not yet removed) when the worker stopped between
@@ -107,7 +106,7 @@ export class CaptureStore {
       finished.add(entry.kind === 'captured' ? entry.request.id : entry.event.requestId);
     const pending = this.#pairer.pending.filter((r) => {
       if (!finished.has(r.id)) return true;
-      this.#write(PENDING_PREFIX + r.id, REMOVE);
+      this.#write(PAIRER_PREFIX.pending + r.id, REMOVE);
       return false;
     });
     return { ...this.#pairer, pending };
@@ -115,7 +114,7 @@ export class CaptureStore {
 
   /** Persists pairing changes one key each, as they happen. */
   savePairerChanges(changes: readonly PairerChange[]): void {
-    for (const [key, value] of changes) this.#write(key, value ?? REMOVE);
+    for (const c of changes) this.#write(PAIRER_PREFIX[c.kind] + c.id, c.value ?? REMOVE);
   }
 
   meta(tabId: number): TabMeta {
@@ -131,15 +130,18 @@ export class CaptureStore {
     return [...this.#metas.keys()];
   }
 
-  append(tabId: number, entry: StoredEntry): void {
+  /** Adds an entry to a tab's ring; returns the sequence number it got. */
+  append(tabId: number, entry: StoredEntry): number {
     const meta = this.meta(tabId);
-    const key = entryKey(tabId, meta.head);
+    const seq = meta.head;
+    const key = entryKey(tabId, seq);
     meta.head += 1;
     this.#entries.set(key, entry);
     this.#write(key, entry);
     if (isBlocked(entry)) meta.blocked += 1;
     while (meta.head - meta.tail > this.#ringSize) this.#evictOldest(meta);
     this.#write(metaKey(tabId), meta);
+    return seq;
   }
 
   /** Entries of a tab, oldest first. */
@@ -286,7 +288,7 @@ export class CaptureStore {
 }
 
 function isBlocked(entry: StoredEntry): boolean {
-  return entry.kind === 'captured' ? entry.blocked : entry.event.error === 'net::ERR_FAILED';
+  return entry.kind === 'captured' ? entry.blocked : blockedWithoutRecord(entry.event.error);
 }
 
 function isMeta(v: unknown): v is TabMeta {

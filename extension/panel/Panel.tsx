@@ -1,20 +1,14 @@
 /** The CORS panel: toolbar, request list and verdict card for one inspected tab. */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { STACKS, type StackId } from '../../src/fixes/index.ts';
+import type { StackId } from '../../src/fixes/index.ts';
 import type { OpenedFile } from '../../src/har/open.ts';
 import type { ReportEntry } from '../../src/report/entry.ts';
 import { kindOf } from '../../src/report/summary.ts';
-import { BROWSER, ext } from '../platform/index.ts';
-import {
-  type ConnectionState,
-  connectPanel,
-  downloadReport,
-  type ExportFormat,
-  send,
-} from '../shared/client.ts';
-import { t } from '../shared/i18n.ts';
-import type { StatusReply } from '../shared/messages.ts';
+import { BROWSER } from '../platform/browser.ts';
+import type { Settings, StatusReply } from '../shared/messages.ts';
+import { type ConnectionState, connectPanel, downloadReport, type ExportFormat, send } from '../ui/client.ts';
 import { ExportControls, RedactionWarning } from '../ui/ExportControls.tsx';
+import { t } from '../ui/i18n.ts';
 import { openPickedFile } from './open-file.ts';
 import { RequestList } from './RequestList.tsx';
 import { VerdictCard } from './VerdictCard.tsx';
@@ -117,22 +111,22 @@ export function Panel({ tabId }: { tabId: number }) {
 
   useEffect(() => connectPanel(tabId, requestRefresh, setConnection), [tabId, requestRefresh]);
 
-  useEffect(() => {
-    void ext.storage.local.get('settings').then((s) => {
-      const settings = (s.settings ?? {}) as { preserveLog?: boolean; stack?: string };
-      setPreserveLog(settings.preserveLog === true);
-      if (STACKS.includes(settings.stack as StackId)) setStack(settings.stack as StackId);
-    });
+  const showSettings = useCallback((settings: Settings) => {
+    setPreserveLog(settings.preserveLog);
+    setStack(settings.stack);
   }, []);
 
-  const saveSetting = async (patch: Record<string, unknown>) => {
-    const { settings } = await ext.storage.local.get('settings');
-    await ext.storage.local.set({ settings: { ...((settings as object | undefined) ?? {}), ...patch } });
-  };
+  useEffect(() => {
+    void send({ type: 'cors:settings' }).then(showSettings, (err) => setError(String(err)));
+  }, [showSettings]);
+
+  /** Settings go to the worker, which keeps them and applies them; the panel shows what it answered. */
+  const changeSettings = (patch: Partial<Settings>) =>
+    send({ type: 'cors:settings', patch }).then(showSettings, (err) => setError(String(err)));
 
   const chooseStack = (next: StackId) => {
     setStack(next);
-    void saveSetting({ stack: next });
+    void changeSettings({ stack: next });
   };
 
   const openPicked = async (file: File) => {
@@ -184,11 +178,12 @@ export function Panel({ tabId }: { tabId: number }) {
 
   const togglePreserve = async (on: boolean) => {
     setPreserveLog(on);
-    await saveSetting({ preserveLog: on });
+    await changeSettings({ preserveLog: on });
   };
 
+  const browser = imported ? (imported.browser === 'firefox' ? 'firefox' : 'chrome') : BROWSER;
   const exportAs = (format: ExportFormat) =>
-    downloadReport(format, shown, { redact: redactSecrets, tabId, dropped, stack: stack ?? undefined });
+    downloadReport(format, shown, { redact: redactSecrets, tabId, dropped, stack, browser });
 
   return (
     <div class="panel">
@@ -303,7 +298,7 @@ export function Panel({ tabId }: { tabId: number }) {
           entry={selected}
           stack={stack}
           onChooseStack={chooseStack}
-          firefoxFirst={imported ? imported.browser === 'firefox' : BROWSER === 'firefox'}
+          firefoxFirst={browser === 'firefox'}
         />
       </div>
     </div>

@@ -8,9 +8,15 @@
  */
 
 import type { ReportEntry } from '../../src/report/entry.ts';
-import type { RecordingReason } from '../background/recording.ts';
+import type { Settings } from './settings.ts';
 
-export type { ReportEntry };
+export type { ReportEntry, Settings };
+
+/**
+ * Why a tab records: it is on a development origin, its CORS panel is open, or the user asked from
+ * the popup.
+ */
+export type RecordingReason = 'development-origin' | 'panel-open' | 'user';
 
 export interface ReportRequest {
   readonly type: 'cors:report';
@@ -51,7 +57,19 @@ export interface ClearRequest {
   readonly tabId: number;
 }
 
-export type Message = ReportRequest | PingRequest | RecordRequest | StatusRequest | ClearRequest;
+/** The settings, changed by `patch` when it is given (only its valid fields are taken); replies with them all. */
+export interface SettingsRequest {
+  readonly type: 'cors:settings';
+  readonly patch?: Partial<Settings>;
+}
+
+export type Message =
+  | ReportRequest
+  | PingRequest
+  | RecordRequest
+  | StatusRequest
+  | ClearRequest
+  | SettingsRequest;
 
 export interface StatusReply {
   readonly tabId: number;
@@ -97,6 +115,7 @@ interface Replies {
   'cors:record': StatusReply;
   'cors:status': StatusReply;
   'cors:clear': StatusReply;
+  'cors:settings': Settings;
 }
 
 export type Reply<M extends Message> = Replies[M['type']];
@@ -105,6 +124,10 @@ export function isMessage(value: unknown): value is Message {
   if (typeof value !== 'object' || value === null) return false;
   const type = (value as { type?: unknown }).type;
   if (type === 'cors:ping') return true;
+  if (type === 'cors:settings') {
+    const patch = (value as { patch?: unknown }).patch;
+    return patch === undefined || (typeof patch === 'object' && patch !== null);
+  }
   const tabId = (value as { tabId?: unknown }).tabId;
   if (type === 'cors:report' || type === 'cors:status' || type === 'cors:clear')
     return Number.isInteger(tabId);

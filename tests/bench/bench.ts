@@ -8,7 +8,7 @@ import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Page } from 'playwright';
 import { findChromium, launchChromium } from '../e2e/chromium.ts';
-import { type LoadedExtension, launchWithExtension } from '../e2e/extension.ts';
+import { type LoadedExtension, launchWithExtension, workerFlushed, workerReady } from '../e2e/extension.ts';
 import { ReportClient } from '../e2e/report-client.ts';
 import { waitUntil } from '../e2e/wait.ts';
 import { listenLoopback } from '../servers/listen.ts';
@@ -64,9 +64,7 @@ async function workloadRun(
   try {
     if (withExtension) {
       const ext = browser as LoadedExtension;
-      await ext.worker.evaluate(
-        () => (globalThis as unknown as { corsLens: { ready: Promise<void> } }).corsLens.ready,
-      );
+      await workerReady(ext);
     }
     const tab = await browser.context.newPage();
     await tab.goto(`http://${hosts.page}:${page.port}/`);
@@ -195,7 +193,7 @@ async function captureFigures() {
       });
       latencies.push(Math.max(0, (shownAt as number) - failedAt));
     }
-    await client.page.evaluate(() => chrome.storage.local.set({ settings: { ringSize: 10_000 } }));
+    await client.settings({ ringSize: 10_000 });
     const tab = await ext.context.newPage();
     html = workloadPage(apiOrigin, HEAP_REQUESTS, 50, 0);
     await tab.goto(`http://localhost:${page.port}/?workload`);
@@ -213,9 +211,7 @@ async function captureFigures() {
       (r) => r.entries.every((e) => e.state !== 'pending'),
       { timeoutMs: 60_000, what: 'settled' },
     );
-    await ext.worker.evaluate(() =>
-      (globalThis as unknown as { corsLens: { flushed: () => Promise<void> } }).corsLens.flushed(),
-    );
+    await workerFlushed(ext);
     const heap = await workerHeapMB(tab, ext.id);
     const storageBytes = await client.page.evaluate(() => chrome.storage.session.getBytesInUse(null));
     const status = await client.status(tabId);

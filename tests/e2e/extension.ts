@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Worker } from 'playwright';
+import type { CorsLensTestHook } from '../../extension/background/index.ts';
 import { type LaunchedBrowser, launchChromium } from './chromium.ts';
 
 export const DIST = resolve(import.meta.dirname, '../../dist');
@@ -57,4 +58,17 @@ export async function workerRunning(ext: LoadedExtension, page: import('playwrig
   } finally {
     await cdp.detach();
   }
+}
+
+/** The worker's test hook (`globalThis.corsLens`, typed by the worker itself). */
+type WorkerGlobal = typeof globalThis & { corsLens: CorsLensTestHook };
+
+/** Resolves once the worker has loaded its stored state. */
+export function workerReady(ext: LoadedExtension): Promise<void> {
+  return ext.worker.evaluate(() => (globalThis as WorkerGlobal).corsLens.ready);
+}
+
+/** Resolves when everything the worker captured so far is in storage. */
+export function workerFlushed(ext: LoadedExtension): Promise<void> {
+  return ext.worker.evaluate(() => (globalThis as WorkerGlobal).corsLens.flushed());
 }

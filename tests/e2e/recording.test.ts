@@ -32,9 +32,7 @@ beforeAll(async () => {
   ext = await launchWithExtension();
   client = await ReportClient.open(ext);
   // Nothing counts as a development origin here, so the localhost page does not record by itself.
-  await client.page.evaluate(() =>
-    chrome.storage.local.set({ settings: { devOrigins: ['*.nothing.invalid'] } }),
-  );
+  await client.settings({ devOrigins: ['*.nothing.invalid'] });
   page = await ext.context.newPage();
   await page.goto(servers.origins.page);
   tabId = await client.tabId(servers.origins.page);

@@ -218,7 +218,7 @@ describe('bad input', () => {
 describe('the worker stopped ten times during 2,000 requests', () => {
   test('the report holds every request Chrome saw, none twice', async () => {
     // Room for all of them: this checks what is kept, not the ring.
-    await client.page.evaluate(() => chrome.storage.local.set({ settings: { ringSize: 5000 } }));
+    await client.settings({ ringSize: 5000 });
     const watcher = await NetworkWatcher.attach(page);
     const prefix = `http://127.0.0.1:${policy.port}/stops/`;
     const run = page.evaluate((p) => {

@@ -1,6 +1,6 @@
 /** Reads the extension's report through its public contract, from an extension page, as any extension page would. */
 import type { Page } from 'playwright';
-import type { ReportReply, StatusReply } from '../../extension/shared/messages.ts';
+import type { ReportReply, Settings, StatusReply } from '../../extension/shared/messages.ts';
 import type { LoadedExtension } from './extension.ts';
 import { waitUntil } from './wait.ts';
 
@@ -29,6 +29,11 @@ export class ReportClient {
 
   status(tabId: number): Promise<StatusReply> {
     return this.page.evaluate((id) => chrome.runtime.sendMessage({ type: 'cors:status', tabId: id }), tabId);
+  }
+
+  /** Changes settings as the panel does, through the typed `cors:settings` message. */
+  settings(patch: Partial<Settings>): Promise<Settings> {
+    return this.page.evaluate((p) => chrome.runtime.sendMessage({ type: 'cors:settings', patch: p }), patch);
   }
 }
 

@@ -1,35 +1,7 @@
 /** The capture store on a fake chrome.storage area: ring bound, order, quota, corrupt state. */
 import { describe, expect, test } from 'vitest';
 import { CaptureStore, type StoredEntry } from '../../extension/background/store.ts';
-import type { StorageArea } from '../../extension/platform/storage.ts';
-
-/** A storage area with chrome.storage's contract and a byte quota, counting calls. */
-class FakeArea implements StorageArea {
-  readonly data = new Map<string, unknown>();
-  calls = 0;
-  constructor(readonly quotaBytes = Number.POSITIVE_INFINITY) {}
-
-  async get(keys?: string | string[] | null): Promise<Record<string, unknown>> {
-    const wanted = keys == null ? [...this.data.keys()] : Array.isArray(keys) ? keys : [keys];
-    return Object.fromEntries(
-      wanted.filter((k) => this.data.has(k)).map((k) => [k, structuredClone(this.data.get(k))]),
-    );
-  }
-
-  async set(items: Record<string, unknown>): Promise<void> {
-    this.calls++;
-    const next = new Map(this.data);
-    for (const [k, v] of Object.entries(items)) next.set(k, structuredClone(v));
-    if (JSON.stringify([...next]).length > this.quotaBytes)
-      throw new Error('Session storage quota bytes exceeded.');
-    for (const [k, v] of Object.entries(items)) this.data.set(k, structuredClone(v));
-  }
-
-  async remove(keys: string | string[]): Promise<void> {
-    this.calls++;
-    for (const k of Array.isArray(keys) ? keys : [keys]) this.data.delete(k);
-  }
-}
+import { FakeArea } from './fake-storage.ts';
 
 function notRecorded(i: number, tabId = 1): StoredEntry {
   return {
@@ -92,7 +64,9 @@ describe('CaptureStore', () => {
       error: null,
       endTime: null,
     } as const;
-    store.savePairerChanges([['p:7', { ...pending, preflights: [null], responses: [] }]]);
+    store.savePairerChanges([
+      { kind: 'pending', id: '7', value: { ...pending, preflights: [null], responses: [] } },
+    ]);
     await store.flushed();
     const reloaded = new CaptureStore(area, 10);
     await reloaded.load();

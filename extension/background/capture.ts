@@ -1,0 +1,95 @@
+/**
+ * What the worker does with webRequest events: pairs them into requests (the Pairer, its state
+ * persisted as it changes), files finished requests in their tab's log, counts failures in tabs
+ * that do not record, and starts a tab's log anew when its page changes. No browser API.
+ */
+import { isDevelopmentUrl } from '../../src/capture/dev-origins.ts';
+import type { CaptureEvent, ErrorOccurredEvent } from '../../src/capture/events.ts';
+import { blockedWithoutRecord, isCacheProbe } from '../../src/capture/judge.ts';
+import { isCrossOrigin, Pairer, type PairerSnapshot } from '../../src/capture/pairing.ts';
+import type { CapturedRequest } from '../../src/capture/record.ts';
+import type { Settings } from '../shared/settings.ts';
+import type { RecordingTabs } from './recording.ts';
+import type { CaptureStore } from './store.ts';
+import type { TabLogs } from './tab-log.ts';
+
+export class Capture {
+  #pairer = new Pairer();
+
+  constructor(
+    private readonly store: CaptureStore,
+    private readonly logs: TabLogs,
+    private readonly recording: RecordingTabs,
+    private readonly settings: () => Settings,
+  ) {}
+
+  /** Picks up where a stopped worker left off. */
+  restore(snapshot: PairerSnapshot): void {
+    this.#pairer = new Pairer(snapshot);
+  }
+
+  /** Requests in flight, of every tab. */
+  inFlight(): CapturedRequest[] {
+    return this.#pairer.pending();
+  }
+
+  event(event: CaptureEvent): void {
+    const { details } = event;
+    if (!this.recording.isRecording(details.tabId)) return;
+    if (event.kind === 'beforeRequest' && details.type === 'main_frame') {
+      this.navigated(details.tabId, details.url, details.timeStamp);
+      return;
+    }
+    if (details.type === 'main_frame' || details.type === 'sub_frame') return;
+    const update = this.#pairer.handle(event);
+    // The finished entry is written before its pending record goes: a worker stopped in between
+    // comes back with both, and the store keeps the finished one.
+    for (const request of update.finished) if (!isCacheProbe(request)) this.logs.finished(request);
+    this.#persist();
+    if (update.changed.length > 0) this.logs.changed(update.changed);
+  }
+
+  /** The always-on error listener: capture for recording tabs, a count for the others. */
+  error(e: ErrorOccurredEvent): void {
+    if (this.recording.isRecording(e.tabId)) {
+      this.event({ kind: 'errorOccurred', details: e });
+      return;
+    }
+    if (e.tabId < 0 || e.type === 'main_frame' || e.type === 'sub_frame' || !isCrossOrigin(e)) return;
+    if (blockedWithoutRecord(e.error)) this.logs.notRecorded(e);
+  }
+
+  /** A recording tab's main frame is loading a page: its new log starts from that request. */
+  navigated(tabId: number, url: string, time: number): void {
+    this.recording.set(tabId, 'development-origin', isDevelopmentUrl(url, this.settings().devOrigins));
+    if (this.settings().preserveLog) return;
+    this.logs.startPage(tabId, time);
+    this.#pairer.dropTab(tabId);
+    this.#persist();
+  }
+
+  /** A tab's URL changed, or it started loading. A tab that does not record starts its new log here. */
+  tabUpdated(tabId: number, change: { loading: boolean; url: string | undefined }): void {
+    if (change.url !== undefined) {
+      this.recording.set(
+        tabId,
+        'development-origin',
+        isDevelopmentUrl(change.url, this.settings().devOrigins),
+      );
+    }
+    if (change.loading && !this.recording.isRecording(tabId) && !this.settings().preserveLog) {
+      if (this.store.meta(tabId).head > this.store.meta(tabId).tail) this.logs.clear(tabId);
+    }
+  }
+
+  tabClosed(tabId: number): void {
+    this.recording.forget(tabId);
+    this.logs.forget(tabId);
+    this.#pairer.dropTab(tabId);
+    this.#persist();
+  }
+
+  #persist(): void {
+    this.store.savePairerChanges(this.#pairer.takeChanges());
+  }
+}

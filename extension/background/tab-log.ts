@@ -1,0 +1,172 @@
+/**
+ * Each tab's log: what the tab captured (kept by the store), every finished entry judged once and
+ * kept (a cache, rebuilt lazily after a restart), requests in flight judged when read and kept
+ * until they change, the report read page by page, and clearing. No browser API: the worker wires
+ * it to storage, the badge and the panels, and a Node test drives it.
+ */
+import type { ErrorOccurredEvent } from '../../src/capture/events.ts';
+import { isCorsBlock, judge, type OutcomeSource } from '../../src/capture/judge.ts';
+import type { CapturedRequest } from '../../src/capture/record.ts';
+import { entryOf, notRecordedEntry, type ReportEntry } from '../../src/report/entry.ts';
+import type { ReportReply } from '../shared/messages.ts';
+import type { CaptureStore, StoredEntry } from './store.ts';
+
+export interface ReportQuery {
+  /** The `cursor` and `generation` of the reader's last reply: only what is new comes back. */
+  readonly since?: number;
+  readonly generation?: number;
+  /** At most this many of the newest finished entries (a first paint). */
+  readonly limit?: number;
+}
+
+export class TabLogs {
+  readonly #store: CaptureStore;
+  readonly #outcome: OutcomeSource;
+  readonly #onChange: (tabId: number) => void;
+  /** Finished entries by tab, then by sequence number: each judged once (entries never change). */
+  readonly #judged = new Map<number, Map<number, ReportEntry>>();
+  /** Requests in flight, judged when read, until the pairer reports a change: requestId → entry. */
+  readonly #inFlight = new Map<string, ReportEntry>();
+
+  /**
+   * `outcome`: who says a request was blocked (see OutcomeSource). `onChange`: a tab's log changed
+   * (new entry, a request in flight moved on, cleared).
+   */
+  constructor(store: CaptureStore, outcome: OutcomeSource, onChange: (tabId: number) => void) {
+    this.#store = store;
+    this.#outcome = outcome;
+    this.#onChange = onChange;
+  }
+
+  /** Requests in flight that changed: judged again when next read. */
+  changed(requests: readonly CapturedRequest[]): void {
+    const tabs = new Set<number>();
+    for (const r of requests) {
+      this.#inFlight.delete(r.id);
+      tabs.add(r.tabId);
+    }
+    for (const tabId of tabs) this.#onChange(tabId);
+  }
+
+  /**
+   * A request that reached its end. Whether Chrome blocked it needs no verdict; the engine runs
+   * when someone reads the report. Where the source does not say (Firefox), the verdict is needed
+   * now for the blocked count, and is kept for that read.
+   */
+  finished(r: CapturedRequest): void {
+    this.#inFlight.delete(r.id);
+    const entry = this.#outcome === 'engine' ? entryOf(r, judge(r, 'engine')) : null;
+    const blocked = entry ? entry.blocked : isCorsBlock(r);
+    const seq = this.#store.append(r.tabId, { kind: 'captured', request: r, blocked });
+    if (entry) this.#tab(r.tabId).set(seq, { ...entry, seq });
+    this.#onChange(r.tabId);
+  }
+
+  /** A cross-origin request that failed in a tab that does not record: counted, without headers. */
+  notRecorded(e: ErrorOccurredEvent): void {
+    this.#store.append(e.tabId, { kind: 'not-recorded', event: e });
+    this.#onChange(e.tabId);
+  }
+
+  /** A new page: the requests it already finished stay, the older ones go (unless the log is preserved). */
+  startPage(tabId: number, time: number): void {
+    const keep = this.#store.entries(tabId).filter((e) => timeOf(e) >= time);
+    this.#drop(tabId);
+    this.#store.clearTab(tabId);
+    for (const e of keep) this.#store.append(tabId, e);
+    this.#onChange(tabId);
+  }
+
+  /** Empties a tab's log (the user's Clear, or a new page in a tab that does not record). */
+  clear(tabId: number): void {
+    this.#drop(tabId);
+    this.#store.clearTab(tabId);
+    this.#onChange(tabId);
+  }
+
+  /** Frees a closed tab's log. */
+  forget(tabId: number): void {
+    this.#drop(tabId);
+    this.#store.forgetTab(tabId);
+  }
+
+  /** Requests the tab's log counts as blocked (the badge). */
+  blocked(tabId: number): number {
+    return this.#store.meta(tabId).blocked;
+  }
+
+  /**
+   * The `cors:report` reply: finished entries (all, what is new since the reader's cursor, or the
+   * newest `limit`), then the requests still in flight, oldest first.
+   */
+  report(tabId: number, query: ReportQuery, inFlight: readonly CapturedRequest[]): ReportReply {
+    const meta = this.#store.meta(tabId);
+    const generation = meta.generation ?? 0;
+    const { since, limit } = query;
+    const incremental = since !== undefined && query.generation === generation && since >= meta.tail;
+    let from = incremental ? since : meta.tail;
+    // A first paint needs only the newest rows; the rest follows in a second read.
+    const partial = limit !== undefined && limit >= 0 && meta.head - from > limit;
+    if (partial) from = meta.head - limit;
+    const judged = this.#tab(tabId);
+    // Entries the ring evicted leave the cache with them (sequence numbers come in order).
+    for (const seq of judged.keys()) {
+      if (seq >= meta.tail) break;
+      judged.delete(seq);
+    }
+    const entries: ReportEntry[] = [];
+    for (const { seq, entry: stored } of this.#store.entriesSince(tabId, from)) {
+      let entry = judged.get(seq);
+      if (!entry) {
+        entry = { ...this.#entryOf(stored), seq };
+        judged.set(seq, entry);
+      }
+      entries.push(entry);
+    }
+    for (const r of inFlight) {
+      if (r.tabId !== tabId) continue;
+      let entry = this.#inFlight.get(r.id);
+      if (!entry) {
+        entry = entryOf(r, judge(r, this.#outcome));
+        this.#inFlight.set(r.id, entry);
+      }
+      entries.push(entry);
+    }
+    entries.sort((a, b) => a.time - b.time);
+    return {
+      version: 1,
+      tabId,
+      entries,
+      dropped: meta.dropped,
+      cursor: meta.head,
+      tail: meta.tail,
+      generation,
+      incremental,
+      ...(partial ? { partial } : {}),
+    };
+  }
+
+  #entryOf(stored: StoredEntry): ReportEntry {
+    return stored.kind === 'captured'
+      ? entryOf(stored.request, judge(stored.request, this.#outcome))
+      : notRecordedEntry(stored.event);
+  }
+
+  #tab(tabId: number): Map<number, ReportEntry> {
+    let judged = this.#judged.get(tabId);
+    if (!judged) {
+      judged = new Map();
+      this.#judged.set(tabId, judged);
+    }
+    return judged;
+  }
+
+  #drop(tabId: number): void {
+    this.#judged.delete(tabId);
+    for (const [id, entry] of this.#inFlight) if (entry.tabId === tabId) this.#inFlight.delete(id);
+  }
+}
+
+function timeOf(e: StoredEntry): number {
+  return e.kind === 'captured' ? e.request.time : e.event.timeStamp;
+}

@@ -1,0 +1,51 @@
+/**
+ * The user's settings: one type, read from anything (stored values may be old or hand-edited) and
+ * changed by patches. The worker owns them; pages change them with the `cors:settings` message.
+ */
+import { DEFAULT_DEV_ORIGINS } from '../../src/capture/dev-origins.ts';
+import { STACKS, type StackId } from '../../src/fixes/fix.ts';
+
+export interface Settings {
+  /** Page hosts that record by default (host names, `*.` suffixes, IPv4 CIDR ranges, `[::1]`). */
+  readonly devOrigins: readonly string[];
+  /** Requests each tab keeps, newest first go last. */
+  readonly ringSize: number;
+  /** Keep a tab's log across navigations. */
+  readonly preserveLog: boolean;
+  /** The stack fixes are shown for; null: guessed from the server, else the default. */
+  readonly stack: StackId | null;
+}
+
+export const DEFAULT_RING_SIZE = 1000;
+
+export const DEFAULT_SETTINGS: Settings = {
+  devOrigins: DEFAULT_DEV_ORIGINS,
+  ringSize: DEFAULT_RING_SIZE,
+  preserveLog: false,
+  stack: null,
+};
+
+/** Settings from a stored or sent value: each field taken when valid, the default otherwise. */
+export function parseSettings(value: unknown): Settings {
+  return patchSettings(DEFAULT_SETTINGS, value);
+}
+
+/** `settings` with the valid fields of `patch` applied; the rest of `patch` is ignored. */
+export function patchSettings(settings: Settings, patch: unknown): Settings {
+  if (typeof patch !== 'object' || patch === null) return settings;
+  const p = patch as Record<string, unknown>;
+  return {
+    devOrigins: Array.isArray(p.devOrigins)
+      ? p.devOrigins.filter((x): x is string => typeof x === 'string')
+      : settings.devOrigins,
+    ringSize:
+      Number.isInteger(p.ringSize) && (p.ringSize as number) > 0 ? (p.ringSize as number) : settings.ringSize,
+    preserveLog: typeof p.preserveLog === 'boolean' ? p.preserveLog : settings.preserveLog,
+    stack:
+      p.stack === null
+        ? null
+        : typeof p.stack === 'string' && (STACKS as readonly string[]).includes(p.stack)
+          ? (p.stack as StackId)
+          : settings.stack,
+  };
+}
