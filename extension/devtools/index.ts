@@ -1,8 +1,5 @@
 /** The DevTools page only adds the "CORS" panel; the panel itself knows which tab it inspects. */
-import { ext } from '../platform/index.ts';
+import { createPanel } from '../platform/devtools.ts';
+import { t } from '../ui/i18n.ts';
 
-void ext.devtools.panels.create(
-  ext.i18n.getMessage('panelTitle') || 'CORS',
-  '/icons/icon-32.png',
-  '/extension/panel/index.html',
-);
+createPanel(t('panelTitle'), '/icons/icon-32.png', '/extension/panel/index.html');

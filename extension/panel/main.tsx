@@ -1,20 +1,19 @@
 /**
- * The panel page. Inside DevTools it inspects `chrome.devtools.inspectedWindow.tabId` and follows
- * DevTools' theme; opened as a normal tab with `?tabId=N` it shows that tab's log (and
- * `&theme=dark|light` picks a theme), which is how tests and screenshots use it.
+ * The panel page. Inside DevTools it inspects the DevTools window's tab and follows DevTools'
+ * theme; opened as a normal tab with `?tabId=N` it shows that tab's log (and `&theme=dark|light`
+ * picks a theme), which is how tests and screenshots use it.
  */
 import { render } from 'preact';
-import { ext } from '../platform/index.ts';
+import { devtoolsTheme, inspectedTabId } from '../platform/devtools.ts';
 import { Panel } from './Panel.tsx';
 import './panel.css';
 
 const params = new URLSearchParams(location.search);
-const fromQuery = Number(params.get('tabId'));
-const tabId = ext.devtools?.inspectedWindow ? ext.devtools.inspectedWindow.tabId : fromQuery;
+const tabId = inspectedTabId() ?? Number(params.get('tabId'));
 
 const theme =
   params.get('theme') ??
-  (ext.devtools?.panels ? (ext.devtools.panels.themeName === 'dark' ? 'dark' : 'light') : null) ??
+  devtoolsTheme() ??
   (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light');
 document.documentElement.dataset.theme = theme;
 

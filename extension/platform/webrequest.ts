@@ -5,36 +5,45 @@
  * with a filter that matches nothing). So capture is armed only while a tab records, and only the
  * two listeners that need headers ask for them.
  *
+ * The listeners are added through webextension-polyfill, which hands webRequest events to them as
+ * they are: it wraps only message and DevTools events, so the hot path costs what the native
+ * namespace costs (measured with `npm run bench`, README).
+ *
  * Firefox shows every header without `extraHeaders` (and rejects the value), names the page in
  * `originUrl`/`documentUrl` instead of `initiator`, fails a CORS block with NS_ERROR_DOM_BAD_URI,
  * and fires a request's onSendHeaders before its preflight: all of that is evened out here, so
  * capture sees Chrome's shape of events from both browsers.
  */
-import type { CaptureEvent, ErrorOccurredEvent } from '../../src/capture/events.ts';
+import type { WebRequest } from 'webextension-polyfill';
+import {
+  type CaptureEvent,
+  CORS_FAILURE,
+  type ErrorOccurredEvent,
+  type RequestEventBase,
+} from '../../src/capture/events.ts';
 import type { HeaderLine } from '../../src/cors/headers.ts';
 import { originOf } from '../../src/cors/origin.ts';
+import { BROWSER, browser } from './browser.ts';
 import { SendHeadersOrder } from './firefox-order.ts';
-import { BROWSER } from './index.ts';
 
-/** The fields every webRequest event shares (documentId is Chrome 106+). */
-interface Details {
-  requestId: string;
-  tabId: number;
-  frameId: number;
-  documentId?: string;
-  initiator?: string;
-  /** Firefox: the URL of what made the request, and of its document. */
-  originUrl?: string;
-  documentUrl?: string;
-  url: string;
-  method: string;
-  type: string;
-  timeStamp: number;
-}
-type RawHeaders = chrome.webRequest.HttpHeader[] | undefined;
+/** The fields every webRequest event shares, in both browsers' shapes. */
+type Details = Pick<
+  WebRequest.OnBeforeRequestDetailsType,
+  | 'requestId'
+  | 'tabId'
+  | 'frameId'
+  | 'documentId'
+  | 'initiator'
+  | 'originUrl'
+  | 'documentUrl'
+  | 'url'
+  | 'method'
+  | 'type'
+  | 'timeStamp'
+>;
 
 /** Header values as Latin-1 strings: binaryValue bytes map one to one onto code units. */
-function headerList(raw: RawHeaders): HeaderLine[] {
+function headerList(raw: WebRequest.HttpHeaders | undefined): HeaderLine[] {
   return (raw ?? []).map((h) => ({
     name: h.name,
     value: h.value ?? (h.binaryValue ? String.fromCharCode(...h.binaryValue) : ''),
@@ -52,10 +61,10 @@ function initiatorOf(d: Details): string | undefined {
 const FIREFOX_CORS_ERROR = 'NS_ERROR_DOM_BAD_URI';
 
 function errorOf(error: string): string {
-  return error === FIREFOX_CORS_ERROR ? 'net::ERR_FAILED' : error;
+  return error === FIREFOX_CORS_ERROR ? CORS_FAILURE : error;
 }
 
-function base(d: Details) {
+function base(d: Details): RequestEventBase {
   return {
     requestId: d.requestId,
     tabId: d.tabId,
@@ -69,7 +78,7 @@ function base(d: Details) {
   };
 }
 
-const FILTER: chrome.webRequest.RequestFilter = { urls: ['<all_urls>'] };
+const FILTER: WebRequest.RequestFilter = { urls: ['<all_urls>'] };
 
 /** Chrome hides CORS headers from listeners without `extraHeaders`; Firefox has no such value. */
 const EXTRA: 'extraHeaders'[] = BROWSER === 'chrome' ? ['extraHeaders'] : [];
@@ -92,25 +101,27 @@ export class CaptureListeners {
       sink = (event) => order.handle(event);
     }
     this.#listeners = {
-      beforeRequest: (d: chrome.webRequest.OnBeforeRequestDetails): undefined => {
+      beforeRequest: (d: WebRequest.OnBeforeRequestDetailsType) => {
         sink({ kind: 'beforeRequest', details: base(d) });
+        return undefined;
       },
-      sendHeaders: (d: chrome.webRequest.OnSendHeadersDetails) => {
+      sendHeaders: (d: WebRequest.OnSendHeadersDetailsType) => {
         sink({ kind: 'sendHeaders', details: { ...base(d), requestHeaders: headerList(d.requestHeaders) } });
       },
-      headersReceived: (d: chrome.webRequest.OnHeadersReceivedDetails): undefined => {
+      headersReceived: (d: WebRequest.OnHeadersReceivedDetailsType) => {
         sink({
           kind: 'headersReceived',
           details: { ...base(d), statusCode: d.statusCode, responseHeaders: headerList(d.responseHeaders) },
         });
+        return undefined;
       },
-      beforeRedirect: (d: chrome.webRequest.OnBeforeRedirectDetails) => {
+      beforeRedirect: (d: WebRequest.OnBeforeRedirectDetailsType) => {
         sink({
           kind: 'beforeRedirect',
           details: { ...base(d), statusCode: d.statusCode, redirectUrl: d.redirectUrl },
         });
       },
-      completed: (d: chrome.webRequest.OnCompletedDetails) => {
+      completed: (d: WebRequest.OnCompletedDetailsType) => {
         sink({ kind: 'completed', details: { ...base(d), statusCode: d.statusCode } });
       },
     };
@@ -123,7 +134,7 @@ export class CaptureListeners {
   arm(): void {
     if (this.#armed) return;
     const l = this.#listeners;
-    const wr = chrome.webRequest;
+    const wr = browser.webRequest;
     wr.onBeforeRequest.addListener(l.beforeRequest, FILTER);
     wr.onSendHeaders.addListener(l.sendHeaders, FILTER, ['requestHeaders', ...EXTRA]);
     wr.onHeadersReceived.addListener(l.headersReceived, FILTER, ['responseHeaders', ...EXTRA]);
@@ -135,7 +146,7 @@ export class CaptureListeners {
   disarm(): void {
     if (!this.#armed) return;
     const l = this.#listeners;
-    const wr = chrome.webRequest;
+    const wr = browser.webRequest;
     wr.onBeforeRequest.removeListener(l.beforeRequest);
     wr.onSendHeaders.removeListener(l.sendHeaders);
     wr.onHeadersReceived.removeListener(l.headersReceived);
@@ -151,7 +162,7 @@ export class CaptureListeners {
  * capture for recording tabs and the "blocked — not recorded" count for the others.
  */
 export function onRequestError(listener: (e: ErrorOccurredEvent) => void): void {
-  chrome.webRequest.onErrorOccurred.addListener((d) => {
+  browser.webRequest.onErrorOccurred.addListener((d) => {
     // A request's held onSendHeaders (Firefox) goes first, as Chrome would have fired it.
     firefoxOrder?.release(d.requestId);
     listener({ ...base(d), error: errorOf(d.error) });

@@ -5,11 +5,11 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ReportEntry } from '../../src/report/entry.ts';
 import { kindOf, oneLine } from '../../src/report/summary.ts';
-import { ext } from '../platform/index.ts';
-import { downloadReport, type ExportFormat, send } from '../shared/client.ts';
-import { t } from '../shared/i18n.ts';
+import { reloadTab } from '../platform/tabs.ts';
 import type { StatusReply } from '../shared/messages.ts';
+import { downloadReport, type ExportFormat, send } from '../ui/client.ts';
 import { ExportControls, RedactionWarning } from '../ui/ExportControls.tsx';
+import { t } from '../ui/i18n.ts';
 import { Text } from '../ui/Text.tsx';
 
 const LATEST = 6;
@@ -44,7 +44,7 @@ export function Popup({ tabId }: { tabId: number }) {
   const blocked = entries.filter((e) => kindOf(e) === 'blocked' || kindOf(e) === 'not-recorded');
   const setRecording = async (on: boolean, reload: boolean) => {
     setStatus(await send({ type: 'cors:record', tabId, recording: on }));
-    if (reload) await ext.tabs.reload(tabId);
+    if (reload) await reloadTab(tabId);
   };
   const exportAs = (format: ExportFormat) =>
     downloadReport(format, entries, { redact: redactSecrets, tabId, dropped });

@@ -1,7 +1,7 @@
 /** The popup page: the active tab's summary. `?tabId=N` shows another tab (tests, screenshots). */
 import { render } from 'preact';
-import { ext } from '../platform/index.ts';
-import { t } from '../shared/i18n.ts';
+import { activeTabId } from '../platform/tabs.ts';
+import { t } from '../ui/i18n.ts';
 import { Popup } from './Popup.tsx';
 import './popup.css';
 
@@ -11,10 +11,7 @@ document.documentElement.dataset.theme =
 
 async function start(root: HTMLElement): Promise<void> {
   const fromQuery = Number(params.get('tabId'));
-  const tabId =
-    Number.isInteger(fromQuery) && fromQuery > 0
-      ? fromQuery
-      : (await ext.tabs.query({ active: true, currentWindow: true }))[0]?.id;
+  const tabId = Number.isInteger(fromQuery) && fromQuery > 0 ? fromQuery : await activeTabId();
   if (tabId === undefined) {
     root.textContent = t('popupCannotInspect');
     return;

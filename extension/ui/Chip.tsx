@@ -1,6 +1,6 @@
 import type { ReportEntry } from '../../src/report/entry.ts';
 import { kindOf } from '../../src/report/summary.ts';
-import { t } from '../shared/i18n.ts';
+import { t } from './i18n.ts';
 
 const LABEL = {
   blocked: 'chipBlocked',

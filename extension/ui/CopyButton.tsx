@@ -1,6 +1,7 @@
 /** Copies text to the clipboard and says so for a moment. */
 import { useState } from 'preact/hooks';
-import { type MessageKey, t } from '../shared/i18n.ts';
+import { t } from './i18n.ts';
+import type { MessageKey } from './strings.ts';
 
 export function CopyButton({ text, label = 'copy' }: { text: string; label?: MessageKey }) {
   const [copied, setCopied] = useState(false);

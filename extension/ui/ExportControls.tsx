@@ -1,6 +1,6 @@
 /** Export buttons with the redaction switch, and the warning when it is off; panel and popup share them. */
-import type { ExportFormat } from '../shared/client.ts';
-import { t } from '../shared/i18n.ts';
+import type { ExportFormat } from './client.ts';
+import { t } from './i18n.ts';
 
 const FORMATS = [
   ['json', 'exportJson'],

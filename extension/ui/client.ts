@@ -1,14 +1,15 @@
 /** What extension pages (panel, popup) use to talk to the worker: typed messages and a self-healing port. */
 
 import type { StackId } from '../../src/fixes/index.ts';
+import type { Browser } from '../../src/report/describe.ts';
 import { renderHtml } from '../../src/report/html.ts';
 import { renderJson } from '../../src/report/json.ts';
 import { renderMarkdown } from '../../src/report/markdown.ts';
-import { ext } from '../platform/index.ts';
-import type { EntriesChanged, Message, Reply, ReportEntry } from './messages.ts';
+import { connect, type Port, sendMessage } from '../platform/runtime.ts';
+import type { EntriesChanged, Message, Reply, ReportEntry } from '../shared/messages.ts';
 
 export async function send<M extends Message>(message: M): Promise<Reply<M>> {
-  const reply = (await ext.runtime.sendMessage(message)) as Reply<M> | { error: string } | undefined;
+  const reply = (await sendMessage(message)) as Reply<M> | { error: string } | undefined;
   if (reply === undefined) throw new Error('The extension did not answer.');
   if (typeof reply === 'object' && reply !== null && 'error' in reply) throw new Error(reply.error);
   return reply as Reply<M>;
@@ -26,23 +27,24 @@ export function connectPanel(
   onChange: () => void,
   onState: (state: ConnectionState) => void,
 ): () => void {
-  let port: chrome.runtime.Port | null = null;
+  let port: Port | null = null;
   let closed = false;
   let delay = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const open = () => {
     if (closed) return;
     try {
-      port = ext.runtime.connect({ name: `panel:${tabId}` });
+      port = connect(`panel:${tabId}`);
     } catch {
       schedule();
       return;
     }
     onState('connected');
     onChange();
-    port.onMessage.addListener((message: EntriesChanged) => {
+    port.onMessage.addListener((message: unknown) => {
       delay = 0;
-      if (message?.type === 'cors:changed' && message.tabId === tabId) onChange();
+      const changed = message as EntriesChanged | null;
+      if (changed?.type === 'cors:changed' && changed.tabId === tabId) onChange();
     });
     port.onDisconnect.addListener(() => {
       port = null;
@@ -75,7 +77,7 @@ const EXPORTS: Record<ExportFormat, { ext: string; mime: string; render: typeof 
 export function downloadReport(
   format: ExportFormat,
   entries: readonly ReportEntry[],
-  options: { redact: boolean; tabId: number; dropped: number; stack?: StackId },
+  options: { redact: boolean; tabId: number; dropped: number; stack?: StackId | null; browser?: Browser },
 ): string {
   const spec = EXPORTS[format];
   const text = spec.render(entries, options);

@@ -1,0 +1,10 @@
+/** The browser's translation of one of our strings (public/_locales), or '' when it has none. */
+import { browser } from './browser.ts';
+
+export function localized(key: string): string {
+  try {
+    return browser.i18n.getMessage(key);
+  } catch {
+    return '';
+  }
+}
