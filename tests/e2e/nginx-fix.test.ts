@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { fixesFor } from '../../src/fixes/index.ts';
+import { type Fix, fixesFor } from '../../src/fixes/index.ts';
 import type { CorpusServers } from '../servers/corpus-servers.ts';
 import { scenarioById } from '../servers/scenarios.ts';
 import type { LaunchedBrowser } from './chromium.ts';
@@ -68,16 +68,17 @@ afterAll(async () => {
   await servers?.close();
 });
 
-test.each(FAILING)('%s: allowed through nginx with the generated location block', async (id) => {
-  const { entry, requirement } = entries.get(id) as BlockedCase;
-  const fix = fixesFor(requirement).nginx;
-  const upstream = new URL(entry.url);
+/**
+ * Serves the fix's location block on a real nginx in front of `upstream`, has the page make the
+ * scenario's request to `pathAndSearch` through it, and returns Chrome's verdict.
+ */
+async function throughNginx(fix: Fix, upstream: string, pathAndSearch: string, id: string) {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'cors-lens-nginx-'));
   for (const sub of ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) mkdirSync(join(dir, sub));
   const location = fix.code.replace(
     '# …your existing proxy_pass or root stays here.',
-    `proxy_pass ${upstream.origin};`,
+    `proxy_pass ${upstream};`,
   );
   writeFileSync(
     join(dir, 'nginx.conf'),
@@ -112,15 +113,33 @@ ${location}
       (up) => up,
       { what: 'nginx to listen', timeoutMs: 10_000 },
     );
-    const scenario = scenarioById(id);
-    const url = `http://127.0.0.1:${port}${upstream.pathname}${upstream.search}`;
+    const url = `http://127.0.0.1:${port}${pathAndSearch}`;
     const before = watcher.known();
-    await fetchFromPage(page, url, scenario.request);
-    const verdict = await watcher.verdictFor(url, before);
-    expect(verdict, `nginx fix for ${id}:\n${fix.code}`).toMatchObject({ blocked: false, corsError: null });
+    await fetchFromPage(page, url, scenarioById(id).request);
+    return await watcher.verdictFor(url, before);
   } finally {
     nginx?.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 100));
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+test.each(FAILING)('%s: allowed through nginx with the generated location block', async (id) => {
+  const { entry, requirement } = entries.get(id) as BlockedCase;
+  const fix = fixesFor(requirement).nginx;
+  const upstream = new URL(entry.url);
+  const verdict = await throughNginx(fix, upstream.origin, `${upstream.pathname}${upstream.search}`, id);
+  expect(verdict, `nginx fix for ${id}:\n${fix.code}`).toMatchObject({ blocked: false, corsError: null });
+});
+
+// The location must serve the route itself, not only what lies below it: `location /orders/`
+// would miss a request to /orders, and the root route must not become `location //`.
+test.each(['/', '/orders'])('a fix for the route %s serves that exact path', async (route) => {
+  const id = 'pf-header-missing-authorization';
+  const { entry, requirement } = entries.get(id) as BlockedCase;
+  const fix = fixesFor({ ...requirement, path: route }).nginx;
+  const upstream = new URL(entry.url);
+  const verdict = await throughNginx(fix, upstream.origin, `${route}${upstream.search}`, id);
+  expect(verdict, `nginx fix for ${route}:\n${fix.code}`).toMatchObject({ blocked: false, corsError: null });
+  expect(fix.code).toMatch(new RegExp(`^location ${route} \\{`, 'm'));
 });

@@ -17,11 +17,13 @@ export const nginx: Renderer = (req) => {
     'return 204;',
   ];
   const indent = (lines: string[], n: number) => lines.map((l) => `${' '.repeat(n)}${l}`).join('\n');
+  // A prefix without a trailing slash: `location /orders` serves /orders itself as well as
+  // /orders/…, where `location /orders/` would miss the first.
   return {
     stack: 'nginx',
     language: 'nginx',
     imports: [],
-    code: `location ${routePrefix(req.path) || '/'}/ {
+    code: `location ${routePrefix(req.path) || '/'} {
     if ($request_method = OPTIONS) {
 ${indent(preflight, 8)}
     }
