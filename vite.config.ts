@@ -1,3 +1,5 @@
+import { chmodSync } from 'node:fs';
+import { join } from 'node:path';
 import { crx } from '@crxjs/vite-plugin';
 import preact from '@preact/preset-vite';
 import { defineConfig, type Plugin, type UserConfig } from 'vite';
@@ -28,6 +30,19 @@ function withoutHtmlSink(): Plugin {
 }
 
 /**
+ * The command is run as a program (`npx cors-lens`): the file the build writes must be executable,
+ * or every rebuild leaves "Permission denied".
+ */
+function executable(file: string): Plugin {
+  return {
+    name: 'cors-lens:executable',
+    writeBundle(options) {
+      chmodSync(join(options.dir ?? '', file), 0o755);
+    },
+  };
+}
+
+/**
  * `vite build`: the Chrome extension in dist/.
  * `vite build --mode firefox`: the same extension for Firefox (MV3, event page) in dist-firefox/.
  * `vite build --mode cli`: the `cors-lens` command, one self-contained ES module for Node, in dist-cli/.
@@ -36,6 +51,7 @@ export default defineConfig(({ mode }): UserConfig => {
   if (mode === 'cli') {
     return {
       publicDir: false,
+      plugins: [executable('cors-lens.mjs')],
       build: {
         outDir: 'dist-cli',
         emptyOutDir: true,
