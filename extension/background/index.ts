@@ -58,7 +58,10 @@ onTabRemoved((tabId) =>
   }),
 );
 onTabUpdated((tabId, change) => enqueue(() => capture.tabUpdated(tabId, change)));
-onMessage((message) => (isMessage(message) ? ready.then(() => handle(message)) : undefined));
+// A failure is an answer too ({ error }), so any extension page, with or without our client, reads it.
+onMessage((message) =>
+  isMessage(message) ? ready.then(() => handle(message)).catch((err) => ({ error: String(err) })) : undefined,
+);
 onConnect((port) =>
   enqueue(() => panels.connect(port, (tabId, open) => recording.set(tabId, 'panel-open', open))),
 );

@@ -74,21 +74,24 @@ export function judge(r: CapturedRequest, source: OutcomeSource): Judgement {
   const exchange = exchangeOf(r, cookies ? 'include' : failedLikeCors ? 'unknown' : 'same-origin');
   const run = diagnose(exchange);
   let verdict: Verdict = run;
-  let judged = exchange;
-  if (run.credentialed || exchange.credentials === 'unknown') {
-    const { credentialed, ...uncredentialed } = run;
-    verdict = uncredentialed;
-    judged = { ...exchange, credentials: 'same-origin' };
-    if (credentialed && !uncredentialed.blocked) {
-      verdict = withFinding(credentialed, {
-        kind: 'credentials-inferred',
-        message:
-          'The request was judged as sent with credentials (cookies or HTTP auth): without them its headers pass, ' +
-          'and Chrome still blocked it.',
-      });
-      judged = { ...exchange, credentials: 'include' };
+  let credentials = exchange.credentials;
+  if (credentials === 'unknown') {
+    credentials = 'same-origin';
+    if (run.credentialed) {
+      const { credentialed, ...uncredentialed } = run;
+      verdict = uncredentialed;
+      if (!uncredentialed.blocked) {
+        verdict = withFinding(credentialed, {
+          kind: 'credentials-inferred',
+          message:
+            'The request was judged as sent with credentials (cookies or HTTP auth): without them its headers pass, ' +
+            'and Chrome still blocked it.',
+        });
+        credentials = 'include';
+      }
     }
   }
+  const judged = credentials === exchange.credentials ? exchange : { ...exchange, credentials };
 
   if (source === 'browser' || browserBlocked) {
     // Chrome's outcome decides blocked or not; the engine says why. Where they differ, say so.

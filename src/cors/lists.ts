@@ -18,13 +18,11 @@ export function parseAllowList(headers: HeaderList, name: string, lowerCase: boo
 }
 
 /**
- * Splits on commas, trims HTTP whitespace, skips empty elements (`GET,,POST` is fine, as in
- * Chromium's ParseAccessControlAllowList) and requires every element to be a token.
- * `lowerCase` folds header names, which compare case-insensitively; methods do not.
+ * Walks the elements of a list as Fetch's "extract header list values" reads it — split on
+ * commas, HTTP whitespace trimmed, empty elements skipped (`GET,,POST` is fine, as in Chromium's
+ * ParseAccessControlAllowList) — calling `visit` with each element's bounds until it returns true.
  */
-export function parseList(raw: string | null, lowerCase: boolean): ParsedList {
-  if (raw === null) return EMPTY;
-  const values: string[] = [];
+function someItem(raw: string, visit: (start: number, stop: number) => boolean): boolean {
   for (let at = 0; at <= raw.length; ) {
     let end = raw.indexOf(',', at);
     if (end < 0) end = raw.length;
@@ -33,12 +31,26 @@ export function parseList(raw: string | null, lowerCase: boolean): ParsedList {
     at = end + 1;
     while (start < stop && isHttpTabOrSpace(raw.charCodeAt(start))) start++;
     while (stop > start && isHttpTabOrSpace(raw.charCodeAt(stop - 1))) stop--;
-    if (start === stop) continue;
-    if (!isTokenAt(raw, start, stop)) return { ok: false, bad: raw.slice(start, stop), raw };
+    if (start !== stop && visit(start, stop)) return true;
+  }
+  return false;
+}
+
+/**
+ * The list's elements, each once, in order; every element must be a token, or the whole list
+ * fails. `lowerCase` folds header names, which compare case-insensitively; methods do not.
+ */
+export function parseList(raw: string | null, lowerCase: boolean): ParsedList {
+  if (raw === null) return EMPTY;
+  const bad = firstBadItem(raw);
+  if (bad !== null) return { ok: false, bad, raw };
+  const values: string[] = [];
+  someItem(raw, (start, stop) => {
     const item = raw.slice(start, stop);
     const value = lowerCase ? asciiLower(item) : item;
     if (!values.includes(value)) values.push(value);
-  }
+    return false;
+  });
   return { ok: true, values, raw };
 }
 
@@ -47,17 +59,13 @@ export function parseList(raw: string | null, lowerCase: boolean): ParsedList {
  * validity half of parseList, without building the list.
  */
 export function firstBadItem(raw: string): string | null {
-  for (let at = 0; at <= raw.length; ) {
-    let end = raw.indexOf(',', at);
-    if (end < 0) end = raw.length;
-    let start = at;
-    let stop = end;
-    at = end + 1;
-    while (start < stop && isHttpTabOrSpace(raw.charCodeAt(start))) start++;
-    while (stop > start && isHttpTabOrSpace(raw.charCodeAt(stop - 1))) stop--;
-    if (start !== stop && !isTokenAt(raw, start, stop)) return raw.slice(start, stop);
-  }
-  return null;
+  let bad: string | null = null;
+  someItem(raw, (start, stop) => {
+    if (isTokenAt(raw, start, stop)) return false;
+    bad = raw.slice(start, stop);
+    return true;
+  });
+  return bad;
 }
 
 /**
@@ -65,19 +73,11 @@ export function firstBadItem(raw: string): string | null {
  * ASCII case (header names, step 7.6). Reads the list in place, making nothing.
  */
 export function listHas(raw: string, value: string, ignoreCase: boolean): boolean {
-  for (let at = 0; at <= raw.length; ) {
-    let end = raw.indexOf(',', at);
-    if (end < 0) end = raw.length;
-    let start = at;
-    let stop = end;
-    at = end + 1;
-    while (start < stop && isHttpTabOrSpace(raw.charCodeAt(start))) start++;
-    while (stop > start && isHttpTabOrSpace(raw.charCodeAt(stop - 1))) stop--;
-    if (stop - start === value.length && regionEquals(raw, start, value, ignoreCase)) return true;
-  }
-  return false;
+  return someItem(
+    raw,
+    (start, stop) => stop - start === value.length && regionEquals(raw, start, value, ignoreCase),
+  );
 }
-
 function regionEquals(raw: string, start: number, value: string, ignoreCase: boolean): boolean {
   for (let i = 0; i < value.length; i++) {
     const x = raw.charCodeAt(start + i);

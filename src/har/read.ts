@@ -78,7 +78,11 @@ export function readHar(
   if (!isObject(doc))
     return { ok: false, error: 'Not a HAR: the file holds JSON, but not an object with a "log".' };
   if (doc.format === 'cors-lens-report') {
-    return { ok: false, error: 'This is a CORS Lens report, not a HAR: open it with "Import report".' };
+    return {
+      ok: false,
+      error:
+        'This is a CORS Lens report, not a HAR: open it in the CORS panel, whose "Open HAR…" reads reports too.',
+    };
   }
   const log = doc.log;
   if (!isObject(log)) return { ok: false, error: 'Not a HAR: there is no "log" object at the top.' };

@@ -20,7 +20,10 @@ describe('readHar: a clear message for every broken file', () => {
     ['"a string"', /not an object/],
     ['{"entries": []}', /no "log" object/],
     ['{"log": {"entries": {}}}', /"log\.entries" is missing or is not a list/],
-    ['{"format": "cors-lens-report", "entries": []}', /CORS Lens report, not a HAR/],
+    [
+      '{"format": "cors-lens-report", "entries": []}',
+      /CORS Lens report, not a HAR: open it in the CORS panel, whose "Open HAR…" reads reports too/,
+    ],
   ])('%j', (text, message) => {
     const r = readHar(text);
     expect(r.ok).toBe(false);

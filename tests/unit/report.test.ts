@@ -7,48 +7,14 @@ import { escapeHtml, renderHtml } from '../../src/report/html.ts';
 import { readJsonReport, renderJson } from '../../src/report/json.ts';
 import { code, renderMarkdown } from '../../src/report/markdown.ts';
 import { REDACTED, redactUrl } from '../../src/report/redact.ts';
+import { blockedPost, h, PAGE } from './captured.ts';
 
-const PAGE = 'http://localhost:3000';
-const h = (name: string, value: string) => ({ name, value });
 const XSS = '<img src=x onerror=alert(1)>`|</code><script>alert(2)</script>';
 
+/** The POST blocked at its preflight, with a token in its URL. */
 function captured(over: Partial<CapturedRequest> = {}): CapturedRequest {
-  return {
-    id: '1',
-    tabId: 3,
-    frameId: 0,
-    documentId: null,
-    initiator: PAGE,
-    url: 'http://127.0.0.1:8000/api/orders?access_token=abc123&page=2',
-    method: 'POST',
-    type: 'xmlhttprequest',
-    time: 1_700_000_000_000,
-    requestHeaders: null,
-    currentUrl: 'http://127.0.0.1:8000/api/orders',
-    currentMethod: 'POST',
-    hop: 0,
-    hopSentHeaders: false,
-    preflights: [
-      {
-        requestId: '2',
-        requestHeaders: [
-          h('Origin', PAGE),
-          h('Access-Control-Request-Method', 'POST'),
-          h('Access-Control-Request-Headers', 'authorization,content-type'),
-        ],
-        status: 204,
-        responseHeaders: [
-          h('Access-Control-Allow-Origin', PAGE),
-          h('Access-Control-Allow-Headers', 'Content-Type'),
-        ],
-      },
-    ],
-    responses: [],
-    state: 'failed',
-    error: 'net::ERR_FAILED',
-    endTime: 1_700_000_000_100,
-    ...over,
-  };
+  const url = 'http://127.0.0.1:8000/api/orders?access_token=abc123&page=2';
+  return blockedPost('1', { tabId: 3, url, currentUrl: url, time: 1_700_000_000_000, ...over });
 }
 
 const blocked = reportEntryOf(captured());

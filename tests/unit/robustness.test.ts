@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
 import type { CaptureEvent } from '../../src/capture/events.ts';
-import { Pairer } from '../../src/capture/pairing.ts';
+import { Pairer, type PairerChange, type PairerSnapshot } from '../../src/capture/pairing.ts';
 import { diagnose, type Exchange } from '../../src/index.ts';
 
 const headerName = fc.oneof(
@@ -105,10 +105,22 @@ const event = fc.record({
   statusCode: fc.integer({ min: 0, max: 599 }),
 });
 
+/** A snapshot in a stable order: what a pairer holds, whatever order it came back in. */
+function normalized(s: PairerSnapshot) {
+  const byId = <T>(xs: readonly T[], id: (x: T) => string) =>
+    [...xs].sort((a, b) => id(a).localeCompare(id(b)));
+  return {
+    pending: byId(s.pending, (r) => r.id),
+    orphans: byId(s.orphans, (o) => o.preflight.requestId),
+    options: byId(s.options, (e) => e.requestId),
+  };
+}
+
 test('the pairer takes any sequence of events without throwing, and restores from what it persisted', () => {
   fc.assert(
     fc.property(fc.array(event, { maxLength: 40 }), (events) => {
       const pairer = new Pairer();
+      const persisted = new Map<string, PairerChange>();
       let t = 0;
       for (const e of events) {
         const base = {
@@ -131,9 +143,20 @@ test('the pairer takes any sequence of events without throwing, and restores fro
         };
         const update = pairer.handle({ kind: e.kind, details } as CaptureEvent);
         for (const r of update.finished) expect(['completed', 'failed']).toContain(r.state);
+        // Persisted as the store does: each change to its own record, the latest value wins.
+        for (const c of pairer.takeChanges()) {
+          if (c.value === null) persisted.delete(`${c.kind}:${c.id}`);
+          else persisted.set(`${c.kind}:${c.id}`, structuredClone(c));
+        }
       }
-      const snapshot = structuredClone(pairer.snapshot());
-      expect(() => new Pairer(snapshot)).not.toThrow();
+      const records = [...persisted.values()];
+      const restored = new Pairer({
+        pending: records.flatMap((c) => (c.kind === 'pending' && c.value ? [c.value] : [])),
+        orphans: records.flatMap((c) => (c.kind === 'orphan' && c.value ? [c.value] : [])),
+        options: records.flatMap((c) => (c.kind === 'option' && c.value ? [c.value] : [])),
+      });
+      // A worker restarted from what was persisted holds what the running one held.
+      expect(normalized(restored.snapshot())).toEqual(normalized(pairer.snapshot()));
     }),
     { numRuns: 3000, seed: 7 },
   );

@@ -1,6 +1,7 @@
 /** The capture store on a fake chrome.storage area: ring bound, order, quota, corrupt state. */
 import { describe, expect, test } from 'vitest';
 import { CaptureStore, type StoredEntry } from '../../extension/background/store.ts';
+import { inFlightGet } from './captured.ts';
 import { FakeArea } from './fake-storage.ts';
 
 function notRecorded(i: number, tabId = 1): StoredEntry {
@@ -43,27 +44,7 @@ describe('CaptureStore', () => {
     const area = new FakeArea();
     const store = new CaptureStore(area, 10);
     store.append(1, notRecorded(7));
-    const pending = {
-      id: '7',
-      tabId: 1,
-      frameId: 0,
-      documentId: null,
-      initiator: 'http://localhost:3000',
-      url: 'http://127.0.0.1:8000/7',
-      method: 'GET',
-      type: 'xmlhttprequest',
-      time: 7,
-      requestHeaders: null,
-      currentUrl: 'http://127.0.0.1:8000/7',
-      currentMethod: 'GET',
-      hop: 0,
-      hopSentHeaders: false,
-      preflights: [null],
-      responses: [],
-      state: 'pending',
-      error: null,
-      endTime: null,
-    } as const;
+    const pending = inFlightGet('7');
     store.savePairerChanges([
       { kind: 'pending', id: '7', value: { ...pending, preflights: [null], responses: [] } },
     ]);
