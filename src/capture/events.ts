@@ -4,6 +4,7 @@
  * so everything here runs and is tested in Node.
  */
 import type { HeaderList } from '../cors/headers.ts';
+import type { CaptureSource, SourceLocation } from './record.ts';
 
 /**
  * The net error Chrome fails a CORS block with (Firefox's NS_ERROR_DOM_BAD_URI is mapped to it
@@ -24,6 +25,10 @@ export interface RequestEventBase {
   readonly type: string;
   /** Milliseconds since the epoch. */
   readonly timeStamp: number;
+  /** Which source fired the event (webRequest when absent). */
+  readonly source?: CaptureSource;
+  /** The line of the page's code that started the request, when the source knows it. */
+  readonly initiatorLocation?: SourceLocation | null;
 }
 
 export type BeforeRequestEvent = RequestEventBase;

@@ -3,7 +3,7 @@
  * preflight and response said, and what the browser declared in its preflight.
  */
 import type { CredentialsMode, Exchange, Hop, RequestMode } from '../cors/exchange.ts';
-import { asciiLower, combinedValue, type HeaderLine } from '../cors/headers.ts';
+import { asciiLower, combinedValue, type HeaderLine, type HeaderList } from '../cors/headers.ts';
 import { isForbiddenRequestHeaderName } from '../cors/safelist.ts';
 import type { CapturedRequest } from './record.ts';
 
@@ -46,6 +46,14 @@ function declaredOf(r: CapturedRequest): Exchange['declared'] {
   };
 }
 
+/**
+ * The headers the page itself set, out of all a request sent: what webRequest and HARs show
+ * includes what the browser added (Origin, Referer, Sec-*, User-Agent, cache validators…).
+ */
+export function pageHeaders(headers: HeaderList, declared: readonly string[] | null): HeaderList {
+  return headers.filter((h) => !isBrowserAdded(h, declared) && !isForbiddenRequestHeaderName(h.name));
+}
+
 export function exchangeOf(r: CapturedRequest, credentials: CredentialsMode | 'unknown'): Exchange {
   const hops: Hop[] = [];
   const hopCount = Math.max(r.hop + 1, r.responses.length);
@@ -67,10 +75,7 @@ export function exchangeOf(r: CapturedRequest, credentials: CredentialsMode | 'u
     origin: r.initiator,
     url: r.url,
     method: r.method,
-    // What webRequest shows includes what Chrome added (Origin, Referer, Sec-*…): keep the page's own.
-    requestHeaders: (r.requestHeaders ?? []).filter(
-      (h) => !isBrowserAdded(h, declared?.headerNames ?? null) && !isForbiddenRequestHeaderName(h.name),
-    ),
+    requestHeaders: pageHeaders(r.requestHeaders ?? [], declared?.headerNames ?? null),
     mode: modeOf(r),
     credentials,
     preflight: first.preflight ?? null,

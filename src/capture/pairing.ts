@@ -60,6 +60,9 @@ export interface PairerUpdate {
   readonly finished: CapturedRequest[];
 }
 
+/** How far a preflight's recorded start may fall before its request's: HAR times are rounded to the millisecond. */
+const CLOCK_SLACK_MS = 2;
+
 /** Orphans and unclassified OPTIONS requests kept at most, so a stream of strays cannot grow memory. */
 const MAX_UNRESOLVED = 500;
 
@@ -284,14 +287,31 @@ export class Pairer {
     return undefined;
   }
 
+  /**
+   * A preflight that came before its request waits as an orphan. Of those that fit, the request
+   * takes the one that started soonest after it (a preflight never starts before its request; HAR
+   * times are rounded to the millisecond): sources that deliver out of order (DevTools' log) then
+   * still give each of two alike requests its own. With none after it, the oldest that fits.
+   */
   #adoptOrphan(request: CapturedRequest): void {
+    let best: string | undefined;
+    let bestGap = Infinity;
+    let oldest: string | undefined;
     for (const [id, orphan] of this.#orphans) {
       if (!matches(request, orphan.event, orphan.method)) continue;
-      request.preflights[request.hop] = orphan.preflight;
-      this.#owners.set(id, request.id);
-      this.#forget(this.#orphans, 'orphan', id);
-      return;
+      oldest ??= id;
+      const gap = orphan.event.timeStamp - request.time;
+      if (gap >= -CLOCK_SLACK_MS && gap < bestGap) {
+        best = id;
+        bestGap = gap;
+      }
     }
+    const id = best ?? oldest;
+    const orphan = id === undefined ? undefined : this.#orphans.get(id);
+    if (id === undefined || !orphan) return;
+    request.preflights[request.hop] = orphan.preflight;
+    this.#owners.set(id, request.id);
+    this.#forget(this.#orphans, 'orphan', id);
   }
 
   #changed(r: CapturedRequest): PairerUpdate {
@@ -368,6 +388,8 @@ function newRequest(e: RequestEventBase): CapturedRequest {
     method: e.method,
     type: e.type,
     time: e.timeStamp,
+    source: e.source ?? 'webrequest',
+    initiatorLocation: e.initiatorLocation ?? null,
     requestHeaders: null,
     currentUrl: e.url,
     currentMethod: e.method,

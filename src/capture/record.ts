@@ -1,6 +1,18 @@
 /** One cross-origin request as capture assembles it from webRequest events: serializable, stored as is. */
 import type { HeaderList } from '../cors/headers.ts';
 
+/** Where a request was seen: Chrome's DevTools network log, the worker's webRequest listeners, a HAR file. */
+export type CaptureSource = 'devtools' | 'webrequest' | 'har';
+
+/** A line of the page's code, as a person reads it (line and column from 1). */
+export interface SourceLocation {
+  readonly url: string;
+  readonly line: number;
+  readonly column: number;
+  /** The function that made the call; '' for code at the top level of a script. */
+  readonly functionName: string;
+}
+
 export interface CapturedPreflight {
   readonly requestId: string;
   /** What the browser sent: Origin, Access-Control-Request-Method, Access-Control-Request-Headers. */
@@ -26,6 +38,10 @@ export interface CapturedRequest {
   readonly method: string;
   readonly type: string;
   readonly time: number;
+  /** Absent on requests stored before it existed: they came from webRequest. */
+  readonly source?: CaptureSource;
+  /** The line of the page's code that made the request, when the source tells (DevTools, Chrome's HARs). */
+  readonly initiatorLocation?: SourceLocation | null;
   /** Headers as sent on the first hop; null when the request never got that far (blocked at its preflight). */
   requestHeaders: HeaderList | null;
   /** Where the request is now (it changes on redirects), and whether headers went out for it. */

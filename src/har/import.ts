@@ -13,12 +13,21 @@
  * HARs (Firefox's, tools') do not, so there the engine's verdict decides, and the entry says so.
  */
 import type { CaptureEvent } from '../capture/events.ts';
-import { type Orphan, Pairer } from '../capture/pairing.ts';
+import { Pairer } from '../capture/pairing.ts';
 import type { CapturedRequest } from '../capture/record.ts';
-import { asciiUpper, combinedValue } from '../cors/headers.ts';
-import { originOf } from '../cors/origin.ts';
 import { type ReportEntry, reportEntryOf } from '../report/entry.ts';
 import { type HarBrowser, type HarRecord, readHar, type SkippedEntry } from './read.ts';
+import {
+  adoptLate,
+  hopEvents,
+  isPreflight,
+  type Push,
+  pageOrigin,
+  preflightEvents,
+  type ReplayBase,
+  startEvent,
+  typeOf,
+} from './replay.ts';
 
 export interface HarImport {
   readonly browser: HarBrowser;
@@ -83,45 +92,6 @@ export function importHar(text: string, limits?: Parameters<typeof readHar>[1]):
   };
 }
 
-/** A request's page origin: its Origin header, else its Referer's origin, else where DevTools says it came from. */
-function pageOrigin(r: HarRecord): string | null {
-  const origin = combinedValue(r.requestHeaders, 'Origin');
-  if (origin !== null && origin !== 'null' && originOf(origin) === origin) return origin;
-  const referer = combinedValue(r.requestHeaders, 'Referer');
-  const fromReferer = referer !== null ? originOf(referer) : null;
-  if (fromReferer !== null && fromReferer !== 'null') return fromReferer;
-  const fromInitiator = r.initiatorUrl !== null ? originOf(r.initiatorUrl) : null;
-  return fromInitiator !== null && fromInitiator !== 'null' ? fromInitiator : origin;
-}
-
-function isPreflight(r: HarRecord): boolean {
-  if (r.markedPreflight) return true;
-  return (
-    r.method === 'OPTIONS' &&
-    combinedValue(r.requestHeaders, 'Access-Control-Request-Method') !== null &&
-    combinedValue(r.requestHeaders, 'Origin') !== null
-  );
-}
-
-/** webRequest's resource type for Chrome's `_resourceType`. */
-const TYPES: Record<string, string> = {
-  fetch: 'xmlhttprequest',
-  xhr: 'xmlhttprequest',
-  document: 'main_frame',
-  stylesheet: 'stylesheet',
-  script: 'script',
-  image: 'image',
-  font: 'font',
-  media: 'media',
-  websocket: 'websocket',
-  ping: 'ping',
-  csp_violation_report: 'csp_report',
-};
-
-function typeOf(r: HarRecord): string {
-  return (r.resourceType && TYPES[r.resourceType]) ?? 'xmlhttprequest';
-}
-
 type Timed = {
   readonly time: number;
   readonly rank: number;
@@ -132,129 +102,30 @@ type Timed = {
 /** The events a request's hops (redirects chained) would have fired. */
 function chainEvents(chain: readonly HarRecord[], initiator: string | undefined, out: Timed[]): void {
   const [first] = chain as [HarRecord, ...HarRecord[]];
-  const base = {
+  const base: ReplayBase = {
     requestId: `har-${first.index}`,
     tabId: HAR_TAB_ID,
     frameId: 0,
     initiator,
     type: typeOf(first),
+    source: 'har',
   };
-  const push = (time: number, rank: number, event: CaptureEvent) =>
-    out.push({ time, rank, order: first.index, event });
-  push(first.start, 0, {
-    kind: 'beforeRequest',
-    details: { ...base, url: first.url, method: first.method, timeStamp: first.start },
-  });
-  for (let i = 0; i < chain.length; i++) {
-    const hop = chain[i] as HarRecord;
-    const at = { ...base, url: hop.url, method: hop.method };
-    // A hop with no status never went out: Chrome lists the headers it would have sent.
-    if (hop.status > 0) {
-      push(hop.sent, 1, {
-        kind: 'sendHeaders',
-        details: { ...at, timeStamp: hop.sent, requestHeaders: hop.requestHeaders },
-      });
-      push(hop.received, 2, {
-        kind: 'headersReceived',
-        details: {
-          ...at,
-          timeStamp: hop.received,
-          statusCode: hop.status,
-          responseHeaders: hop.responseHeaders,
-        },
-      });
-    }
-    const next = chain[i + 1];
-    if (next) {
-      push(hop.received, 3, {
-        kind: 'beforeRedirect',
-        details: { ...at, timeStamp: hop.received, statusCode: hop.status, redirectUrl: next.url },
-      });
-    }
-  }
-  const last = chain.at(-1) as HarRecord;
-  const end = { ...base, url: last.url, method: last.method, timeStamp: last.end };
-  if (last.error !== null || last.status === 0) {
-    // Chrome times a request blocked at its preflight as ending before the preflight even started:
-    // one that never went out is kept pending a while longer, so its preflight finds it.
-    const at = last.status === 0 ? Math.max(last.end, last.start + UNSENT_GRACE_MS) : last.end;
-    push(at, 4, { kind: 'errorOccurred', details: { ...end, error: last.error ?? NO_RESPONSE } });
-  } else {
-    push(last.end, 4, { kind: 'completed', details: { ...end, statusCode: last.status } });
-  }
+  const push: Push = (time, rank, event) => out.push({ time, rank, order: first.index, event });
+  startEvent(first, base, push);
+  chain.forEach((hop, i) => hopEvents(hop, base, push, chain[i + 1]?.url ?? null));
 }
 
-/** How much earlier than its HAR start a preflight is replayed: twice the HAR's time rounding. */
-const PREFLIGHT_LEAD_MS = 2;
-
-/** How long after its start a request that never went out may still meet its preflight. */
-const UNSENT_GRACE_MS = 5000;
-
-/** What a HAR entry with status 0 and no error means: the browser got no response. */
-const NO_RESPONSE = 'no response (status 0 in the HAR)';
-
-/**
- * A preflight's events, all at its start: HAR timings of a preflight and of its request overlap
- * (Chrome may time the request's headers as sent before the preflight's), but a preflight always
- * starts before its request sends anything, and pairing needs it seen whole by then.
- */
-function preflightEvents(p: HarRecord, initiator: string | undefined, out: Timed[]): void {
-  const details = {
+function preflightTimed(p: HarRecord, initiator: string | undefined, out: Timed[]): void {
+  const base: ReplayBase = {
     requestId: `har-${p.index}`,
     tabId: HAR_TAB_ID,
     frameId: 0,
     initiator,
-    url: p.url,
-    method: 'OPTIONS',
     type: 'other',
-    timeStamp: p.start,
+    source: 'har',
   };
-  // startedDateTime is rounded to the millisecond, on the request's and on the preflight's: a
-  // request's send time computed from it can land up to 2 ms before its preflight's start (seen:
-  // 0.6 ms). A preflight found early waits for its request.
-  const time = p.start - PREFLIGHT_LEAD_MS;
-  const push = (rank: number, event: CaptureEvent) => out.push({ time, rank, order: p.index, event });
-  push(0, { kind: 'beforeRequest', details });
-  push(1, { kind: 'sendHeaders', details: { ...details, requestHeaders: p.requestHeaders } });
-  if (p.status > 0) {
-    push(2, {
-      kind: 'headersReceived',
-      details: { ...details, statusCode: p.status, responseHeaders: p.responseHeaders },
-    });
-    push(4, { kind: 'completed', details: { ...details, statusCode: p.status } });
-  } else {
-    push(4, { kind: 'errorOccurred', details: { ...details, error: p.error ?? NO_RESPONSE } });
-  }
+  preflightEvents(p, base, (time, rank, event) => out.push({ time, rank, order: p.index, event }));
 }
-
-/**
- * HAR times come from each request's own clock mapping, which under load drifts by tens of
- * milliseconds between entries (seen: a preflight starting 10 ms after its request ended). A
- * preflight the replay could not pair joins the nearest request in time to the same URL, from the
- * same origin, with the method it announced, that shows no preflight for that hop.
- */
-function adoptLate(o: Orphan, requests: readonly CapturedRequest[]): boolean {
-  let best: { request: CapturedRequest; hop: number; distance: number } | null = null;
-  for (const r of requests) {
-    if (r.initiator !== (o.event.initiator ?? 'null')) continue;
-    const hops = Math.max(r.responses.length, 1);
-    for (let hop = 0; hop < hops; hop++) {
-      const url = r.responses[hop]?.url ?? r.url;
-      if (url !== o.event.url || r.preflights[hop] != null) continue;
-      if (hop === 0 && o.method !== null && o.method !== r.method && o.method !== asciiUpper(r.method))
-        continue;
-      const distance = Math.abs(r.time - o.event.timeStamp);
-      if (distance <= LATE_PAIRING_MS && (!best || distance < best.distance))
-        best = { request: r, hop, distance };
-    }
-  }
-  if (!best) return false;
-  best.request.preflights[best.hop] = o.preflight;
-  return true;
-}
-
-/** How far apart in HAR time a preflight and its request may be for late pairing. */
-const LATE_PAIRING_MS = 2000;
 
 /** Redirect hops chained into requests: a 3xx entry continues as the next entry for its Location. */
 function chains(records: readonly HarRecord[]): HarRecord[][] {
@@ -292,7 +163,7 @@ function pairRecords(records: readonly HarRecord[]): {
     const origin = pageOrigin(chain[0] as HarRecord) ?? undefined;
     chainEvents(chain, origin, timed);
   }
-  for (const p of preflights) preflightEvents(p, pageOrigin(p) ?? undefined, timed);
+  for (const p of preflights) preflightTimed(p, pageOrigin(p) ?? undefined, timed);
   timed.sort((a, b) => a.time - b.time || a.rank - b.rank || a.order - b.order);
 
   const pairer = new Pairer();
@@ -300,7 +171,7 @@ function pairRecords(records: readonly HarRecord[]): {
   for (const { event } of timed) {
     finished.push(...pairer.handle(event).finished);
   }
-  const unpaired = pairer.snapshot().orphans.filter((o) => !adoptLate(o, finished));
+  const unpaired = pairer.snapshot().orphans.filter((o) => adoptLate(o, finished) === null);
   // A preflight whose request is not in the file (exported filtered, or a browser that lists only
   // the preflight): shown as the request it announced. Whether that request failed is unknown, so
   // it is judged as it stands: blocked when its preflight fails.
@@ -316,6 +187,8 @@ function pairRecords(records: readonly HarRecord[]): {
       method,
       type: 'xmlhttprequest',
       time: o.event.timeStamp,
+      source: 'har',
+      initiatorLocation: null,
       requestHeaders: null,
       currentUrl: o.event.url,
       currentMethod: method,

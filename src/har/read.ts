@@ -5,6 +5,7 @@
  * untrusted text that may be corrupt, truncated or huge, and every way it can be wrong gets a
  * message that says what is wrong.
  */
+import type { SourceLocation } from '../capture/record.ts';
 import type { HeaderLine, HeaderList } from '../cors/headers.ts';
 
 /** Larger files are refused before parsing: JSON.parse would hold the tab (or the CLI) for seconds. */
@@ -39,6 +40,8 @@ export interface HarRecord {
   readonly markedPreflight: boolean;
   /** A URL of the page or script that started the request, when the HAR names one. */
   readonly initiatorUrl: string | null;
+  /** The line of script that made the request: the top frame of Chrome's `_initiator.stack`. */
+  readonly initiatorLocation: SourceLocation | null;
 }
 
 export interface SkippedEntry {
@@ -117,6 +120,15 @@ export function readHar(
         ? 'firefox'
         : 'other';
   return { ok: true, browser, creator: creatorText, records, skipped, truncated: entries.length - count };
+}
+
+/**
+ * One HAR entry on its own (DevTools hands them over one at a time): its record, or why it cannot
+ * be read. `index` names it among the entries seen so far.
+ */
+export function readHarEntry(raw: unknown, index: number): HarRecord | string {
+  const read = readEntry(raw, index, new Map(), Date.now());
+  return typeof read === 'string' ? read : read.record;
 }
 
 /** The message for a file over the size limit; the CLI and the panel say it before reading. */
@@ -232,6 +244,7 @@ function readEntry(
       resourceType,
       markedPreflight: resourceType === 'preflight' || initiator?.type === 'preflight',
       initiatorUrl: initiatorUrlOf(initiator, raw, pages),
+      initiatorLocation: initiatorLocationOf(initiator),
     },
     chromeMarkers: '_error' in response || resourceType !== null || initiator !== null,
   };
@@ -247,6 +260,26 @@ function redirectTarget(response: Json, headers: HeaderList, base: URL): string 
   } catch {
     return null;
   }
+}
+
+/**
+ * The line of code that made the request: the first frame of Chrome's `_initiator.stack` (its
+ * lines and columns count from 0; a person counts from 1). An `await` in the page moves the rest
+ * of the stack into `parent`: the first frame is still the call.
+ */
+function initiatorLocationOf(initiator: Json | null): SourceLocation | null {
+  const stack = initiator && isObject(initiator.stack) ? initiator.stack : null;
+  const frame = stack && Array.isArray(stack.callFrames) ? stack.callFrames[0] : undefined;
+  if (!isObject(frame) || typeof frame.url !== 'string' || frame.url === '') return null;
+  const line = typeof frame.lineNumber === 'number' && frame.lineNumber >= 0 ? frame.lineNumber + 1 : 1;
+  const column =
+    typeof frame.columnNumber === 'number' && frame.columnNumber >= 0 ? frame.columnNumber + 1 : 1;
+  return {
+    url: frame.url,
+    line,
+    column,
+    functionName: typeof frame.functionName === 'string' ? frame.functionName : '',
+  };
 }
 
 /** Where the request came from: Chrome's `_initiator` (a URL or a script's stack), or the page it belongs to. */

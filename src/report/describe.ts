@@ -4,6 +4,7 @@
  * the headline, the names of the failure, the culprit, the explanation, why there was a preflight,
  * the findings, the fix for the chosen stack and the curl lines that reproduce it.
  */
+import type { SourceLocation } from '../capture/record.ts';
 import type { Culprit, Finding } from '../cors/verdict.ts';
 import { DEFAULT_STACK, guessStack, STACK_LABELS, type StackId } from '../fixes/index.ts';
 import { curlPreflight, curlRequest } from './curl.ts';
@@ -26,6 +27,8 @@ export interface EntryDescription {
   readonly url: string;
   /** What happened, in one line. */
   readonly headline: string;
+  /** The line of the page's code that made the request, when the source told. */
+  readonly madeBy: SourceLocation | null;
   /** The failure's names, the browser the user is on first; null when nothing was blocked by name. */
   readonly names: {
     readonly lead: Browser;
@@ -108,6 +111,11 @@ export function statusText(e: ReportEntry): string {
   return e.networkError ? '—' : '';
 }
 
+/** "loadOrders() at http://localhost:3000/app.js:42:13": a call site as a person writes it. */
+export function locationText(l: SourceLocation): string {
+  return `${l.functionName ? `${l.functionName}() at ` : ''}${l.url}:${l.line}:${l.column}`;
+}
+
 /** The culprit in one line: which header, what was expected, what came. */
 export function culpritText(c: Culprit): string {
   return `${c.field}: expected ${c.expected}, got ${c.received === null ? 'nothing' : JSON.stringify(c.received)}`;
@@ -126,6 +134,7 @@ export function describeEntry(entry: ReportEntry, options: DescribeOptions = {})
     method: entry.method,
     url: entry.url,
     headline: oneLine(entry),
+    madeBy: entry.initiatorLocation ?? null,
     names: entry.corsError
       ? {
           lead: options.browser ?? 'chrome',

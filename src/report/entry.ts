@@ -4,7 +4,7 @@
  */
 import type { ErrorOccurredEvent } from '../capture/events.ts';
 import { blockedWithoutRecord, type Judgement, judge, type OutcomeSource } from '../capture/judge.ts';
-import type { CapturedRequest } from '../capture/record.ts';
+import type { CapturedRequest, CaptureSource, SourceLocation } from '../capture/record.ts';
 import type { HeaderList } from '../cors/headers.ts';
 import type { Verdict } from '../cors/verdict.ts';
 import { fixTexts, requirementOf, type StackId } from '../fixes/index.ts';
@@ -30,6 +30,10 @@ export interface ReportEntry {
   readonly type: string;
   /** When it started, ms since the epoch. */
   readonly time: number;
+  /** Where it was seen: DevTools' network log, the worker's webRequest listeners, or a HAR file. */
+  readonly source: CaptureSource;
+  /** The line of the page's code that made the request (line and column from 1), when the source tells. */
+  readonly initiatorLocation: SourceLocation | null;
   readonly preflight: {
     readonly status: number | null;
     readonly requestHeaders: HeaderList;
@@ -73,6 +77,8 @@ export function entryOf(r: CapturedRequest, j: Judgement): ReportEntry {
     initiator: r.initiator,
     type: r.type,
     time: r.time,
+    source: r.source ?? 'webrequest',
+    initiatorLocation: r.initiatorLocation ?? null,
     preflight: firstPreflight
       ? {
           status: firstPreflight.status,
@@ -120,6 +126,8 @@ export function notRecordedEntry(
     initiator: e.initiator ?? 'null',
     type: e.type,
     time: e.timeStamp,
+    source: 'webrequest',
+    initiatorLocation: null,
     preflight: null,
     preflightCached: false,
     requestHeaders: null,

@@ -4,7 +4,7 @@
  */
 
 import type { HeaderList } from '../cors/headers.ts';
-import { describeEntry, type EntryDescription } from './describe.ts';
+import { describeEntry, type EntryDescription, locationText } from './describe.ts';
 import type { ReportEntry } from './entry.ts';
 import { type ExportOptions, toJsonReport } from './json.ts';
 import { summaryText } from './summary.ts';
@@ -50,6 +50,7 @@ function entrySection(x: ReportEntry, d: EntryDescription, n: number): string {
     `<p class="verdict">${e(d.headline)}</p>`,
     namesLine(d),
   ];
+  if (d.madeBy) parts.push(`<p>Made by <code>${e(locationText(d.madeBy))}</code></p>`);
   if (culprit) {
     parts.push(
       `<table class="culprit-table"><tr><th>header</th><th>expected</th><th>received</th></tr><tr><td><code>${e(culprit.field)}</code></td><td>${e(

@@ -4,7 +4,7 @@
  * or block sized so that nothing in it can end it, so no header or URL is ever rendered as Markdown
  * or HTML.
  */
-import { culpritText, describeEntry, type EntryDescription } from './describe.ts';
+import { culpritText, describeEntry, type EntryDescription, locationText } from './describe.ts';
 import type { ReportEntry } from './entry.ts';
 import { type ExportOptions, toJsonReport } from './json.ts';
 import { type EntryKind, summaryText } from './summary.ts';
@@ -61,6 +61,7 @@ function namesLines(d: EntryDescription): string[] {
 
 function section(d: EntryDescription, n: number): string[] {
   const out = ['', `### ${n}. ${code(`${d.method} ${d.url}`)}`, '', `**${prose(d.headline)}**`, ''];
+  if (d.madeBy) out.push(`- Made by ${code(locationText(d.madeBy))}`);
   out.push(...namesLines(d));
   if (d.culprit) {
     const c = d.culprit;

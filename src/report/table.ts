@@ -5,7 +5,7 @@
  * escape in a header could rewrite the terminal) are shown as \xNN, never written raw.
  */
 import type { StackId } from '../fixes/fix.ts';
-import { type Browser, culpritText, describeEntry } from './describe.ts';
+import { type Browser, culpritText, describeEntry, locationText } from './describe.ts';
 import type { ReportEntry } from './entry.ts';
 import { redact } from './redact.ts';
 
@@ -78,6 +78,7 @@ export function renderTable(entries: readonly ReportEntry[], options: TableOptio
     if (d.kind !== 'blocked') return;
     out.push('', oneLineSafe(`${i + 1}. ${d.method} ${d.url}`));
     out.push(`   ${oneLineSafe(d.explanation ?? d.headline)}`);
+    if (d.madeBy) out.push(`   Made by ${oneLineSafe(locationText(d.madeBy))}`);
     if (d.names?.firefox) out.push(`   Firefox: ${oneLineSafe(d.names.firefox)}`);
     if (d.fix) {
       out.push(`   Fix (${d.fix.label}):`);

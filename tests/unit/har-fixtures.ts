@@ -14,6 +14,8 @@ export function entry(o: {
   response?: Pairs;
   error?: string | null;
   resourceType?: string;
+  /** Chrome's `_initiator` (the line of script that made it, or the request a preflight served). */
+  initiator?: unknown;
 }) {
   return {
     startedDateTime: new Date(Date.UTC(2026, 10, 25, 10, 0, 0, o.start)).toISOString(),
@@ -27,6 +29,7 @@ export function entry(o: {
     response: { status: o.status, headers: headers(o.response ?? []), _error: o.error ?? null },
     timings: { blocked: 1, dns: -1, connect: -1, send: 0.1, wait: 2, receive: 1 },
     _resourceType: o.resourceType ?? 'fetch',
+    ...(o.initiator === undefined ? {} : { _initiator: o.initiator }),
   };
 }
 
