@@ -8,10 +8,10 @@ import type { CaptureEvent, ErrorOccurredEvent } from '../../src/capture/events.
 import { blockedWithoutRecord, isCacheProbe } from '../../src/capture/judge.ts';
 import { isCrossOrigin, Pairer, type PairerSnapshot } from '../../src/capture/pairing.ts';
 import type { CapturedRequest } from '../../src/capture/record.ts';
+import type { CaptureStore } from '../log/store.ts';
+import type { TabLogs } from '../log/tab-log.ts';
 import type { Settings } from '../shared/settings.ts';
 import type { RecordingTabs } from './recording.ts';
-import type { CaptureStore } from './store.ts';
-import type { TabLogs } from './tab-log.ts';
 
 export class Capture {
   #pairer = new Pairer();
@@ -55,6 +55,8 @@ export class Capture {
       this.event({ kind: 'errorOccurred', details: e });
       return;
     }
+    // DevTools' own log has this request, with its headers.
+    if (this.recording.isServed(e.tabId)) return;
     if (e.tabId < 0 || e.type === 'main_frame' || e.type === 'sub_frame' || !isCrossOrigin(e)) return;
     if (blockedWithoutRecord(e.error)) this.logs.notRecorded(e);
   }

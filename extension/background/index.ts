@@ -7,6 +7,8 @@
  * worker knows which tabs record and what it had captured.
  */
 import { isDevelopmentUrl } from '../../src/capture/dev-origins.ts';
+import { CaptureStore } from '../log/store.ts';
+import { TabLogs } from '../log/tab-log.ts';
 import { CAPTURE_OUTCOME } from '../platform/browser.ts';
 import { extensionVersion, keepAlive, onConnect, onMessage } from '../platform/runtime.ts';
 import {
@@ -21,14 +23,14 @@ import { CaptureListeners, onRequestError } from '../platform/webrequest.ts';
 import { isMessage, type Message, type Reply, type StatusReply } from '../shared/messages.ts';
 import { DEFAULT_SETTINGS, parseSettings, patchSettings, type Settings } from '../shared/settings.ts';
 import { Capture } from './capture.ts';
+import { DevToolsPorts } from './devtools-ports.ts';
 import { PanelPorts } from './panels.ts';
 import { RecordingTabs } from './recording.ts';
-import { CaptureStore } from './store.ts';
-import { TabLogs } from './tab-log.ts';
 
 let settings: Settings = DEFAULT_SETTINGS;
 const store = new CaptureStore(sessionStorage());
 const panels = new PanelPorts();
+const devtools = new DevToolsPorts();
 const badges = new Map<number, number>();
 const logs = new TabLogs(store, CAPTURE_OUTCOME, (tabId) => {
   panels.notify(tabId);
@@ -54,6 +56,7 @@ onTabRemoved((tabId) =>
   enqueue(() => {
     capture.tabClosed(tabId);
     panels.forget(tabId);
+    devtools.forget(tabId);
     badges.delete(tabId);
   }),
 );
@@ -63,7 +66,15 @@ onMessage((message) =>
   isMessage(message) ? ready.then(() => handle(message)).catch((err) => ({ error: String(err) })) : undefined,
 );
 onConnect((port) =>
-  enqueue(() => panels.connect(port, (tabId, open) => recording.set(tabId, 'panel-open', open))),
+  enqueue(() => {
+    panels.connect(port, (tabId, open) => recording.set(tabId, 'panel-open', open));
+    devtools.connect(
+      port,
+      settings,
+      (tabId, served) => recording.serve(tabId, served),
+      (message) => logs.fromDevTools(message.tabId, message.requests),
+    );
+  }),
 );
 
 const ready = init();
@@ -107,6 +118,7 @@ async function changeSettings(patch: unknown): Promise<Settings> {
   applySettings(patchSettings(settings, patch));
   await saveSettings(settings);
   if (settings.devOrigins !== before.devOrigins) await recordDevelopmentTabs();
+  devtools.settingsChanged(settings);
   return settings;
 }
 
@@ -128,6 +140,7 @@ function status(tabId: number): StatusReply {
   const meta = store.meta(tabId);
   return {
     tabId,
+    capture: recording.isServed(tabId) ? 'devtools' : recording.isRecording(tabId) ? 'webrequest' : 'none',
     recording: recording.isRecording(tabId),
     reasons: recording.reasons(tabId),
     armed: listeners.armed,

@@ -19,6 +19,12 @@ export interface ReportQuery {
   readonly limit?: number;
 }
 
+/**
+ * How far apart the same request's start may be as webRequest and DevTools report it (webRequest's
+ * timeStamp and HAR's startedDateTime both mark the start; HAR rounds it to the millisecond).
+ */
+const CLOCK_MATCH_MS = 50;
+
 export class TabLogs {
   readonly #store: CaptureStore;
   readonly #outcome: OutcomeSource;
@@ -55,11 +61,49 @@ export class TabLogs {
    */
   finished(r: CapturedRequest): void {
     this.#inFlight.delete(r.id);
+    this.#file(r);
+    this.#onChange(r.tabId);
+  }
+
+  #file(r: CapturedRequest): void {
     const entry = this.#outcome === 'engine' ? entryOf(r, judge(r, 'engine')) : null;
     const blocked = entry ? entry.blocked : isCorsBlock(r);
     const seq = this.#store.append(r.tabId, { kind: 'captured', request: r, blocked });
     if (entry) this.#tab(r.tabId).set(seq, { ...entry, seq });
-    this.#onChange(r.tabId);
+  }
+
+  /**
+   * Requests DevTools' network log finished for a tab (see DevToolsRequests). A request already
+   * filed (the log is sent again whole on every new connection) is skipped, and so is one the
+   * worker's own webRequest capture filed before DevTools served the tab: same method and URL,
+   * started within CLOCK_MATCH_MS, each counted once.
+   */
+  fromDevTools(tabId: number, requests: readonly CapturedRequest[]): number {
+    const filed = new Set<string>();
+    const recorded = new Map<string, number[]>();
+    for (const e of this.#store.entries(tabId)) {
+      if (e.kind !== 'captured') continue;
+      if (e.request.source === 'devtools') filed.add(e.request.id);
+      else {
+        const key = `${e.request.method} ${e.request.url}`;
+        recorded.set(key, [...(recorded.get(key) ?? []), e.request.time]);
+      }
+    }
+    let added = 0;
+    for (const r of requests) {
+      if (r.tabId !== tabId || filed.has(r.id)) continue;
+      const times = recorded.get(`${r.method} ${r.url}`);
+      const twin = times?.findIndex((t) => Math.abs(t - r.time) <= CLOCK_MATCH_MS) ?? -1;
+      if (times && twin >= 0) {
+        times.splice(twin, 1);
+        continue;
+      }
+      filed.add(r.id);
+      this.#file(r);
+      added++;
+    }
+    if (added > 0) this.#onChange(tabId);
+    return added;
   }
 
   /** A cross-origin request that failed in a tab that does not record: counted, without headers. */

@@ -6,9 +6,10 @@ import type { ReportEntry } from '../../src/report/entry.ts';
 import { kindOf } from '../../src/report/summary.ts';
 import { BROWSER } from '../platform/browser.ts';
 import type { Settings, StatusReply } from '../shared/messages.ts';
-import { type ConnectionState, connectPanel, downloadReport, type ExportFormat, send } from '../ui/client.ts';
+import { downloadReport, type ExportFormat, send } from '../ui/client.ts';
 import { ExportControls, RedactionWarning } from '../ui/ExportControls.tsx';
 import { t } from '../ui/i18n.ts';
+import type { ConnectionState, LogSource } from '../ui/source.ts';
 import { openPickedFile } from './open-file.ts';
 import { RequestList } from './RequestList.tsx';
 import { VerdictCard } from './VerdictCard.tsx';
@@ -27,7 +28,8 @@ const SOURCE_LABEL = { chrome: 'importChrome', firefox: 'importFirefox', other: 
 /** Rows the first read brings: enough to fill the list; the rest comes in the read after. */
 const FIRST_PAINT_ROWS = 200;
 
-export function Panel({ tabId }: { tabId: number }) {
+export function Panel({ source }: { source: LogSource }) {
+  const tabId = source.tabId;
   const [entries, setEntries] = useState<readonly ReportEntry[]>([]);
   const [dropped, setDropped] = useState(0);
   const [status, setStatus] = useState<StatusReply | null>(null);
@@ -56,14 +58,12 @@ export function Panel({ tabId }: { tabId: number }) {
       const held = log.current;
       const [report, state] = await Promise.all([
         // The first read paints the newest rows only; the whole log follows right after.
-        send({
-          type: 'cors:report',
-          tabId,
+        source.report({
           since: held?.cursor,
           generation: held?.generation,
           limit: painted.current ? undefined : FIRST_PAINT_ROWS,
         }),
-        send({ type: 'cors:status', tabId }),
+        source.status(),
       ]);
       // Only what is new comes back when nothing was cleared: merge it, drop what the ring evicted.
       const finished = report.incremental && held ? held.finished : new Map<number, ReportEntry>();
@@ -87,7 +87,7 @@ export function Panel({ tabId }: { tabId: number }) {
     } catch (err) {
       setError(String(err));
     }
-  }, [tabId]);
+  }, [source]);
 
   /**
    * One read in flight at a time: a change reads at once (no batching delay), and the changes that
@@ -109,7 +109,7 @@ export function Panel({ tabId }: { tabId: number }) {
     })();
   }, [refresh]);
 
-  useEffect(() => connectPanel(tabId, requestRefresh, setConnection), [tabId, requestRefresh]);
+  useEffect(() => source.subscribe(requestRefresh, setConnection), [source, requestRefresh]);
 
   const showSettings = useCallback((settings: Settings) => {
     setPreserveLog(settings.preserveLog);
@@ -188,10 +188,17 @@ export function Panel({ tabId }: { tabId: number }) {
   return (
     <div class="panel">
       <div class="toolbar" role="toolbar" aria-label="CORS Lens">
-        <span class={`recording ${status?.recording ? 'on' : 'off'}`} role="status">
-          {status?.recording
-            ? `● ${t('recordingOn')} (${status.reasons.map((r) => t(REASON_LABEL[r])).join(', ')})`
-            : `○ ${t('recordingOff')}`}
+        <span
+          class={`recording ${status && status.capture !== 'none' && !imported ? 'on' : 'off'}`}
+          role="status"
+        >
+          {imported
+            ? `○ ${t('importViewing')}`
+            : status?.capture === 'devtools'
+              ? `● ${t('captureDevTools')}`
+              : status?.recording
+                ? `● ${t('recordingOn')} (${status.reasons.map((r) => t(REASON_LABEL[r])).join(', ')})`
+                : `○ ${t('recordingOff')}`}
         </span>
         <input
           type="search"
@@ -216,7 +223,7 @@ export function Panel({ tabId }: { tabId: number }) {
           />
           {t('preserveLog')}
         </label>
-        <button type="button" onClick={() => void send({ type: 'cors:clear', tabId }).then(requestRefresh)}>
+        <button type="button" onClick={() => void source.clear().then(requestRefresh)}>
           {t('clear')}
         </button>
         <button type="button" onClick={() => fileInput.current?.click()} disabled={reading !== null}>
@@ -272,6 +279,16 @@ export function Panel({ tabId }: { tabId: number }) {
           ))}
         </div>
       ) : null}
+      {status?.pageBeforeCapture && !imported ? (
+        <p class="notice" role="status">
+          {t('pageBeforeCapture')}{' '}
+          {source.reload ? (
+            <button type="button" onClick={() => source.reload?.()}>
+              {t('reloadToCapture')}
+            </button>
+          ) : null}
+        </p>
+      ) : null}
       {connection === 'reconnecting' ? (
         <p class="notice" role="status">
           {t('reconnecting')}
@@ -296,6 +313,7 @@ export function Panel({ tabId }: { tabId: number }) {
         <RequestList entries={shown} selectedId={selectedId} onSelect={setSelectedId} />
         <VerdictCard
           entry={selected}
+          openSource={imported ? undefined : source.openSource}
           stack={stack}
           onChooseStack={chooseStack}
           firefoxFirst={browser === 'firefox'}

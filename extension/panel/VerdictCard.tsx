@@ -3,6 +3,7 @@
  * Chrome's and Firefox's names, why a preflight was sent, and the preflight and the request side
  * by side with the culprit header highlighted. Every value is rendered as text.
  */
+import type { SourceLocation } from '../../src/capture/record.ts';
 import type { HeaderList } from '../../src/cors/headers.ts';
 import type { StackId } from '../../src/fixes/index.ts';
 import { describeEntry, type EntryDescription } from '../../src/report/describe.ts';
@@ -63,6 +64,42 @@ interface CardProps {
   readonly onChooseStack: (stack: StackId) => void;
   /** On Firefox (or for a Firefox HAR) the console's "Reason: …" is what the user knows: name it first. */
   readonly firefoxFirst?: boolean;
+  /** Inside DevTools: shows a line of the page's code in the Sources panel. */
+  readonly openSource?: ((url: string, line: number, column: number) => void) | undefined;
+}
+
+/** "Made by loadOrders() at app.js:42:13", the whole URL on hover; inside DevTools a click opens it in Sources. */
+function MadeBy({ at, open }: { at: SourceLocation; open: CardProps['openSource'] }) {
+  const file = `${shortFile(at.url)}:${at.line}:${at.column}`;
+  return (
+    <p class="made-by">
+      {t('madeBy')} {at.functionName ? <code>{at.functionName}()</code> : null} {t('madeAt')}{' '}
+      {open ? (
+        <a
+          href={at.url}
+          title={at.url}
+          onClick={(ev) => {
+            ev.preventDefault();
+            open(at.url, at.line, at.column);
+          }}
+        >
+          {file}
+        </a>
+      ) : (
+        <span title={at.url}>{file}</span>
+      )}
+    </p>
+  );
+}
+
+/** A script's file as DevTools names it: the last part of its path, "(index)" for a page at a directory. */
+function shortFile(url: string): string {
+  try {
+    const u = new URL(url);
+    return u.pathname.endsWith('/') ? '(index)' : (u.pathname.split('/').at(-1) ?? u.host);
+  } catch {
+    return url;
+  }
 }
 
 function Names({ names }: { names: NonNullable<EntryDescription['names']> }) {
@@ -92,7 +129,7 @@ function Names({ names }: { names: NonNullable<EntryDescription['names']> }) {
   );
 }
 
-export function VerdictCard({ entry, stack, onChooseStack, firefoxFirst = false }: CardProps) {
+export function VerdictCard({ entry, stack, onChooseStack, firefoxFirst = false, openSource }: CardProps) {
   if (!entry) return <section class="card empty">{t('emptySelection')}</section>;
   // The panel always redacts the curl lines it offers to copy; exports follow the user's choice.
   const d = describeEntry(entry, { stack, browser: firefoxFirst ? 'firefox' : 'chrome', redact: true });
@@ -110,6 +147,7 @@ export function VerdictCard({ entry, stack, onChooseStack, firefoxFirst = false 
       <p class="title">
         <Text value={d.headline} />
       </p>
+      {d.madeBy ? <MadeBy at={d.madeBy} open={openSource} /> : null}
       {d.names ? <Names names={d.names} /> : null}
       {culprit ? (
         <table class="culprit-table" aria-label={t('culprit')}>

@@ -1,15 +1,16 @@
 /**
- * The panel page. Inside DevTools it inspects the DevTools window's tab and follows DevTools'
- * theme; opened as a normal tab with `?tabId=N` it shows that tab's log (and `&theme=dark|light`
- * picks a theme), which is how tests and screenshots use it.
+ * The panel page. Inside DevTools it shows the inspected tab from its DevTools window's own network
+ * log (the devtools page keeps it; see ui/source.ts) and follows DevTools' theme; opened as a
+ * normal tab with `?tabId=N` it shows the worker's log of that tab (and `&theme=dark|light` picks a
+ * theme), which is how tests and screenshots use it.
  */
 import { render } from 'preact';
 import { devtoolsTheme, inspectedTabId } from '../platform/devtools.ts';
+import { findDevToolsSource, type LogSource, workerSource } from '../ui/source.ts';
 import { Panel } from './Panel.tsx';
 import './panel.css';
 
 const params = new URLSearchParams(location.search);
-const tabId = inspectedTabId() ?? Number(params.get('tabId'));
 
 const theme =
   params.get('theme') ??
@@ -17,8 +18,18 @@ const theme =
   (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light');
 document.documentElement.dataset.theme = theme;
 
+/** Inside DevTools, its devtools page; without one (it failed to start), the worker. */
+async function sourceOf(): Promise<LogSource | null> {
+  const inspected = inspectedTabId();
+  if (inspected !== null) return (await findDevToolsSource(inspected, 2000)) ?? workerSource(inspected);
+  const fromQuery = Number(params.get('tabId'));
+  return Number.isInteger(fromQuery) && fromQuery > 0 ? workerSource(fromQuery) : null;
+}
+
 const root = document.getElementById('app');
 if (root) {
-  if (Number.isInteger(tabId) && tabId > 0) render(<Panel tabId={tabId} />, root);
-  else root.textContent = 'Open this page from DevTools, or with ?tabId=<id> of the tab to show.';
+  void sourceOf().then((source) => {
+    if (source) render(<Panel source={source} />, root);
+    else root.textContent = 'Open this page from DevTools, or with ?tabId=<id> of the tab to show.';
+  });
 }

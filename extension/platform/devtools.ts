@@ -1,4 +1,8 @@
-/** The DevTools side: which tab a DevTools window inspects, its theme, and adding our panel. */
+/**
+ * The DevTools side: which tab a DevTools window inspects, its theme, our panel, and its network
+ * log (`devtools.network`: everything DevTools recorded since it opened, then each request as it
+ * finishes, at no cost to the page beyond what DevTools itself spends).
+ */
 import { browser } from './browser.ts';
 
 /** The tab the DevTools window inspects, or null outside DevTools (the panel opened as a tab). */
@@ -12,6 +16,52 @@ export function devtoolsTheme(): 'dark' | 'light' | null {
   return browser.devtools.panels.themeName === 'dark' ? 'dark' : 'light';
 }
 
-export function createPanel(title: string, icon: string, page: string): void {
-  void browser.devtools.panels.create(title, icon, page);
+/** Adds our panel; `onShown` hears the panel's window each time the user shows it. */
+export function createPanel(
+  title: string,
+  icon: string,
+  page: string,
+  onShown?: (panel: Window) => void,
+): void {
+  void browser.devtools.panels.create(title, icon, page).then((panel) => {
+    if (onShown) panel.onShown.addListener(onShown);
+  });
+}
+
+/** The HAR entries DevTools has recorded for the tab since it opened. */
+export async function networkLog(): Promise<readonly unknown[]> {
+  const log = await browser.devtools.network.getHAR();
+  return Array.isArray(log?.entries) ? log.entries : [];
+}
+
+/** Each request DevTools finishes from now on, as a HAR entry (failed ones included). */
+export function onNetworkRequest(listener: (entry: unknown) => void): void {
+  browser.devtools.network.onRequestFinished.addListener((request) => listener(request));
+}
+
+/** The inspected tab navigated to a new page. */
+export function onNavigated(listener: (url: string) => void): void {
+  browser.devtools.network.onNavigated.addListener(listener);
+}
+
+/** Reloads the inspected page, so that DevTools records it from its first request. */
+export function reloadInspected(): void {
+  browser.devtools.inspectedWindow.reload({});
+}
+
+interface OpenResource {
+  openResource?: (url: string, lineNumber: number, columnNumber?: number) => void;
+}
+
+/**
+ * Shows a line of the page's code in DevTools' Sources panel (`line` and `column` count from 1, as
+ * a person reads them; DevTools counts from 0). False where the browser cannot.
+ */
+export function openSource(url: string, line: number, column: number): boolean {
+  // Not modelled by webextension-polyfill: Chrome's and Firefox's own namespace carry it.
+  const panels = (globalThis as { chrome?: { devtools?: { panels?: OpenResource } } }).chrome?.devtools
+    ?.panels;
+  if (typeof panels?.openResource !== 'function') return false;
+  panels.openResource(url, Math.max(0, line - 1), Math.max(0, column - 1));
+  return true;
 }

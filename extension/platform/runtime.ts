@@ -22,6 +22,59 @@ export function connect(name: string): Port {
   return browser.runtime.connect({ name });
 }
 
+export type ConnectionState = 'connected' | 'reconnecting';
+
+/**
+ * A port to the worker that comes back by itself: when Chrome stops the worker the port drops;
+ * it is opened again at once, then with a growing pause. `onOpen` runs on every (re)connection
+ * (the place to send what the worker may have missed); returns the function that closes it.
+ */
+export function keepConnected(
+  name: string,
+  handlers: {
+    readonly onOpen: (port: Port) => void;
+    readonly onMessage: (message: unknown) => void;
+    readonly onState?: (state: ConnectionState) => void;
+  },
+): () => void {
+  let port: Port | null = null;
+  let closed = false;
+  let delay = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const schedule = () => {
+    timer = setTimeout(open, delay);
+    delay = Math.min(2000, delay === 0 ? 100 : delay * 2);
+  };
+  const open = () => {
+    if (closed) return;
+    try {
+      port = connect(name);
+    } catch {
+      schedule();
+      return;
+    }
+    const current = port;
+    current.onMessage.addListener((message: unknown) => {
+      delay = 0;
+      handlers.onMessage(message);
+    });
+    current.onDisconnect.addListener(() => {
+      port = null;
+      if (closed) return;
+      handlers.onState?.('reconnecting');
+      schedule();
+    });
+    handlers.onState?.('connected');
+    handlers.onOpen(current);
+  };
+  open();
+  return () => {
+    closed = true;
+    if (timer !== undefined) clearTimeout(timer);
+    port?.disconnect();
+  };
+}
+
 export function onConnect(listener: (port: Port) => void): void {
   browser.runtime.onConnect.addListener(listener);
 }

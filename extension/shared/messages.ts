@@ -7,6 +7,7 @@
  * from any extension page answers `{ version: 1, tabId, entries }`. Keep it stable.
  */
 
+import type { CapturedRequest } from '../../src/capture/record.ts';
 import type { ReportEntry } from '../../src/report/entry.ts';
 import type { Settings } from './settings.ts';
 
@@ -71,8 +72,16 @@ export type Message =
   | ClearRequest
   | SettingsRequest;
 
+/**
+ * How a tab's requests are captured: from DevTools' network log (DevTools is open on it), by the
+ * worker's webRequest listeners (the tab records), or not at all (failures are only counted).
+ */
+export type CaptureMode = 'devtools' | 'webrequest' | 'none';
+
 export interface StatusReply {
   readonly tabId: number;
+  readonly capture: CaptureMode;
+  /** The worker records the tab through webRequest (false while DevTools serves it). */
   readonly recording: boolean;
   readonly reasons: readonly RecordingReason[];
   readonly armed: boolean;
@@ -80,6 +89,8 @@ export interface StatusReply {
   readonly blocked: number;
   readonly dropped: number;
   readonly notices: readonly string[];
+  /** DevTools capture: the page loaded before DevTools recorded it, so its first requests are not in the log. */
+  readonly pageBeforeCapture?: boolean;
 }
 
 export interface PingReply {
@@ -101,6 +112,26 @@ export interface ReportReply {
   readonly incremental: boolean;
   /** True when `limit` left older finished entries out. */
   readonly partial?: boolean;
+}
+
+/** The part of a report request a reader chooses: see ReportRequest. */
+export type ReportQuery = Pick<ReportRequest, 'since' | 'generation' | 'limit'>;
+
+/**
+ * Sent by a DevTools window's devtools page on its port (`devtools:<tabId>`): requests DevTools'
+ * network log finished for the tab. The first batch on each connection holds the whole log so far,
+ * so a worker that was stopped misses nothing; ids are stable, so nothing is filed twice.
+ */
+export interface DevToolsRequests {
+  readonly type: 'cors:devtools-requests';
+  readonly tabId: number;
+  readonly requests: readonly CapturedRequest[];
+}
+
+/** Pushed on a devtools page's port when it connects and whenever the settings change. */
+export interface SettingsChanged {
+  readonly type: 'cors:settings-changed';
+  readonly settings: Settings;
 }
 
 /** Pushed on a panel's port (`panel:<tabId>`) whenever the tab's log changes. */

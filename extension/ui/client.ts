@@ -1,68 +1,18 @@
-/** What extension pages (panel, popup) use to talk to the worker: typed messages and a self-healing port. */
+/** What extension pages (panel, popup) use to talk to the worker (typed messages), and the downloads of exports. */
 
 import type { StackId } from '../../src/fixes/index.ts';
 import type { Browser } from '../../src/report/describe.ts';
 import { renderHtml } from '../../src/report/html.ts';
 import { renderJson } from '../../src/report/json.ts';
 import { renderMarkdown } from '../../src/report/markdown.ts';
-import { connect, type Port, sendMessage } from '../platform/runtime.ts';
-import type { EntriesChanged, Message, Reply, ReportEntry } from '../shared/messages.ts';
+import { sendMessage } from '../platform/runtime.ts';
+import type { Message, Reply, ReportEntry } from '../shared/messages.ts';
 
 export async function send<M extends Message>(message: M): Promise<Reply<M>> {
   const reply = (await sendMessage(message)) as Reply<M> | { error: string } | undefined;
   if (reply === undefined) throw new Error('The extension did not answer.');
   if (typeof reply === 'object' && reply !== null && 'error' in reply) throw new Error(reply.error);
   return reply as Reply<M>;
-}
-
-export type ConnectionState = 'connected' | 'reconnecting';
-
-/**
- * A port named `panel:<tabId>`: while it is open the tab records, and the worker tells of every
- * change. When Chrome stops the worker the port drops; we reconnect at once, then back off, so
- * the panel follows a restarted worker by itself.
- */
-export function connectPanel(
-  tabId: number,
-  onChange: () => void,
-  onState: (state: ConnectionState) => void,
-): () => void {
-  let port: Port | null = null;
-  let closed = false;
-  let delay = 0;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const open = () => {
-    if (closed) return;
-    try {
-      port = connect(`panel:${tabId}`);
-    } catch {
-      schedule();
-      return;
-    }
-    onState('connected');
-    onChange();
-    port.onMessage.addListener((message: unknown) => {
-      delay = 0;
-      const changed = message as EntriesChanged | null;
-      if (changed?.type === 'cors:changed' && changed.tabId === tabId) onChange();
-    });
-    port.onDisconnect.addListener(() => {
-      port = null;
-      if (closed) return;
-      onState('reconnecting');
-      schedule();
-    });
-  };
-  const schedule = () => {
-    timer = setTimeout(open, delay);
-    delay = Math.min(2000, delay === 0 ? 100 : delay * 2);
-  };
-  open();
-  return () => {
-    closed = true;
-    if (timer !== undefined) clearTimeout(timer);
-    port?.disconnect();
-  };
 }
 
 export type ExportFormat = 'json' | 'markdown' | 'html';

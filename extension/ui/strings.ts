@@ -7,6 +7,13 @@ export const EN = {
   appName: 'CORS Lens',
   recordingOn: 'Recording',
   recordingOff: 'Not recording',
+  captureDevTools: "From DevTools' network log",
+  importViewing: 'Showing a file, not the live tab',
+  pageBeforeCapture:
+    'DevTools opened after this page loaded: the requests it made before then are not in the log.',
+  reloadToCapture: 'Reload to capture',
+  madeBy: 'Made by',
+  madeAt: 'at',
   reasonDevelopmentOrigin: 'development origin',
   reasonPanelOpen: 'panel open',
   reasonUser: 'started from the popup',

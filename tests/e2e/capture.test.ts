@@ -8,9 +8,9 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { ReportEntry } from '../../extension/shared/messages.ts';
 import { type CorpusServers, startCorpusServers } from '../servers/corpus-servers.ts';
 import { ALL_SCENARIOS, scenarioById, scenarioUrl } from '../servers/scenarios.ts';
-import { type CallResult, NetworkWatcher, runScenario } from './corpus-runner.ts';
+import { type CallResult, compareWithChrome, NetworkWatcher, runScenario } from './corpus-runner.ts';
 import { type LoadedExtension, launchWithExtension } from './extension.ts';
-import { ReportClient } from './report-client.ts';
+import { ReportClient, settledReport } from './report-client.ts';
 import { waitUntil } from './wait.ts';
 
 let servers: CorpusServers;
@@ -44,61 +44,15 @@ afterAll(async () => {
   await servers?.close();
 });
 
-function entriesFor(entries: readonly ReportEntry[], url: string): ReportEntry[] {
-  return entries.filter((e) => e.url === url);
-}
-
 test('every request Chrome saw has one entry that agrees with Chrome', async () => {
-  let entries: readonly ReportEntry[] = [];
   // Entries settle when the last requests finish; poll briefly rather than sleep.
-  await expect
-    .poll(async () => {
-      entries = (await client.report(tabId)).entries;
-      return entries.filter((e) => e.state === 'pending').length;
-    })
-    .toBe(0);
-  const disagreements: string[] = [];
-  let compared = 0;
-  for (const scenario of ALL_SCENARIOS) {
-    const url = scenarioUrl(scenario, servers.origins);
-    const own = calls.filter((c) => c.scenario.id === scenario.id);
-    const found = entriesFor(entries, url);
-    if (own.every((c) => c.chrome.neverSent)) {
-      if (found.length !== 0) disagreements.push(`${scenario.id}: Blink refused it, yet an entry exists`);
-      continue;
-    }
-    if (found.length !== own.length) {
-      disagreements.push(`${scenario.id}: ${own.length} calls, ${found.length} entries`);
-      continue;
-    }
-    own.forEach((call, i) => {
-      const entry = found[i] as ReportEntry;
-      compared++;
-      const chrome = call.chrome;
-      const label = `${scenario.id}#${i}: chrome ${JSON.stringify(chrome)}; entry ${JSON.stringify({
-        blocked: entry.blocked,
-        corsError: entry.corsError,
-        failedParameter: entry.failedParameter,
-        networkError: entry.networkError,
-        state: entry.state,
-      })}`;
-      if (chrome.blocked) {
-        const missing = entry.verdict?.culprit?.missing ?? [];
-        const parameterOk =
-          missing.length > 1
-            ? missing.includes(chrome.failedParameter ?? '')
-            : entry.failedParameter === chrome.failedParameter;
-        if (!entry.blocked || entry.corsError !== chrome.corsError || !parameterOk) disagreements.push(label);
-      } else if (entry.blocked) {
-        disagreements.push(`false block: ${label}`);
-      } else if (chrome.errorText !== null && entry.networkError !== chrome.errorText) {
-        disagreements.push(`network error: ${label}`);
-      }
-    });
-  }
+  const entries = await settledReport(client, tabId);
+  const { disagreements, compared } = compareWithChrome(entries, calls, servers.origins);
   expect(disagreements).toEqual([]);
   expect(compared).toBeGreaterThanOrEqual(120);
 });
+
+const entriesFor = (entries: readonly ReportEntry[], url: string) => entries.filter((e) => e.url === url);
 
 test('an entry carries the contract fields', async () => {
   const { version, entries } = await client.report(tabId);

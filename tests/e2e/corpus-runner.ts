@@ -153,8 +153,11 @@ export async function pageFetch({
     // tests that cache. The servers send nothing cacheable, so every call reaches them.
   };
   if (request.body !== undefined) init.body = request.body;
+  // Through the corpus page's own function when it has one, so each request names a line of the
+  // page's code as what made it (DevTools records it in the request's initiator).
+  const call = (globalThis as { corpusFetch?: typeof fetch }).corpusFetch ?? fetch;
   try {
-    const r = await fetch(url, init);
+    const r = await call(url, init);
     await r.text();
     return { ok: true, status: r.status, type: r.type };
   } catch (e) {
@@ -348,4 +351,58 @@ export function fetchAll(page: Page, urls: readonly string[]): Promise<unknown> 
       ),
     urls,
   );
+}
+
+/**
+ * Each scenario's calls against the entries a report holds for its URL: one entry per call Chrome
+ * sent, with Chrome's corsError and failedParameter when it blocked (any one of several missing
+ * headers, which Chrome picks in an order of its own), never a block Chrome did not make, and a
+ * network error named as Chrome named it.
+ */
+export function compareWithChrome(
+  entries: readonly ReportEntry[],
+  calls: readonly CallResult[],
+  origins: Origins,
+): { disagreements: string[]; compared: number } {
+  const disagreements: string[] = [];
+  let compared = 0;
+  const scenarios = [...new Set(calls.map((c) => c.scenario))];
+  for (const scenario of scenarios) {
+    const url = scenarioUrl(scenario, origins);
+    const own = calls.filter((c) => c.scenario.id === scenario.id);
+    const found = entries.filter((e) => e.url === url);
+    if (own.every((c) => c.chrome.neverSent)) {
+      if (found.length !== 0) disagreements.push(`${scenario.id}: Blink refused it, yet an entry exists`);
+      continue;
+    }
+    if (found.length !== own.length) {
+      disagreements.push(`${scenario.id}: ${own.length} calls, ${found.length} entries`);
+      continue;
+    }
+    own.forEach((call, i) => {
+      const entry = found[i] as ReportEntry;
+      compared++;
+      const chrome = call.chrome;
+      const label = `${scenario.id}#${i}: chrome ${JSON.stringify(chrome)}; entry ${JSON.stringify({
+        blocked: entry.blocked,
+        corsError: entry.corsError,
+        failedParameter: entry.failedParameter,
+        networkError: entry.networkError,
+        state: entry.state,
+      })}`;
+      if (chrome.blocked) {
+        const missing = entry.verdict?.culprit?.missing ?? [];
+        const parameterOk =
+          missing.length > 1
+            ? missing.includes(chrome.failedParameter ?? '')
+            : entry.failedParameter === chrome.failedParameter;
+        if (!entry.blocked || entry.corsError !== chrome.corsError || !parameterOk) disagreements.push(label);
+      } else if (entry.blocked) {
+        disagreements.push(`false block: ${label}`);
+      } else if (chrome.errorText !== null && entry.networkError !== chrome.errorText) {
+        disagreements.push(`network error: ${label}`);
+      }
+    });
+  }
+  return { disagreements, compared };
 }

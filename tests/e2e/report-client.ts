@@ -1,6 +1,6 @@
 /** Reads the extension's report through its public contract, from an extension page, as any extension page would. */
 import type { Page } from 'playwright';
-import type { ReportReply, Settings, StatusReply } from '../../extension/shared/messages.ts';
+import type { ReportEntry, ReportReply, Settings, StatusReply } from '../../extension/shared/messages.ts';
 import type { LoadedExtension } from './extension.ts';
 import { waitUntil } from './wait.ts';
 
@@ -52,4 +52,14 @@ export async function openRecordingTab(
     { what: `capture for ${url}` },
   );
   return { page, tabId };
+}
+
+/** The tab's report once nothing in it is still in flight. */
+export async function settledReport(client: ReportClient, tabId: number): Promise<readonly ReportEntry[]> {
+  const reply = await waitUntil(
+    () => client.report(tabId),
+    (r) => r.entries.every((e) => e.state !== 'pending'),
+    { what: `tab ${tabId} to settle` },
+  );
+  return reply.entries;
 }

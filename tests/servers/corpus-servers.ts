@@ -12,8 +12,35 @@ export interface CorpusServers {
   close(): Promise<void>;
 }
 
-const PAGE_HTML =
-  '<!doctype html><meta charset="utf-8"><title>CORS Lens corpus page</title><h1>corpus page</h1>';
+const PAGE_HTML = `<!doctype html><meta charset="utf-8"><title>CORS Lens corpus page</title><h1>corpus page</h1>
+<script>
+// Every corpus request goes through this line: DevTools names it as the code that made the request.
+window.corpusFetch = function corpusFetch(url, init) {
+  return fetch(url, init);
+};
+</script>`;
+
+/** Where corpusFetch calls fetch in the page: line and column from 1, as DevTools capture reports them. */
+export const CORPUS_FETCH_AT = (() => {
+  const lines = PAGE_HTML.split('\n');
+  const line = lines.findIndex((l) => l.includes('return fetch(')) + 1;
+  return { line, column: (lines[line - 1] as string).indexOf('fetch(') + 1 };
+})();
+
+/** Host names of the page and the APIs. The defaults are development origins; others need a host-resolver rule. */
+export interface CorpusHosts {
+  readonly page: string;
+  readonly api: string;
+  readonly alt: string;
+}
+
+const LOOPBACK_HOSTS: CorpusHosts = { page: 'localhost', api: '127.0.0.1', alt: 'localhost' };
+
+/** Host names no development-origin pattern matches (map them with HOST_RULES). */
+export const PUBLIC_HOSTS: CorpusHosts = { page: 'app.example', api: 'api.example', alt: 'alt.example' };
+
+/** Chromium's flag that sends PUBLIC_HOSTS to this machine. */
+export const HOST_RULES = '--host-resolver-rules=MAP *.example 127.0.0.1';
 
 export const pageHandler: RequestListener = (_req, res) => {
   res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
@@ -22,6 +49,7 @@ export const pageHandler: RequestListener = (_req, res) => {
 
 export async function startCorpusServers(
   scenarios: readonly Scenario[] = ALL_SCENARIOS,
+  hosts: CorpusHosts = LOOPBACK_HOSTS,
 ): Promise<CorpusServers> {
   const log = new ExchangeLog();
   const page = await listenLoopback(pageHandler);
@@ -31,10 +59,10 @@ export async function startCorpusServers(
   const api = await listenLoopback(log.wrap((req, res) => rawHandler(req, res)));
   const exp = await listenLoopback(log.wrap((req, res) => expressHandler(req, res)));
   const origins: Origins = {
-    page: `http://localhost:${page.port}`,
-    api: `http://127.0.0.1:${api.port}`,
-    alt: `http://localhost:${api.port}`,
-    express: `http://127.0.0.1:${exp.port}`,
+    page: `http://${hosts.page}:${page.port}`,
+    api: `http://${hosts.api}:${api.port}`,
+    alt: `http://${hosts.alt}:${api.port}`,
+    express: `http://${hosts.api}:${exp.port}`,
   };
   rawHandler = rawCorsHandler(scenarios, origins);
   expressHandler = createExpressApps(origins.page);

@@ -64,6 +64,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['src/har/'],
   ['src/cli/'],
   ['extension/platform/', 'extension/shared/'],
+  ['extension/log/'],
   ['extension/background/', 'extension/ui/'],
   ['extension/panel/', 'extension/popup/', 'extension/devtools/'],
 ];

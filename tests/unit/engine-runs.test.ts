@@ -12,8 +12,8 @@ vi.mock('../../src/cors/diagnose.ts', async (importOriginal) => {
 });
 
 const { diagnose } = await import('../../src/cors/diagnose.ts');
-const { CaptureStore } = await import('../../extension/background/store.ts');
-const { TabLogs } = await import('../../extension/background/tab-log.ts');
+const { CaptureStore } = await import('../../extension/log/store.ts');
+const { TabLogs } = await import('../../extension/log/tab-log.ts');
 const { importHar } = await import('../../src/har/import.ts');
 const { allowedGet, blockedPost, inFlightGet } = await import('./captured.ts');
 const { FakeArea } = await import('./fake-storage.ts');

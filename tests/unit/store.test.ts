@@ -1,6 +1,6 @@
 /** The capture store on a fake chrome.storage area: ring bound, order, quota, corrupt state. */
 import { describe, expect, test } from 'vitest';
-import { CaptureStore, type StoredEntry } from '../../extension/background/store.ts';
+import { CaptureStore, type StoredEntry } from '../../extension/log/store.ts';
 import { inFlightGet } from './captured.ts';
 import { FakeArea } from './fake-storage.ts';
 

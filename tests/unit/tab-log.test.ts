@@ -1,7 +1,7 @@
 /** A tab's log in Node: paging and incremental reads of the report, clearing, ring eviction, the blocked count. */
 import { describe, expect, test } from 'vitest';
-import { CaptureStore } from '../../extension/background/store.ts';
-import { TabLogs } from '../../extension/background/tab-log.ts';
+import { CaptureStore } from '../../extension/log/store.ts';
+import { TabLogs } from '../../extension/log/tab-log.ts';
 import { allowedGet, blockedPost, inFlightGet } from './captured.ts';
 import { FakeArea } from './fake-storage.ts';
 

@@ -1,0 +1,124 @@
+/**
+ * The CORS panel inside the real DevTools window, fed by DevTools' own network log: requests the
+ * page made before the panel was first shown are listed when it is, new ones appear as they
+ * finish, a card names the line of the page that made the request, and a page that loaded before
+ * DevTools recorded it says so and offers to reload it.
+ */
+import type { Page } from 'playwright';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import {
+  CORPUS_FETCH_AT,
+  type CorpusServers,
+  HOST_RULES,
+  PUBLIC_HOSTS,
+  startCorpusServers,
+} from '../servers/corpus-servers.ts';
+import { ALL_SCENARIOS, scenarioById, scenarioUrl } from '../servers/scenarios.ts';
+import { fetchFromPage } from './corpus-runner.ts';
+import { DEVTOOLS_ARGS } from './devtools-har.ts';
+import { DEBUGGING_PORT_ARG, DevToolsWindow } from './devtools-window.ts';
+import { type LoadedExtension, launchWithExtension } from './extension.ts';
+import { ReportClient } from './report-client.ts';
+import { waitUntil } from './wait.ts';
+
+const EARLY = [
+  'pf-header-missing-authorization',
+  'simple-missing-acao',
+  'simple-allowed',
+  'pf-method-missing',
+];
+
+let servers: CorpusServers;
+let ext: LoadedExtension;
+let page: Page;
+let client: ReportClient;
+let tabId: number;
+let devtools: DevToolsWindow;
+
+beforeAll(async () => {
+  servers = await startCorpusServers(ALL_SCENARIOS, PUBLIC_HOSTS);
+  ext = await launchWithExtension([...DEVTOOLS_ARGS, HOST_RULES, DEBUGGING_PORT_ARG]);
+  client = await ReportClient.open(ext);
+  page = await ext.context.newPage();
+  await page.goto(servers.origins.page);
+  tabId = await client.tabId(servers.origins.page);
+  await waitUntil(
+    () => client.status(tabId),
+    (s) => s.capture === 'devtools',
+    { what: 'DevTools capture of the tab', timeoutMs: 30_000 },
+  );
+  devtools = await DevToolsWindow.of(ext, servers.origins.page);
+}, 120_000);
+
+afterAll(async () => {
+  await devtools?.close();
+  await ext?.close();
+  await servers?.close();
+});
+
+const urlOf = (id: string) => scenarioUrl(scenarioById(id), servers.origins);
+
+test('requests made before the panel is shown are all listed when it is, and new ones follow', async () => {
+  // The panel has never been shown: DevTools shows its own first panel while the page makes its requests.
+  for (const id of EARLY) await fetchFromPage(page, urlOf(id), scenarioById(id).request);
+  await devtools.showPanel();
+  const rows = await devtools.panelRows(
+    (r) => EARLY.every((id) => r.some((row) => row.startsWith(`${urlOf(id)} |`))),
+    'the early requests in the panel',
+  );
+  expect(rows.find((r) => r.startsWith(`${urlOf('pf-header-missing-authorization')} |`))).toMatch(/blocked/);
+  expect(rows.find((r) => r.startsWith(`${urlOf('simple-allowed')} |`))).toMatch(/allowed/);
+
+  const later = 'pf-origin-mismatch';
+  await fetchFromPage(page, urlOf(later), scenarioById(later).request);
+  await devtools.panelRows(
+    (r) => r.some((row) => row.startsWith(`${urlOf(later)} |`)),
+    'a new request as a row',
+  );
+});
+
+test('a page loaded before DevTools recorded it says so, and "Reload to capture" records it whole', async () => {
+  // The tab loaded at once, DevTools took seconds to boot: the page's own load is not in its log.
+  expect((await client.status(tabId)).capture).toBe('devtools');
+  await devtools.showPanel();
+  const notice = await waitUntil(
+    () => devtools.inPanel<string>(`document.body.textContent`).catch(() => ''),
+    (text) => text.includes('DevTools opened after this page loaded'),
+    { what: 'the notice', timeoutMs: 15_000 },
+  );
+  expect(notice).toContain('Reload to capture');
+  const reloaded = page.waitForEvent('load');
+  await devtools.inPanel(
+    `[...document.querySelectorAll('button')].find((b) => b.textContent === 'Reload to capture').click()`,
+  );
+  await reloaded;
+  await waitUntil(
+    () => devtools.inPanel<string>(`document.body.textContent`),
+    (text) => !text.includes('DevTools opened after this page loaded'),
+    { what: 'the notice to go after the reload', timeoutMs: 15_000 },
+  );
+});
+
+test("the card names the line of the page's code that made the request", async () => {
+  const id = 'pf-header-missing-authorization';
+  await fetchFromPage(page, urlOf(id), scenarioById(id).request);
+  await devtools.panelRows((r) => r.some((row) => row.startsWith(`${urlOf(id)} |`)), 'the request as a row');
+  await devtools.inPanel(
+    `[...document.querySelectorAll('[role="option"]')].find((r) => r.getAttribute('title') === ${JSON.stringify(
+      urlOf('pf-header-missing-authorization'),
+    )}).click()`,
+  );
+  const madeBy = await waitUntil(
+    () => devtools.inPanel<string>(`document.querySelector('.made-by')?.textContent ?? ''`),
+    (text) => text !== '',
+    { what: 'the card' },
+  );
+  expect(madeBy).toBe(`Made by corpusFetch() at (index):${CORPUS_FETCH_AT.line}:${CORPUS_FETCH_AT.column}`);
+  // A click shows that line in DevTools' Sources panel.
+  await devtools.inPanel(`document.querySelector('.made-by a').click()`);
+  await waitUntil(
+    () => devtools.selectedPanel(),
+    (id) => id === 'sources',
+    { what: 'the Sources panel' },
+  );
+});
