@@ -11,17 +11,18 @@ export class DevToolsPorts {
   readonly #ports = new Map<number, Set<Port>>();
 
   /**
-   * Takes a port if it is a devtools page's. `onServed(tabId, served)` hears when a tab's first
-   * DevTools window connects and its last one goes; `onRequests` each batch of requests.
+   * Takes a port if it is a devtools page's, and returns its tab (null for any other port). Call it
+   * synchronously in `onConnect`: a devtools page sends its whole log the moment it connects, and a
+   * message that arrives before the port has a listener is lost. `onServed(tabId, served)` hears
+   * when a tab's first DevTools window connects and its last one goes; `onRequests` each batch.
    */
   connect(
     port: Port,
-    settings: Settings,
     onServed: (tabId: number, served: boolean) => void,
     onRequests: (message: DevToolsRequests) => void,
-  ): void {
+  ): number | null {
     const match = /^devtools:(\d+)$/.exec(port.name);
-    if (!match) return;
+    if (!match) return null;
     const tabId = Number(match[1]);
     const ports = this.#ports.get(tabId) ?? new Set();
     ports.add(port);
@@ -38,7 +39,16 @@ export class DevToolsPorts {
       this.#ports.delete(tabId);
       onServed(tabId, false);
     });
-    port.postMessage({ type: 'cors:settings-changed', settings } satisfies SettingsChanged);
+    return tabId;
+  }
+
+  /** Tells one devtools page the settings (once they are loaded). */
+  tell(port: Port, settings: Settings): void {
+    try {
+      port.postMessage({ type: 'cors:settings-changed', settings } satisfies SettingsChanged);
+    } catch {
+      // It went away meanwhile.
+    }
   }
 
   /** Tells every devtools page the settings changed (preserve log, ring size). */

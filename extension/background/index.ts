@@ -6,7 +6,6 @@
  * stopped worker is delivered. Events queue behind the state load, so none is handled before the
  * worker knows which tabs record and what it had captured.
  */
-import { isDevelopmentUrl } from '../../src/capture/dev-origins.ts';
 import { CaptureStore } from '../log/store.ts';
 import { TabLogs } from '../log/tab-log.ts';
 import { CAPTURE_OUTCOME } from '../platform/browser.ts';
@@ -21,7 +20,13 @@ import {
 import { allTabs, onTabRemoved, onTabUpdated, setBadgeCount } from '../platform/tabs.ts';
 import { CaptureListeners, onRequestError } from '../platform/webrequest.ts';
 import { isMessage, type Message, type Reply, type StatusReply } from '../shared/messages.ts';
-import { DEFAULT_SETTINGS, parseSettings, patchSettings, type Settings } from '../shared/settings.ts';
+import {
+  DEFAULT_SETTINGS,
+  parseSettings,
+  patchSettings,
+  recordsAsDevelopment,
+  type Settings,
+} from '../shared/settings.ts';
 import { Capture } from './capture.ts';
 import { DevToolsPorts } from './devtools-ports.ts';
 import { PanelPorts } from './panels.ts';
@@ -65,17 +70,21 @@ onTabUpdated((tabId, change) => enqueue(() => capture.tabUpdated(tabId, change))
 onMessage((message) =>
   isMessage(message) ? ready.then(() => handle(message)).catch((err) => ({ error: String(err) })) : undefined,
 );
-onConnect((port) =>
+onConnect((port) => {
+  // A devtools page's port gets its listeners now: its first message (the whole log) comes at once.
+  const served = devtools.connect(
+    port,
+    (tabId, on) => enqueue(() => recording.serve(tabId, on)),
+    (message) =>
+      enqueue(() => {
+        logs.fromDevTools(message.tabId, message.requests);
+      }),
+  );
   enqueue(() => {
-    panels.connect(port, (tabId, open) => recording.set(tabId, 'panel-open', open));
-    devtools.connect(
-      port,
-      settings,
-      (tabId, served) => recording.serve(tabId, served),
-      (message) => logs.fromDevTools(message.tabId, message.requests),
-    );
-  }),
-);
+    if (served !== null) devtools.tell(port, settings);
+    else panels.connect(port, (tabId, open) => recording.set(tabId, 'panel-open', open));
+  });
+});
 
 const ready = init();
 
@@ -104,7 +113,7 @@ async function init(): Promise<void> {
 /** Which open tabs are on a development origin, by the current patterns. */
 async function recordDevelopmentTabs(): Promise<void> {
   for (const tab of await allTabs()) {
-    recording.set(tab.id, 'development-origin', isDevelopmentUrl(tab.url, settings.devOrigins));
+    recording.set(tab.id, 'development-origin', recordsAsDevelopment(settings, tab.url));
   }
 }
 
@@ -117,7 +126,9 @@ async function changeSettings(patch: unknown): Promise<Settings> {
   const before = settings;
   applySettings(patchSettings(settings, patch));
   await saveSettings(settings);
-  if (settings.devOrigins !== before.devOrigins) await recordDevelopmentTabs();
+  if (settings.devOrigins !== before.devOrigins || settings.recordDevOrigins !== before.recordDevOrigins) {
+    await recordDevelopmentTabs();
+  }
   devtools.settingsChanged(settings);
   return settings;
 }

@@ -13,12 +13,15 @@ import {
   PUBLIC_HOSTS,
   startCorpusServers,
 } from '../servers/corpus-servers.ts';
+import { listenLoopback } from '../servers/listen.ts';
+import { policyHandler } from '../servers/policy-server.ts';
 import { ALL_SCENARIOS } from '../servers/scenarios.ts';
 import { type CallResult, compareWithChrome, NetworkWatcher, runScenario } from './corpus-runner.ts';
 import { DEVTOOLS_ARGS } from './devtools-har.ts';
 import { type LoadedExtension, launchWithExtension } from './extension.ts';
 import { ReportClient, settledReport } from './report-client.ts';
 import { waitUntil } from './wait.ts';
+import { requestsWithWorkerStops } from './worker-stops.ts';
 
 let servers: CorpusServers;
 let ext: LoadedExtension;
@@ -87,3 +90,20 @@ test('each entry names the line of the page that made the request', async () => 
     });
   }
 });
+
+test('the worker stopped ten times during 2,000 requests: DevTools capture loses none', async () => {
+  const policy = await listenLoopback(policyHandler);
+  try {
+    await client.settings({ ringSize: 5000 });
+    const prefix = `http://127.0.0.1:${policy.port}/stops/`;
+    const result = await requestsWithWorkerStops(ext, client, page, tabId, prefix);
+    console.log(
+      `DevTools capture: ${result.seen} requests, 10 worker stops: ${result.missing} without an entry, ${result.unfinished} unfinished`,
+    );
+    expect(result.seen).toBe(2000);
+    expect(result).toMatchObject({ missing: 0, unfinished: 0, duplicates: 0, unseen: [] });
+    expect(result.entries.every((e) => e.source === 'devtools')).toBe(true);
+  } finally {
+    await policy.close();
+  }
+}, 180_000);

@@ -16,10 +16,11 @@ import { pageHandler } from '../servers/corpus-servers.ts';
 import { type Listening, listenLoopback } from '../servers/listen.ts';
 import { PAYLOADS } from '../servers/payloads.ts';
 import { policyHandler } from '../servers/policy-server.ts';
-import { fetchAll, NetworkWatcher } from './corpus-runner.ts';
+import { fetchAll } from './corpus-runner.ts';
 import { DIST, type LoadedExtension, launchWithExtension, stopServiceWorker } from './extension.ts';
 import { openRecordingTab, ReportClient } from './report-client.ts';
 import { waitUntil } from './wait.ts';
+import { requestsWithWorkerStops } from './worker-stops.ts';
 
 let pageServer: Listening;
 let policy: Listening;
@@ -216,56 +217,18 @@ describe('bad input', () => {
 });
 
 describe('the worker stopped ten times during 2,000 requests', () => {
-  test('the report holds every request Chrome saw, none twice', async () => {
+  test('the report holds at least 99.5 % of the requests Chrome saw, none twice', async () => {
     // Room for all of them: this checks what is kept, not the ring.
     await client.settings({ ringSize: 5000 });
-    const watcher = await NetworkWatcher.attach(page);
     const prefix = `http://127.0.0.1:${policy.port}/stops/`;
-    const run = page.evaluate((p) => {
-      let next = 0;
-      async function lane() {
-        while (next < 2000) {
-          const i = next++;
-          const init =
-            i % 3 === 0 ? { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: '{}' } : {};
-          await fetch(`${p}${i}?delay=${100 + (i % 50)}`, init).then(
-            (r) => r.text(),
-            () => 'blocked',
-          );
-        }
-      }
-      return Promise.all(Array.from({ length: 12 }, lane));
-    }, prefix);
-    // About 25 s of traffic; a stop every 2 s, each while requests are in flight.
-    for (let stop = 0; stop < 10; stop++) {
-      await new Promise((r) => setTimeout(r, 2000));
-      await stopServiceWorker(ext, page).catch(() => {}); // it may already be down between wakes
-    }
-    await run;
-    await waitUntil(
-      async () => watcher.unfinished(prefix),
-      (n) => n === 0,
-      { what: 'all requests', timeoutMs: 60_000 },
-    );
-    const seen = watcher.finished(prefix).map((t) => t.url);
-    await ext.context.pages()[0]?.waitForTimeout(2000);
-    const entries = (await client.report(tabId)).entries.filter((e) => e.url.startsWith(prefix));
-    const ids = new Set(entries.map((e) => e.id));
-    expect(ids.size, 'no entry twice').toBe(entries.length);
-    const urls = entries.map((e) => e.url);
-    expect(new Set(urls).size, 'no request twice').toBe(urls.length);
-    const seenSet = new Set(seen);
-    expect(
-      urls.filter((u) => !seenSet.has(u)),
-      'no entry Chrome did not see',
-    ).toEqual([]);
-    const missing = seen.filter((u) => !urls.includes(u)).length;
-    const unfinished = entries.filter((e) => e.state === 'pending').length;
-    // Measured, not asserted: requests made entirely while Chrome keeps the worker stopped are
-    // not seen (Chrome does not always wake it for them) — why the worker keeps itself alive.
+    const result = await requestsWithWorkerStops(ext, client, page, tabId, prefix);
     console.log(
-      `${seen.length} requests, 10 worker stops: ${missing} without an entry, ${unfinished} that lost their last events`,
+      `webRequest capture: ${result.seen} requests, 10 worker stops: ${result.missing} without an entry, ${result.unfinished} that lost their last events`,
     );
+    expect(result.duplicates, 'no entry twice').toBe(0);
+    expect(result.unseen, 'no entry Chrome did not see').toEqual([]);
+    expect(result.seen).toBe(2000);
+    expect(result.missing + result.unfinished).toBeLessThanOrEqual(2000 * 0.005);
 
     // After the last stop the worker is back and misses nothing.
     const after = Array.from({ length: 100 }, (_, i) => `${prefix}after/${i}?delay=5`);
