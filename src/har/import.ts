@@ -112,7 +112,7 @@ function chainEvents(chain: readonly HarRecord[], initiator: string | undefined,
   };
   const push: Push = (time, rank, event) => out.push({ time, rank, order: first.index, event });
   startEvent(first, base, push);
-  chain.forEach((hop, i) => hopEvents(hop, base, push, chain[i + 1]?.url ?? null));
+  for (const [i, hop] of chain.entries()) hopEvents(hop, base, push, chain[i + 1]?.url ?? null);
 }
 
 function preflightTimed(p: HarRecord, initiator: string | undefined, out: Timed[]): void {

@@ -12,8 +12,8 @@
  * hop that redirected waits for the next, whose URL its Location names.
  */
 import type { CaptureEvent } from '../capture/events.ts';
-import { Pairer } from '../capture/pairing.ts';
 import { pageHeaders } from '../capture/exchange.ts';
+import { Pairer } from '../capture/pairing.ts';
 import type { CapturedRequest } from '../capture/record.ts';
 import { combinedValue } from '../cors/headers.ts';
 import { preflightReasons } from '../cors/safelist.ts';
