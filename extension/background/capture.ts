@@ -3,14 +3,13 @@
  * persisted as it changes), files finished requests in their tab's log, counts failures in tabs
  * that do not record, and starts a tab's log anew when its page changes. No browser API.
  */
-import { isDevelopmentUrl } from '../../src/capture/dev-origins.ts';
 import type { CaptureEvent, ErrorOccurredEvent } from '../../src/capture/events.ts';
 import { blockedWithoutRecord, isCacheProbe } from '../../src/capture/judge.ts';
 import { isCrossOrigin, Pairer, type PairerSnapshot } from '../../src/capture/pairing.ts';
 import type { CapturedRequest } from '../../src/capture/record.ts';
 import type { CaptureStore } from '../log/store.ts';
 import type { TabLogs } from '../log/tab-log.ts';
-import type { Settings } from '../shared/settings.ts';
+import { recordsAsDevelopment, type Settings } from '../shared/settings.ts';
 import type { RecordingTabs } from './recording.ts';
 
 export class Capture {
@@ -63,7 +62,7 @@ export class Capture {
 
   /** A recording tab's main frame is loading a page: its new log starts from that request. */
   navigated(tabId: number, url: string, time: number): void {
-    this.recording.set(tabId, 'development-origin', isDevelopmentUrl(url, this.settings().devOrigins));
+    this.recording.set(tabId, 'development-origin', recordsAsDevelopment(this.settings(), url));
     if (this.settings().preserveLog) return;
     this.logs.startPage(tabId, time);
     this.#pairer.dropTab(tabId);
@@ -73,11 +72,7 @@ export class Capture {
   /** A tab's URL changed, or it started loading. A tab that does not record starts its new log here. */
   tabUpdated(tabId: number, change: { loading: boolean; url: string | undefined }): void {
     if (change.url !== undefined) {
-      this.recording.set(
-        tabId,
-        'development-origin',
-        isDevelopmentUrl(change.url, this.settings().devOrigins),
-      );
+      this.recording.set(tabId, 'development-origin', recordsAsDevelopment(this.settings(), change.url));
     }
     if (change.loading && !this.recording.isRecording(tabId) && !this.settings().preserveLog) {
       if (this.store.meta(tabId).head > this.store.meta(tabId).tail) this.logs.clear(tabId);

@@ -53,8 +53,12 @@ export function Popup({ tabId }: { tabId: number }) {
     <main class="popup">
       <header>
         <h1>{t('appName')}</h1>
-        <span class={`recording ${status?.recording ? 'on' : 'off'}`}>
-          {status?.recording ? `● ${t('recordingOn')}` : `○ ${t('recordingOff')}`}
+        <span class={`recording ${status && status.capture !== 'none' ? 'on' : 'off'}`}>
+          {status?.capture === 'devtools'
+            ? `● ${t('captureDevTools')}`
+            : status?.recording
+              ? `● ${t('recordingOn')}`
+              : `○ ${t('recordingOff')}`}
         </span>
       </header>
       {error ? (
@@ -86,9 +90,9 @@ export function Popup({ tabId }: { tabId: number }) {
             ))}
         </ol>
       )}
-      {status && !status.recording ? <p class="muted">{t('popupNotRecordingHint')}</p> : null}
+      {status?.capture === 'none' ? <p class="muted">{t('popupNotRecordingHint')}</p> : null}
       <div class="actions">
-        {status?.recording ? (
+        {status?.capture === 'devtools' ? null : status?.recording ? (
           status.reasons.includes('user') ? (
             <button type="button" onClick={() => void setRecording(false, false)}>
               {t('stopRecording')}

@@ -2,11 +2,17 @@
  * The user's settings: one type, read from anything (stored values may be old or hand-edited) and
  * changed by patches. The worker owns them; pages change them with the `cors:settings` message.
  */
-import { DEFAULT_DEV_ORIGINS } from '../../src/capture/dev-origins.ts';
+import { DEFAULT_DEV_ORIGINS, isDevelopmentUrl } from '../../src/capture/dev-origins.ts';
 import { STACKS, type StackId } from '../../src/fixes/fix.ts';
 
 export interface Settings {
-  /** Page hosts that record by default (host names, `*.` suffixes, IPv4 CIDR ranges, `[::1]`). */
+  /**
+   * Whether tabs on a development origin record through webRequest while DevTools is closed. Off by
+   * default: the webRequest listeners that see CORS headers slow every request of the browser
+   * (×1.6 measured), DevTools capture costs nothing, and failures are counted either way.
+   */
+  readonly recordDevOrigins: boolean;
+  /** Page hosts that count as development origins (host names, `*.` suffixes, IPv4 CIDR ranges, `[::1]`). */
   readonly devOrigins: readonly string[];
   /** Requests each tab keeps, newest first go last. */
   readonly ringSize: number;
@@ -19,11 +25,17 @@ export interface Settings {
 export const DEFAULT_RING_SIZE = 1000;
 
 export const DEFAULT_SETTINGS: Settings = {
+  recordDevOrigins: false,
   devOrigins: DEFAULT_DEV_ORIGINS,
   ringSize: DEFAULT_RING_SIZE,
   preserveLog: false,
   stack: null,
 };
+
+/** Whether a tab at `url` records because it is on a development origin. */
+export function recordsAsDevelopment(settings: Settings, url: string | undefined): boolean {
+  return settings.recordDevOrigins && isDevelopmentUrl(url, settings.devOrigins);
+}
 
 /** Settings from a stored or sent value: each field taken when valid, the default otherwise. */
 export function parseSettings(value: unknown): Settings {
@@ -35,6 +47,8 @@ export function patchSettings(settings: Settings, patch: unknown): Settings {
   if (typeof patch !== 'object' || patch === null) return settings;
   const p = patch as Record<string, unknown>;
   return {
+    recordDevOrigins:
+      typeof p.recordDevOrigins === 'boolean' ? p.recordDevOrigins : settings.recordDevOrigins,
     devOrigins: Array.isArray(p.devOrigins)
       ? p.devOrigins.filter((x): x is string => typeof x === 'string')
       : settings.devOrigins,

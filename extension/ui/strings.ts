@@ -82,7 +82,8 @@ export const EN = {
   popupBlocked: 'blocked in this tab',
   popupOpenPanel: 'Open DevTools (F12) → CORS for the headers, the culprit and the fix.',
   popupNoBlocks: 'No blocked cross-origin request in this tab.',
-  popupNotRecordingHint: 'This tab is not recording: blocks are counted, but their headers are not captured.',
+  popupNotRecordingHint:
+    "Not recording: blocked requests are counted, not explained. Open DevTools → CORS and reload, or record this tab (while it records, the browser's requests are slower).",
   popupCannotInspect: 'CORS Lens cannot look at this page.',
   fixTitle: 'Fix the server',
   fixStack: 'Server stack',

@@ -10,8 +10,7 @@ import { type CorpusServers, startCorpusServers } from '../servers/corpus-server
 import { ALL_SCENARIOS, scenarioById, scenarioUrl } from '../servers/scenarios.ts';
 import { type CallResult, compareWithChrome, NetworkWatcher, runScenario } from './corpus-runner.ts';
 import { type LoadedExtension, launchWithExtension } from './extension.ts';
-import { ReportClient, settledReport } from './report-client.ts';
-import { waitUntil } from './wait.ts';
+import { openRecordingTab, ReportClient, settledReport } from './report-client.ts';
 
 let servers: CorpusServers;
 let ext: LoadedExtension;
@@ -24,15 +23,7 @@ beforeAll(async () => {
   servers = await startCorpusServers();
   ext = await launchWithExtension();
   client = await ReportClient.open(ext);
-  page = await ext.context.newPage();
-  await page.goto(servers.origins.page);
-  tabId = await client.tabId(servers.origins.page);
-  // localhost is a development origin: the tab records without anyone asking.
-  await waitUntil(
-    () => client.status(tabId),
-    (s) => s.recording && s.armed,
-    { what: 'the localhost tab to record' },
-  );
+  ({ page, tabId } = await openRecordingTab(ext, client, servers.origins.page));
   const watcher = await NetworkWatcher.attach(page);
   for (const scenario of ALL_SCENARIOS) {
     calls.push(...(await runScenario(page, watcher, scenario, servers.origins, servers.log)));

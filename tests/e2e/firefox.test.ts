@@ -29,6 +29,26 @@ beforeAll(async () => {
   demo = await startDemo(0, 0);
   firefox = await launchFirefox();
   addonId = await firefox.install(DIST_FIREFOX);
+  // Development origins record here, as the setting offers (off by default: it costs every request).
+  await firefox.evaluateInBackground(
+    addonId,
+    `chrome.tabs.create({ url: chrome.runtime.getURL('extension/popup/index.html') }).then(() => true)`,
+  );
+  await waitUntil(
+    () =>
+      firefox
+        .evaluateInTab(
+          'moz-extension://',
+          `chrome.runtime.sendMessage({ type: 'cors:settings', patch: { recordDevOrigins: true } })`,
+        )
+        .catch(() => null) as Promise<{ recordDevOrigins?: boolean } | null>,
+    (settings) => settings?.recordDevOrigins === true,
+    { what: 'the setting recordDevOrigins', timeoutMs: 15_000 },
+  );
+  await firefox.evaluateInBackground(
+    addonId,
+    `chrome.tabs.query({}).then((ts) => chrome.tabs.remove(ts.filter((t) => t.url?.startsWith('moz-extension://')).map((t) => t.id))).then(() => true)`,
+  );
   const page = await firefox.browser.newPage();
   page.on('pageerror', (err) => {
     const blocked = firefoxCorsError(String(err));

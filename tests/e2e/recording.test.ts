@@ -1,6 +1,7 @@
 /**
  * Capture costs every request while it is armed, so it is armed only while a tab records. A tab
  * that does not record still counts its blocked requests, and the popup's Record turns capture on.
+ * Development origins record by themselves only when the `recordDevOrigins` setting asks.
  */
 import type { Page } from 'playwright';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -31,8 +32,6 @@ beforeAll(async () => {
   servers = await startCorpusServers();
   ext = await launchWithExtension();
   client = await ReportClient.open(ext);
-  // Nothing counts as a development origin here, so the localhost page does not record by itself.
-  await client.settings({ devOrigins: ['*.nothing.invalid'] });
   page = await ext.context.newPage();
   await page.goto(servers.origins.page);
   tabId = await client.tabId(servers.origins.page);
@@ -41,6 +40,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await ext?.close();
   await servers?.close();
+});
+
+test('by default a localhost page does not record', async () => {
+  expect(await client.settings({})).toMatchObject({ recordDevOrigins: false });
+  expect(await client.status(tabId)).toMatchObject({ capture: 'none', recording: false, reasons: [] });
 });
 
 test('with no tab recording, capture is not armed, and a blocked request is still counted', async () => {
@@ -109,6 +113,35 @@ test('an open CORS panel makes its tab record, until it closes', async () => {
     () => client.status(tabId),
     (s) => !s.recording && !s.armed,
     { what: 'recording to stop' },
+  );
+});
+
+test('recordDevOrigins makes development-origin tabs record, by the devOrigins patterns', async () => {
+  await client.settings({ recordDevOrigins: true });
+  await waitUntil(
+    () => client.status(tabId),
+    (s) => s.reasons.includes('development-origin') && s.armed,
+    { what: 'the localhost tab to record' },
+  );
+  const defaults = (await client.settings({})).devOrigins;
+  await client.settings({ devOrigins: ['*.nothing.invalid'] });
+  await waitUntil(
+    () => client.status(tabId),
+    (s) => !s.recording && !s.armed,
+    { what: 'recording to stop when localhost is no longer a development origin' },
+  );
+  await client.settings({ devOrigins: defaults });
+  await page.reload();
+  await waitUntil(
+    () => client.status(tabId),
+    (s) => s.reasons.includes('development-origin') && s.armed,
+    { what: 'the reloaded tab to record' },
+  );
+  await client.settings({ recordDevOrigins: false });
+  await waitUntil(
+    () => client.status(tabId),
+    (s) => !s.recording && !s.armed,
+    { what: 'recording to stop with the setting off' },
   );
 });
 

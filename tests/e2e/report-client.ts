@@ -31,13 +31,21 @@ export class ReportClient {
     return this.page.evaluate((id) => chrome.runtime.sendMessage({ type: 'cors:status', tabId: id }), tabId);
   }
 
+  /** Starts or stops recording the tab through webRequest, as the popup's Record and Stop do. */
+  record(tabId: number, recording: boolean): Promise<StatusReply> {
+    return this.page.evaluate(
+      ([id, on]) => chrome.runtime.sendMessage({ type: 'cors:record', tabId: id, recording: on }),
+      [tabId, recording] as const,
+    );
+  }
+
   /** Changes settings as the panel does, through the typed `cors:settings` message. */
   settings(patch: Partial<Settings>): Promise<Settings> {
     return this.page.evaluate((p) => chrome.runtime.sendMessage({ type: 'cors:settings', patch: p }), patch);
   }
 }
 
-/** Opens `url` in a new tab and waits until capture is armed for it (it is on a development origin). */
+/** Opens `url` in a new tab and records it, as the popup's Record does, once capture is armed. */
 export async function openRecordingTab(
   ext: LoadedExtension,
   client: ReportClient,
@@ -46,6 +54,7 @@ export async function openRecordingTab(
   const page = await ext.context.newPage();
   await page.goto(url);
   const tabId = await client.tabId(url);
+  await client.record(tabId, true);
   await waitUntil(
     () => client.status(tabId),
     (s) => s.recording && s.armed,

@@ -4,8 +4,9 @@
  * and shows CORS Lens explaining them.
  *
  * With a display it opens Chromium with the extension loaded on the demo page. Without one, or
- * with --headless, it drives the page in headless Chromium and prints the extension's own report
- * (read through its `cors:report` contract) as a table, next to Chrome's verdict from CDP.
+ * with --headless, it drives the page in headless Chromium with DevTools open on it, as a developer
+ * would, and prints the extension's own report (read through its `cors:report` contract) as a
+ * table, next to Chrome's verdict from CDP.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -13,6 +14,7 @@ import { parseArgs } from 'node:util';
 import type { ReportEntry } from '../../extension/shared/messages.ts';
 import { launchChromium } from '../e2e/chromium.ts';
 import { NetworkWatcher } from '../e2e/corpus-runner.ts';
+import { DEVTOOLS_ARGS } from '../e2e/devtools-har.ts';
 import { ReportClient } from '../e2e/report-client.ts';
 import { waitUntil } from '../e2e/wait.ts';
 import { DEMO_REQUESTS, type DemoServers, startDemo } from './demo-api.ts';
@@ -84,7 +86,8 @@ async function runWithDisplay(pageOrigin: string, close: () => Promise<void>): P
   const tab = browser.context.pages()[0] ?? (await browser.context.newPage());
   await tab.goto(`${pageOrigin}/`);
   console.log(`Chromium is open on the demo page with CORS Lens loaded.
-Open DevTools (F12) and choose the CORS panel. Close the browser or press Ctrl+C to stop.
+Open DevTools (F12), choose the CORS panel and press "Reload to capture": DevTools records a tab
+from the moment it opens. Close the browser or press Ctrl+C to stop.
 
 To use your own Chrome instead: chrome://extensions → Developer mode → Load unpacked → ${DIST}`);
   const stop = async () => {
@@ -97,7 +100,7 @@ To use your own Chrome instead: chrome://extensions → Developer mode → Load 
 }
 
 async function runHeadless(pageOrigin: string): Promise<void> {
-  const browser = await launchChromium({ extensionDir: DIST });
+  const browser = await launchChromium({ extensionDir: DIST, args: DEVTOOLS_ARGS });
   try {
     const worker =
       browser.context.serviceWorkers()[0] ??
@@ -114,12 +117,19 @@ async function runHeadless(pageOrigin: string): Promise<void> {
     await tab.goto('about:blank');
     const watcher = await NetworkWatcher.attach(tab);
     await tab.goto(`${pageOrigin}/`);
+    const tabId = await client.tabId(pageOrigin);
+    // DevTools opened with the tab, and takes a moment to start; then "Reload to capture".
+    await waitUntil(
+      () => client.status(tabId),
+      (s) => s.capture === 'devtools',
+      { what: "DevTools' network log to serve the tab", timeoutMs: 30_000 },
+    );
+    await tab.reload();
     await waitUntil(
       () => tab.title(),
       (t) => t.includes('done'),
       { what: 'the demo page to finish', timeoutMs: 30_000 },
     );
-    const tabId = await client.tabId(pageOrigin);
     const { entries } = await waitUntil(
       () => client.report(tabId),
       (r) => r.entries.length >= DEMO_REQUESTS.length && r.entries.every((e) => e.state !== 'pending'),
