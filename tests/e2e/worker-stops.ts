@@ -49,7 +49,9 @@ export async function requestsWithWorkerStops(
           while (next < n) {
             const i = next++;
             const init =
-              i % 3 === 0 ? { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: '{}' } : {};
+              i % 3 === 0
+                ? { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: '{}' }
+                : {};
             await fetch(`${p}${i}?delay=${100 + (i % 50)}`, init).then(
               (r) => r.text(),
               () => 'blocked',
