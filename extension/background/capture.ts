@@ -48,14 +48,13 @@ export class Capture {
     if (update.changed.length > 0) this.logs.changed(update.changed);
   }
 
-  /** The always-on error listener: capture for recording tabs, a count for the others. */
+  /** The always-on error listener: capture for recording tabs, a count (the badge) for the others. */
   error(e: ErrorOccurredEvent): void {
     if (this.recording.isRecording(e.tabId)) {
       this.event({ kind: 'errorOccurred', details: e });
       return;
     }
-    // DevTools' own log has this request, with its headers.
-    if (this.recording.isServed(e.tabId)) return;
+    // In a tab DevTools serves, this stands for the request until its devtools page sends it.
     if (e.tabId < 0 || e.type === 'main_frame' || e.type === 'sub_frame' || !isCrossOrigin(e)) return;
     if (blockedWithoutRecord(e.error)) this.logs.notRecorded(e);
   }

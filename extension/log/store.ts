@@ -39,7 +39,8 @@ const PAIRER_PREFIX: Record<PairerChange['kind'], string> = { pending: 'p:', orp
 const REMOVE = Symbol('remove');
 
 export class CaptureStore {
-  readonly #area: StorageArea;
+  /** Where the log persists; null keeps it in memory only (a devtools page, which lives as long as its DevTools). */
+  readonly #area: StorageArea | null;
   #ringSize: number;
   readonly #metas = new Map<number, TabMeta>();
   readonly #entries = new Map<string, StoredEntry>();
@@ -61,7 +62,7 @@ export class CaptureStore {
     if (this.notices.length > 5) this.notices.shift();
   }
 
-  constructor(area: StorageArea, ringSize = DEFAULT_RING_SIZE) {
+  constructor(area: StorageArea | null, ringSize = DEFAULT_RING_SIZE) {
     this.#area = area;
     this.#ringSize = ringSize;
   }
@@ -72,6 +73,7 @@ export class CaptureStore {
 
   /** Reads everything back after a (re)start. Corrupt records are dropped with a notice, never thrown. */
   async load(): Promise<void> {
+    if (!this.#area) return;
     const all = (await this.#area.get(null)) as Record<string, unknown>;
     let corrupt = 0;
     for (const [key, stored] of Object.entries(all)) {
@@ -115,7 +117,7 @@ export class CaptureStore {
 
   /** Persists pairing changes one key each, as they happen. */
   savePairerChanges(changes: readonly PairerChange[]): void {
-    for (const c of changes) this.#write(PAIRER_PREFIX[c.kind] + c.id, c.value ? packed(c.value) : REMOVE);
+    for (const c of changes) this.#writeRecord(PAIRER_PREFIX[c.kind] + c.id, c.value ?? REMOVE);
   }
 
   meta(tabId: number): TabMeta {
@@ -138,7 +140,7 @@ export class CaptureStore {
     const key = entryKey(tabId, seq);
     meta.head += 1;
     this.#entries.set(key, entry);
-    this.#write(key, packed(entry));
+    this.#writeRecord(key, entry);
     if (isBlocked(entry)) meta.blocked += 1;
     while (meta.head - meta.tail > this.#ringSize) this.#evictOldest(meta);
     this.#write(metaKey(tabId), meta);
@@ -178,6 +180,18 @@ export class CaptureStore {
     this.#write(metaKey(tabId), meta);
   }
 
+  /** A tab's log written anew with `entries` (in order), as a new generation; what was dropped stays counted. */
+  replaceTab(tabId: number, entries: readonly StoredEntry[]): void {
+    const dropped = this.#metas.get(tabId)?.dropped ?? 0;
+    this.clearTab(tabId);
+    for (const entry of entries) this.append(tabId, entry);
+    const meta = this.#metas.get(tabId);
+    if (meta && dropped > 0) {
+      meta.dropped += dropped;
+      this.#write(metaKey(tabId), meta);
+    }
+  }
+
   /** Frees a closed tab's data. */
   forgetTab(tabId: number): void {
     this.clearTab(tabId);
@@ -204,7 +218,13 @@ export class CaptureStore {
     meta.dropped += 1;
   }
 
+  /** A record to persist, packed only when it will be. */
+  #writeRecord(key: string, record: object | typeof REMOVE): void {
+    if (this.#area) this.#write(key, record === REMOVE ? REMOVE : packed(record));
+  }
+
   #write(key: string, value: unknown): void {
+    if (!this.#area) return;
     // Re-inserting moves the key to the end, so a batch applies in the order of the last change.
     this.#dirty.delete(key);
     this.#dirty.set(key, value);
@@ -240,14 +260,16 @@ export class CaptureStore {
   }
 
   async #apply(batch: Map<string, unknown>): Promise<void> {
+    const area = this.#area;
+    if (!area) return;
     const sets: Record<string, unknown> = {};
     const removes: string[] = [];
     for (const [key, value] of batch) {
       if (value === REMOVE) removes.push(key);
       else sets[key] = value;
     }
-    const removed = removes.length > 0 ? this.#area.remove(removes) : Promise.resolve();
-    const setting = Object.keys(sets).length > 0 ? this.#area.set(sets) : Promise.resolve();
+    const removed = removes.length > 0 ? area.remove(removes) : Promise.resolve();
+    const setting = Object.keys(sets).length > 0 ? area.set(sets) : Promise.resolve();
     try {
       await Promise.all([removed, setting]);
       return;
@@ -256,7 +278,7 @@ export class CaptureStore {
     }
     for (let attempt = 0; Object.keys(sets).length > 0; attempt++) {
       try {
-        await this.#area.set(sets);
+        await area.set(sets);
         return;
       } catch (err) {
         if (attempt >= 5 || !/quota/i.test(String(err))) throw err;
@@ -264,7 +286,7 @@ export class CaptureStore {
         const freed = this.#evictForQuota();
         for (const key of freed) delete sets[key];
         for (const meta of this.#metas.values()) sets[metaKey(meta.tabId)] = meta;
-        if (freed.length > 0) await this.#area.remove(freed);
+        if (freed.length > 0) await area.remove(freed);
       }
     }
   }

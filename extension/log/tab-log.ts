@@ -66,44 +66,78 @@ export class TabLogs {
   }
 
   #file(r: CapturedRequest): void {
+    const { stored, entry } = this.#storedOf(r);
+    const seq = this.#store.append(r.tabId, stored);
+    if (entry) this.#tab(r.tabId).set(seq, { ...entry, seq });
+  }
+
+  /** What the store keeps of a finished request, and its entry when the blocked count needed the engine. */
+  #storedOf(r: CapturedRequest): { stored: StoredEntry; entry: ReportEntry | null } {
     const entry = this.#outcome === 'engine' ? entryOf(r, judge(r, 'engine')) : null;
     const blocked = entry ? entry.blocked : isCorsBlock(r);
-    const seq = this.#store.append(r.tabId, { kind: 'captured', request: r, blocked });
-    if (entry) this.#tab(r.tabId).set(seq, { ...entry, seq });
+    return { stored: { kind: 'captured', request: r, blocked }, entry };
   }
 
   /**
    * Requests DevTools' network log finished for a tab (see DevToolsRequests). A request already
    * filed (the log is sent again whole on every new connection) is skipped, and so is one the
    * worker's own webRequest capture filed before DevTools served the tab: same method and URL,
-   * started within CLOCK_MATCH_MS, each counted once.
+   * started within CLOCK_MATCH_MS, each counted once. A failure the worker only counted (its
+   * error listener saw it fail: same method and URL, failing after the request started) gives way
+   * to the request, headers and all.
    */
   fromDevTools(tabId: number, requests: readonly CapturedRequest[]): number {
+    const entries = this.#store.entriesSince(tabId, 0);
     const filed = new Set<string>();
     const recorded = new Map<string, number[]>();
-    for (const e of this.#store.entries(tabId)) {
-      if (e.kind !== 'captured') continue;
-      if (e.request.source === 'devtools') filed.add(e.request.id);
+    const counted = new Map<string, { seq: number; time: number }[]>();
+    for (const { seq, entry: e } of entries) {
+      if (e.kind === 'not-recorded') {
+        const key = `${e.event.method} ${e.event.url}`;
+        counted.set(key, [...(counted.get(key) ?? []), { seq, time: e.event.timeStamp }]);
+      } else if (e.request.source === 'devtools') filed.add(e.request.id);
       else {
         const key = `${e.request.method} ${e.request.url}`;
         recorded.set(key, [...(recorded.get(key) ?? []), e.request.time]);
       }
     }
-    let added = 0;
-    for (const r of requests) {
+    const added: CapturedRequest[] = [];
+    const replaced = new Set<number>();
+    for (const r of [...requests].sort((a, b) => a.time - b.time)) {
       if (r.tabId !== tabId || filed.has(r.id)) continue;
-      const times = recorded.get(`${r.method} ${r.url}`);
+      const key = `${r.method} ${r.url}`;
+      const times = recorded.get(key);
       const twin = times?.findIndex((t) => Math.abs(t - r.time) <= CLOCK_MATCH_MS) ?? -1;
       if (times && twin >= 0) {
         times.splice(twin, 1);
         continue;
       }
       filed.add(r.id);
-      this.#file(r);
-      added++;
+      added.push(r);
+      if (r.state !== 'failed') continue;
+      // The error listener names the URL the request failed at: after a redirect, its last one.
+      for (const at of new Set([key, `${r.currentMethod} ${r.currentUrl}`])) {
+        const failures = counted.get(at);
+        const failure = failures?.findIndex((f) => f.time >= r.time - CLOCK_MATCH_MS) ?? -1;
+        if (!failures || failure < 0) continue;
+        replaced.add((failures.splice(failure, 1)[0] as { seq: number }).seq);
+        break;
+      }
     }
-    if (added > 0) this.#onChange(tabId);
-    return added;
+    if (added.length === 0) return 0;
+    if (replaced.size === 0) {
+      for (const r of added) this.#file(r);
+    } else {
+      // The counted failures give way to the requests, in time order: the log is written anew.
+      const kept = entries.filter((x) => !replaced.has(x.seq)).map((x) => x.entry);
+      const all = [...kept, ...added.map((r) => this.#storedOf(r).stored)].sort(
+        (a, b) => timeOf(a) - timeOf(b),
+      );
+      this.#drop(tabId);
+      this.#store.replaceTab(tabId, all);
+    }
+    this.#onChange(tabId);
+    return added.length;
   }
 
   /** A cross-origin request that failed in a tab that does not record: counted, without headers. */

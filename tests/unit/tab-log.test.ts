@@ -103,3 +103,70 @@ describe('the blocked count (the badge)', () => {
     expect(log.blocked(1)).toBe(0);
   });
 });
+
+describe('fromDevTools()', () => {
+  const fromDevTools = (r: ReturnType<typeof blockedPost>) => ({
+    ...r,
+    id: `devtools-x-${r.id}`,
+    source: 'devtools' as const,
+  });
+  const counted = (id: string, timeStamp: number) => ({
+    requestId: id,
+    tabId: 1,
+    frameId: 0,
+    initiator: 'http://localhost:3000',
+    url: `http://127.0.0.1:8000/r/${id}`,
+    method: 'POST',
+    type: 'xmlhttprequest',
+    timeStamp,
+    error: 'net::ERR_FAILED',
+  });
+
+  test('the whole log sent again on a new connection files nothing twice', () => {
+    const { logs: log } = logs();
+    const batch = [
+      fromDevTools(blockedPost('10')),
+      fromDevTools(allowedGet('11') as ReturnType<typeof blockedPost>),
+    ];
+    expect(log.fromDevTools(1, batch)).toBe(2);
+    expect(log.fromDevTools(1, batch)).toBe(0);
+    expect(ids(log.report(1, {}, []).entries)).toEqual(['devtools-x-10', 'devtools-x-11']);
+  });
+
+  test('a request webRequest capture already filed (same method, URL, start within 50 ms) is not filed again', () => {
+    const { logs: log } = logs();
+    log.finished(blockedPost('20'));
+    expect(log.fromDevTools(1, [fromDevTools(blockedPost('20', { time: 45 + 20 }))])).toBe(0);
+    expect(log.report(1, {}, []).entries).toHaveLength(1);
+  });
+
+  test('a failure the error listener only counted gives way to the request from DevTools, headers and all', () => {
+    const { logs: log, store } = logs(3);
+    // The ring has dropped one already: that count stays.
+    for (const id of ['1', '2', '3', '4']) log.finished(allowedGet(id));
+    log.notRecorded(counted('30', 31));
+    expect(store.meta(1).dropped).toBe(2);
+    expect(log.blocked(1)).toBe(1);
+    expect(log.report(1, {}, []).entries.at(-1)).toMatchObject({ state: 'not-recorded', blocked: true });
+
+    expect(log.fromDevTools(1, [fromDevTools(blockedPost('30'))])).toBe(1);
+    const { entries, generation } = log.report(1, {}, []);
+    expect(entries.map((e) => [e.id, e.state])).toEqual([
+      ['3', 'completed'],
+      ['4', 'completed'],
+      ['devtools-x-30', 'failed'],
+    ]);
+    expect(entries.at(-1)?.preflight?.status).toBe(204);
+    expect(log.blocked(1)).toBe(1);
+    expect(store.meta(1).dropped).toBe(2);
+    expect(generation).toBe(1);
+  });
+
+  test('a counted failure from before the request started is another request, and stays', () => {
+    const { logs: log } = logs();
+    log.notRecorded(counted('400', 300));
+    log.fromDevTools(1, [fromDevTools(blockedPost('400'))]);
+    expect(log.report(1, {}, []).entries.map((e) => e.state)).toEqual(['not-recorded', 'failed']);
+    expect(log.blocked(1)).toBe(2);
+  });
+});
