@@ -2,9 +2,10 @@
  * The request list: a listbox, virtualized with fixed-height rows so that 10,000 entries render
  * as the few dozen that are visible. Arrow keys, Home/End and Page keys move the selection.
  */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { statusText } from '../../src/report/describe.ts';
 import type { ReportEntry } from '../../src/report/entry.ts';
+import { markOnce, PANEL_MARKS } from '../shared/page-names.ts';
 import { Chip } from '../ui/Chip.tsx';
 import { t } from '../ui/i18n.ts';
 
@@ -47,6 +48,10 @@ export function RequestList({ entries, selectedId, onSelect }: Props) {
   }, []);
 
   const index = entries.findIndex((e) => e.id === selectedId);
+
+  useLayoutEffect(() => {
+    if (entries.length > 0) markOnce(PANEL_MARKS.firstRow);
+  }, [entries.length > 0]);
 
   // Like DevTools' Network panel: at the bottom, the list follows new requests as they come.
   const atBottom = useRef(true);

@@ -6,9 +6,12 @@
  */
 import { render } from 'preact';
 import { devtoolsTheme, inspectedTabId } from '../platform/devtools.ts';
+import { markOnce, PANEL_MARKS } from '../shared/page-names.ts';
 import { findDevToolsSource, type LogSource, workerSource } from '../ui/source.ts';
 import { Panel } from './Panel.tsx';
 import './panel.css';
+
+markOnce(PANEL_MARKS.start);
 
 const params = new URLSearchParams(location.search);
 

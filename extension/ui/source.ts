@@ -5,6 +5,7 @@
  */
 import { type ConnectionState, keepConnected } from '../platform/runtime.ts';
 import type { EntriesChanged, ReportQuery, ReportReply, StatusReply } from '../shared/messages.ts';
+import { DEVTOOLS_HANDLE } from '../shared/page-names.ts';
 import { send } from './client.ts';
 
 export type { ConnectionState };
@@ -47,9 +48,6 @@ export function workerSource(tabId: number): LogSource {
 export interface DevToolsHandle {
   source(tabId: number): LogSource | null;
 }
-
-/** The property of the devtools page's window (and, pushed there, of the panel's) that holds it. */
-export const DEVTOOLS_HANDLE = 'corsLensDevTools';
 
 type WithHandle = { [DEVTOOLS_HANDLE]?: DevToolsHandle };
 
