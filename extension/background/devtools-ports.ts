@@ -4,11 +4,17 @@
  * tab needs no webRequest capture; the port also carries the settings to it.
  */
 import type { Port } from '../platform/runtime.ts';
-import type { DevToolsRequests, SettingsChanged } from '../shared/messages.ts';
+import type { DevToolsRequests, DevToolsSync, SettingsChanged } from '../shared/messages.ts';
 import type { Settings } from '../shared/settings.ts';
+
+/** How long `cors:report` waits for a devtools page's answer before it answers with what it has. */
+export const SYNC_TIMEOUT_MS = 2000;
 
 export class DevToolsPorts {
   readonly #ports = new Map<number, Set<Port>>();
+  /** Syncs waiting for their answer: id → resolve. */
+  readonly #syncs = new Map<number, () => void>();
+  #nextSync = 1;
 
   /**
    * Takes a port if it is a devtools page's, and returns its tab (null for any other port). Call it
@@ -30,8 +36,9 @@ export class DevToolsPorts {
     onServed(tabId, true);
     port.onMessage.addListener((message: unknown) => {
       const m = message as DevToolsRequests | null;
-      if (m?.type === 'cors:devtools-requests' && m.tabId === tabId && Array.isArray(m.requests))
-        onRequests(m);
+      if (m?.type !== 'cors:devtools-requests' || m.tabId !== tabId || !Array.isArray(m.requests)) return;
+      onRequests(m);
+      if (typeof m.synced === 'number') this.#syncs.get(m.synced)?.();
     });
     port.onDisconnect.addListener(() => {
       ports.delete(port);
@@ -49,6 +56,35 @@ export class DevToolsPorts {
     } catch {
       // It went away meanwhile.
     }
+  }
+
+  /**
+   * Asks the tab's DevTools windows for what their log holds now, and resolves when each has
+   * answered (its requests handed to `onRequests` first) or after SYNC_TIMEOUT_MS. Resolves at once
+   * when no DevTools window serves the tab.
+   */
+  sync(tabId: number): Promise<void> {
+    const ports = [...(this.#ports.get(tabId) ?? [])];
+    return Promise.all(
+      ports.map(
+        (port) =>
+          new Promise<void>((resolve) => {
+            const id = this.#nextSync++;
+            const done = () => {
+              clearTimeout(timer);
+              this.#syncs.delete(id);
+              resolve();
+            };
+            const timer = setTimeout(done, SYNC_TIMEOUT_MS);
+            this.#syncs.set(id, done);
+            try {
+              port.postMessage({ type: 'cors:devtools-sync', id } satisfies DevToolsSync);
+            } catch {
+              done();
+            }
+          }),
+      ),
+    ).then(() => undefined);
   }
 
   /** Tells every devtools page the settings changed (preserve log, ring size). */

@@ -167,6 +167,8 @@ async function handle<M extends Message>(message: M): Promise<Reply<M>> {
     case 'cors:ping':
       return { ready: true, version: extensionVersion() } as Reply<M>;
     case 'cors:report':
+      // A tab DevTools serves: its devtools page reads DevTools' log now, if it was not already.
+      await devtools.sync(message.tabId);
       return logs.report(message.tabId, message, capture.inFlight()) as Reply<M>;
     case 'cors:status':
       return status(message.tabId) as Reply<M>;

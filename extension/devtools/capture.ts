@@ -1,26 +1,35 @@
 /**
- * DevTools capture: the inspected tab's requests from DevTools' own network log — everything it
- * recorded since it opened, then each request as it finishes — replayed through the same Pairer
- * and judged by the same engine as every other source, kept in memory for the panel of this
- * DevTools window (which reads it directly), and sent on to the worker for the badge, the popup,
- * exports and `cors:report`.
+ * DevTools capture: the inspected tab's requests from DevTools' own network log, replayed through
+ * the same Pairer and judged by the same engine as every other source, kept in memory for the
+ * panel of this DevTools window (which reads it directly), and sent on to the worker for the
+ * popup, exports and `cors:report`.
+ *
+ * DevTools' log is read only while someone looks: while the CORS panel is shown, while the worker
+ * asks (the popup, a report; it keeps listening a few seconds after each ask), and while the log is
+ * preserved across pages. Then it reads what DevTools recorded that it has not seen (each request
+ * has DevTools' own id), and follows each request as it finishes. Listening costs the browser
+ * about 1 ms per request of the tab; not listening costs nothing, and loses nothing: DevTools
+ * keeps the log until the page changes. The badge meanwhile counts blocked requests from the
+ * worker's always-on error listener.
  */
 import type { CapturedRequest } from '../../src/capture/record.ts';
+import { harEntrySettled, readHarEntry } from '../../src/har/read.ts';
 import { HarStream, PREFLIGHT_WAIT_MS } from '../../src/har/stream.ts';
 import { CaptureStore } from '../log/store.ts';
 import { TabLogs } from '../log/tab-log.ts';
 import { CAPTURE_OUTCOME } from '../platform/browser.ts';
 import {
   networkLog,
+  networkRequestId,
   onNavigated,
   onNetworkRequest,
   openSource,
   reloadInspected,
 } from '../platform/devtools.ts';
 import { keepConnected, type Port } from '../platform/runtime.ts';
-import type { StorageArea } from '../platform/storage.ts';
 import type {
   DevToolsRequests,
+  DevToolsSync,
   ReportQuery,
   ReportReply,
   SettingsChanged,
@@ -30,17 +39,20 @@ import { DEFAULT_SETTINGS, type Settings } from '../shared/settings.ts';
 import { send } from '../ui/client.ts';
 import type { ConnectionState, LogSource } from '../ui/source.ts';
 
-/** The devtools page lives as long as its DevTools window: its log needs no storage. */
-const NO_STORAGE: StorageArea = {
-  get: async () => ({}),
-  set: async () => {},
-  remove: async () => {},
-};
+/** The worker hears of new requests at most this often (popup, `cors:report`). */
+export const SEND_INTERVAL_MS = 250;
+
+/** After the worker asks, DevTools' log is followed this long (a popup asks every second). */
+export const WORKER_WATCH_MS = 5000;
+
+/** Why DevTools' log is followed now. */
+type Watcher = 'panel' | 'worker' | 'preserve-log';
 
 export class DevToolsCapture implements LogSource {
   readonly tabId: number;
   readonly #stream: HarStream;
-  readonly #store = new CaptureStore(NO_STORAGE);
+  /** In memory only: the devtools page lives as long as its DevTools window. */
+  readonly #store = new CaptureStore(null);
   readonly #logs: TabLogs;
   readonly #listeners = new Set<() => void>();
   #settings: Settings = DEFAULT_SETTINGS;
@@ -48,10 +60,24 @@ export class DevToolsCapture implements LogSource {
   /** Finished requests not yet sent to the worker. */
   #outbox: CapturedRequest[] = [];
   #flushTimer: ReturnType<typeof setTimeout> | undefined;
+  #flushAt = 0;
   #sendTimer: ReturnType<typeof setTimeout> | undefined;
+  #lastSend = 0;
   /** The page was loaded before DevTools recorded it: its first requests are not in the log. */
   #pageBeforeCapture = false;
-  readonly started: Promise<void>;
+  /** DevTools' ids of the requests read (or being read) from its log. */
+  readonly #seen = new Set<number>();
+  /** Who follows the log, and until when (ms since the epoch; Infinity: until they say). */
+  readonly #watchers = new Map<Watcher, number>();
+  #watchTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Stops following the log; null while nobody follows it. */
+  #stopListening: (() => void) | null = null;
+  /** Whether the first read of the log said if it holds the page's start (see #pageBeforeCapture). */
+  #knowsPageStart = false;
+  /** The browser gives no ids to tell a request read twice: follow the log always. */
+  #noIds = false;
+  /** The latest read of DevTools' log, done when what it held is in the log here. */
+  #caughtUp: Promise<void> = Promise.resolve();
 
   constructor(tabId: number) {
     this.tabId = tabId;
@@ -60,23 +86,13 @@ export class DevToolsCapture implements LogSource {
     this.#logs = new TabLogs(this.#store, CAPTURE_OUTCOME, () => {
       for (const listener of this.#listeners) listener();
     });
-    // Registered at once: a request that finishes while the log so far is read is not lost.
-    const early: unknown[] = [];
-    let reading = true;
-    onNetworkRequest((entry) => (reading ? early.push(entry) : this.#add(entry)));
     onNavigated(() => this.#navigated());
-    this.started = networkLog().then((history) => {
-      this.#pageBeforeCapture = !history.some(
-        (e) => (e as { _resourceType?: unknown })?._resourceType === 'document',
-      );
-      for (const entry of history) this.#finish(this.#stream.add(entry, Date.now()));
-      reading = false;
-      for (const entry of early) this.#finish(this.#stream.add(entry, Date.now()));
-      // The log so far is whole: a request in it still waiting for a preflight will not get one.
-      this.#finish(this.#stream.flush(Date.now() + PREFLIGHT_WAIT_MS));
-      this.#scheduleFlush();
-      this.#connect();
-    });
+    this.#connect();
+  }
+
+  /** The CORS panel of this DevTools window is shown, or hidden. */
+  panelShown(shown: boolean): void {
+    this.#watch('panel', shown ? Number.POSITIVE_INFINITY : 0);
   }
 
   report(query: ReportQuery): Promise<ReportReply> {
@@ -107,7 +123,7 @@ export class DevToolsCapture implements LogSource {
   subscribe(onChange: () => void, onState: (state: ConnectionState) => void): () => void {
     this.#listeners.add(onChange);
     onState('connected');
-    void this.started.then(onChange);
+    void this.#caughtUp.then(onChange);
     return () => this.#listeners.delete(onChange);
   }
 
@@ -117,8 +133,67 @@ export class DevToolsCapture implements LogSource {
     openSource(url, line, column);
   };
 
-  #add(entry: unknown): void {
+  /** `watcher` follows the log until `until` (0: no longer). */
+  #watch(watcher: Watcher, until: number): void {
+    if (until > Date.now()) this.#watchers.set(watcher, until);
+    else this.#watchers.delete(watcher);
+    this.#follow();
+  }
+
+  /** Listens to DevTools' log while anyone follows it, and reads what it missed when it starts. */
+  #follow(): void {
+    const now = Date.now();
+    for (const [watcher, until] of this.#watchers) if (until <= now) this.#watchers.delete(watcher);
+    const wanted = this.#noIds || this.#watchers.size > 0;
+    if (wanted && !this.#stopListening) this.#caughtUp = this.#catchUp();
+    if (!wanted && this.#stopListening) {
+      this.#stopListening();
+      this.#stopListening = null;
+    }
+    if (this.#watchTimer !== undefined) clearTimeout(this.#watchTimer);
+    this.#watchTimer = undefined;
+    const next = Math.min(...this.#watchers.values());
+    if (Number.isFinite(next)) this.#watchTimer = setTimeout(() => this.#follow(), next - now);
+  }
+
+  /**
+   * Starts listening, then reads DevTools' log for what finished before: a request that finishes
+   * meanwhile waits in `early`, and DevTools' ids keep any request from being read twice.
+   */
+  async #catchUp(): Promise<void> {
+    const early: unknown[] = [];
+    let reading = true;
+    this.#stopListening = onNetworkRequest((entry) => (reading ? early.push(entry) : this.#add(entry)));
+    try {
+      const log = await networkLog();
+      if (!this.#knowsPageStart) {
+        // DevTools opened after the page loaded when its log lacks the page's own request.
+        this.#knowsPageStart = true;
+        this.#pageBeforeCapture = !log.some(
+          (e) => (e as { _resourceType?: unknown })?._resourceType === 'document',
+        );
+      }
+      for (const entry of finishOrder(log)) this.#read(entry);
+    } finally {
+      reading = false;
+    }
+    for (const entry of early) this.#read(entry);
+    // What the log held is whole: a request in it still waiting for a preflight will not get one.
+    this.#finish(this.#stream.flush(Date.now() + PREFLIGHT_WAIT_MS));
+    this.#scheduleFlush();
+  }
+
+  /** One entry of DevTools' log, unless it was read before. */
+  #read(entry: unknown): void {
+    const id = networkRequestId(entry);
+    if (id === null) this.#noIds = true;
+    else if (this.#seen.has(id)) return;
+    else this.#seen.add(id);
     this.#finish(this.#stream.add(entry, Date.now()));
+  }
+
+  #add(entry: unknown): void {
+    this.#read(entry);
     this.#scheduleFlush();
   }
 
@@ -131,14 +206,14 @@ export class DevToolsCapture implements LogSource {
 
   /** Requests held for a preflight, and redirects waiting for their next hop, are let go in time. */
   #scheduleFlush(): void {
-    if (this.#flushTimer !== undefined) clearTimeout(this.#flushTimer);
     const next = this.#stream.nextDeadline();
-    if (next === null) {
-      this.#flushTimer = undefined;
-      return;
-    }
+    // A timer already due no later than the next deadline serves it (it reschedules when it fires).
+    if (next === null || (this.#flushTimer !== undefined && this.#flushAt <= next)) return;
+    if (this.#flushTimer !== undefined) clearTimeout(this.#flushTimer);
+    this.#flushAt = next;
     this.#flushTimer = setTimeout(
       () => {
+        this.#flushTimer = undefined;
         this.#finish(this.#stream.flush(Date.now()));
         this.#scheduleFlush();
       },
@@ -147,6 +222,7 @@ export class DevToolsCapture implements LogSource {
   }
 
   #navigated(): void {
+    this.#knowsPageStart = true;
     this.#pageBeforeCapture = false;
     this.#stream.reset();
     if (!this.#settings.preserveLog) this.#logs.startPage(this.tabId, Date.now());
@@ -164,10 +240,12 @@ export class DevToolsCapture implements LogSource {
         this.#outbox = [];
       },
       onMessage: (message) => {
-        const changed = message as SettingsChanged | null;
-        if (changed?.type !== 'cors:settings-changed') return;
-        this.#settings = changed.settings;
-        this.#store.ringSize = changed.settings.ringSize;
+        const m = message as SettingsChanged | DevToolsSync | null;
+        if (m?.type === 'cors:devtools-sync') void this.#sync(m.id);
+        if (m?.type !== 'cors:settings-changed') return;
+        this.#settings = m.settings;
+        this.#store.ringSize = m.settings.ringSize;
+        this.#watch('preserve-log', m.settings.preserveLog ? Number.POSITIVE_INFINITY : 0);
       },
       onState: (state) => {
         if (state === 'reconnecting') this.#port = null;
@@ -175,23 +253,61 @@ export class DevToolsCapture implements LogSource {
     });
   }
 
-  /** Sends what finished in one task together: a burst of requests costs one message. */
+  /**
+   * A lone request goes to the worker at once; a burst goes together, at most one message per
+   * SEND_INTERVAL_MS. Each message costs more than the requests in it (measured: 1.4 ms of the
+   * devtools page's time per message of one request, in Chromium 156), so under load the worker's
+   * copy trails by up to that interval instead of slowing the browser.
+   */
   #scheduleSend(): void {
     if (this.#sendTimer !== undefined) return;
+    const wait = Math.max(0, this.#lastSend + SEND_INTERVAL_MS - Date.now());
     this.#sendTimer = setTimeout(() => {
       this.#sendTimer = undefined;
       if (!this.#port || this.#outbox.length === 0) return;
+      this.#lastSend = Date.now();
       this.#post(this.#outbox);
       this.#outbox = [];
-    }, 0);
+    }, wait);
   }
 
-  #post(requests: readonly CapturedRequest[]): void {
-    const message: DevToolsRequests = { type: 'cors:devtools-requests', tabId: this.tabId, requests };
+  /** The worker asks: everything DevTools finished so far goes to it now, marked as the answer. */
+  async #sync(id: number): Promise<void> {
+    this.#watch('worker', Date.now() + WORKER_WATCH_MS);
+    await this.#caughtUp;
+    if (this.#sendTimer !== undefined) clearTimeout(this.#sendTimer);
+    this.#sendTimer = undefined;
+    this.#lastSend = Date.now();
+    this.#post(this.#outbox, id);
+    this.#outbox = [];
+  }
+
+  #post(requests: readonly CapturedRequest[], synced?: number): void {
+    const message: DevToolsRequests = {
+      type: 'cors:devtools-requests',
+      tabId: this.tabId,
+      requests,
+      ...(synced === undefined ? {} : { synced }),
+    };
     try {
       this.#port?.postMessage(message);
     } catch {
       // The worker went away mid-send: the next connection sends the whole log again.
     }
   }
+}
+
+/**
+ * The entries of DevTools' log that are over, in the order they finished — the order
+ * onRequestFinished gives them, which the stream expects (a redirect's hop before the next; DevTools'
+ * log lists requests by when they were made, and a redirect's next hop before the hop it ends).
+ */
+function finishOrder(log: readonly unknown[]): unknown[] {
+  const ended = log.flatMap((entry, i) => {
+    if (!harEntrySettled(entry)) return [];
+    const record = readHarEntry(entry, i);
+    return [{ entry, end: typeof record === 'string' ? Number.NEGATIVE_INFINITY : record.end, i }];
+  });
+  ended.sort((a, b) => a.end - b.end || a.i - b.i);
+  return ended.map((x) => x.entry);
 }

@@ -126,6 +126,17 @@ export interface DevToolsRequests {
   readonly type: 'cors:devtools-requests';
   readonly tabId: number;
   readonly requests: readonly CapturedRequest[];
+  /** The answer to a DevToolsSync: everything DevTools had finished when it was asked is sent. */
+  readonly synced?: number;
+}
+
+/**
+ * Sent by the worker on a devtools page's port before it answers `cors:report` for the tab: the
+ * devtools page reads DevTools' log only when someone looks (see extension/devtools/capture.ts).
+ */
+export interface DevToolsSync {
+  readonly type: 'cors:devtools-sync';
+  readonly id: number;
 }
 
 /** Pushed on a devtools page's port when it connects and whenever the settings change. */

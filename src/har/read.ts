@@ -131,6 +131,17 @@ export function readHarEntry(raw: unknown, index: number): HarRecord | string {
   return typeof read === 'string' ? read : read.record;
 }
 
+/**
+ * Whether a live log's entry is over, as far as CORS is concerned: a response arrived (its headers
+ * decide) or the request failed (Chrome's `_error`). DevTools' log holds requests still in flight
+ * too, with neither; they are read again once they finish.
+ */
+export function harEntrySettled(raw: unknown): boolean {
+  if (!isObject(raw) || !isObject(raw.response)) return false;
+  const { status, _error: error } = raw.response;
+  return (typeof status === 'number' && status > 0) || (typeof error === 'string' && error !== '');
+}
+
 /** The message for a file over the size limit; the CLI and the panel say it before reading. */
 export function tooLarge(bytes: number, limit = MAX_HAR_BYTES): string {
   return `This HAR is ${megabytes(bytes)}; the limit is ${megabytes(limit)}. Export only the failing requests (filter the Network panel first) and try again.`;

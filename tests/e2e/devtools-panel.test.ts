@@ -1,11 +1,12 @@
 /**
- * The CORS panel inside the real DevTools window, fed by DevTools' own network log: requests the
- * page made before the panel was first shown are listed when it is, new ones appear as they
- * finish, a card names the line of the page that made the request, and a page that loaded before
+ * The CORS panel inside the real DevTools window, fed by DevTools' own network log, read only when
+ * someone looks: requests the page made before the panel was first shown are listed when it is,
+ * new ones appear as they finish, a card names the line of the page that made the request, and a page that loaded before
  * DevTools recorded it says so and offers to reload it.
  */
 import type { Page } from 'playwright';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { DEVTOOLS_HANDLE } from '../../extension/shared/page-names.ts';
 import {
   CORPUS_FETCH_AT,
   type CorpusServers,
@@ -58,9 +59,24 @@ afterAll(async () => {
 
 const urlOf = (id: string) => scenarioUrl(scenarioById(id), servers.origins);
 
+/** What the devtools page has read of DevTools' log so far (its own status, as the panel sees it). */
+const devtoolsPageEntries = () =>
+  devtools.inFrame<number>(
+    '/extension/devtools/index.html',
+    `window[${JSON.stringify(DEVTOOLS_HANDLE)}].source(${tabId}).status().then((s) => s.entries)`,
+  );
+
 test('requests made before the panel is shown are all listed when it is, and new ones follow', async () => {
   // The panel has never been shown: DevTools shows its own first panel while the page makes its requests.
   for (const id of EARLY) await fetchFromPage(page, urlOf(id), scenarioById(id).request);
+  // Nobody looked yet: DevTools' log was not read (listening would cost every request), and the
+  // badge counted the three blocked ones from the worker's error listener all the same.
+  expect(await devtoolsPageEntries()).toBe(0);
+  await waitUntil(
+    () => client.page.evaluate((id) => chrome.action.getBadgeText({ tabId: id }), tabId),
+    (text) => text === '3',
+    { what: 'the badge' },
+  );
   await devtools.showPanel();
   const rows = await devtools.panelRows(
     (r) => EARLY.every((id) => r.some((row) => row.startsWith(`${urlOf(id)} |`))),
@@ -68,6 +84,12 @@ test('requests made before the panel is shown are all listed when it is, and new
   );
   expect(rows.find((r) => r.startsWith(`${urlOf('pf-header-missing-authorization')} |`))).toMatch(/blocked/);
   expect(rows.find((r) => r.startsWith(`${urlOf('simple-allowed')} |`))).toMatch(/allowed/);
+  // Shown, the panel's requests replaced the worker's counts: still three blocked, now with headers.
+  await waitUntil(
+    () => client.report(tabId),
+    (r) => r.entries.filter((e) => e.blocked).length === 3 && r.entries.every((e) => e.source === 'devtools'),
+    { what: 'the report from DevTools' },
+  );
 
   const later = 'pf-origin-mismatch';
   await fetchFromPage(page, urlOf(later), scenarioById(later).request);

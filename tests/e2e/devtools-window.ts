@@ -79,20 +79,20 @@ export class DevToolsWindow {
     return found;
   }
 
-  /** Shows the CORS panel, as clicking its tab does. */
-  async showPanel(): Promise<void> {
+  /** Shows the CORS panel (or another panel of the extension, by title), as clicking its tab does. */
+  async showPanel(title = 'CORS'): Promise<void> {
     await waitUntil(
       () =>
         evaluate(
           this.frontend,
           `(async () => {
             const UI = await import('./ui/legacy/legacy.js');
-            await UI.InspectorView.InspectorView.instance().showPanel('chrome-extension://${this.extensionId}CORS');
+            await UI.InspectorView.InspectorView.instance().showPanel('chrome-extension://${this.extensionId}${title}');
             return true;
           })()`,
         ).catch(() => false),
       (shown) => shown === true,
-      { what: 'the CORS panel to show', timeoutMs: 15_000, intervalMs: 200 },
+      { what: `the ${title} panel to show`, timeoutMs: 15_000, intervalMs: 200 },
     );
   }
 
@@ -113,14 +113,19 @@ export class DevToolsWindow {
   }
 
   /** Evaluates in the panel's frame (once it exists) and returns the value. */
-  async inPanel<T>(expression: string): Promise<T> {
+  inPanel<T>(expression: string): Promise<T> {
+    return this.inFrame<T>('/extension/panel/index.html', expression);
+  }
+
+  /** Evaluates in the frame of DevTools' window whose URL contains `urlPart` (once it exists). */
+  async inFrame<T>(urlPart: string, expression: string): Promise<T> {
     const session = await waitUntil(
       async () => {
         for (const frame of this.#frames.values()) {
-          if (frame.url.includes('/extension/panel/index.html')) return frame.session;
+          if (frame.url.includes(urlPart)) return frame.session;
           // The URL may not have been reported yet: ask the frame itself.
           const url = await evaluate(frame.session, 'location.href').catch(() => '');
-          if (typeof url === 'string' && url.includes('/extension/panel/index.html')) {
+          if (typeof url === 'string' && url.includes(urlPart)) {
             frame.url = url;
             return frame.session;
           }
@@ -128,7 +133,7 @@ export class DevToolsWindow {
         return null;
       },
       (s) => s !== null,
-      { what: "the panel's frame", timeoutMs: 15_000 },
+      { what: `the frame of ${urlPart}`, timeoutMs: 15_000 },
     );
     return (await evaluate(session as CDPSession, expression)) as T;
   }

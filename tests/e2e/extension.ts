@@ -14,11 +14,15 @@ export interface LoadedExtension extends LaunchedBrowser {
   url(path: string): string;
 }
 
-export async function launchWithExtension(args: readonly string[] = []): Promise<LoadedExtension> {
-  if (!existsSync(resolve(DIST, 'manifest.json'))) {
-    throw new Error('dist/ has no built extension: run `npm run build` first (npm test does).');
+/** Chromium with the built extension (or a copy of it in `dir`) loaded. */
+export async function launchWithExtension(
+  args: readonly string[] = [],
+  dir: string = DIST,
+): Promise<LoadedExtension> {
+  if (!existsSync(resolve(dir, 'manifest.json'))) {
+    throw new Error(`${dir} has no built extension: run \`npm run build\` first (npm test does).`);
   }
-  const browser = await launchChromium({ extensionDir: DIST, args });
+  const browser = await launchChromium({ extensionDir: dir, args });
   const worker =
     browser.context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://')) ??
     (await browser.context.waitForEvent('serviceworker', { timeout: 15_000 }));
