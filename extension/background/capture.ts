@@ -56,6 +56,9 @@ export class Capture {
     }
     // In a tab DevTools serves, this stands for the request until its devtools page sends it.
     if (e.tabId < 0 || e.type === 'main_frame' || e.type === 'sub_frame' || !isCrossOrigin(e)) return;
+    // Firefox's webRequest shows preflights, and fails the preflight of a request it blocks there
+    // as well as the request: count the request once.
+    if (e.method === 'OPTIONS') return;
     if (blockedWithoutRecord(e.error)) this.logs.notRecorded(e);
   }
 

@@ -10,7 +10,8 @@
  * has DevTools' own id), and follows each request as it finishes. Listening costs the browser
  * about 1 ms per request of the tab; not listening costs nothing, and loses nothing: DevTools
  * keeps the log until the page changes. The badge meanwhile counts blocked requests from the
- * worker's always-on error listener.
+ * worker's always-on error listener. Firefox's log cannot be read later (see
+ * NETWORK_LOG_READABLE_LATER): there it is followed from the moment DevTools opens.
  */
 import type { CapturedRequest } from '../../src/capture/record.ts';
 import { harEntrySettled, readHarEntry } from '../../src/har/read.ts';
@@ -19,6 +20,7 @@ import { CaptureStore } from '../log/store.ts';
 import { TabLogs } from '../log/tab-log.ts';
 import { CAPTURE_OUTCOME } from '../platform/browser.ts';
 import {
+  NETWORK_LOG_READABLE_LATER,
   networkLog,
   networkRequestId,
   onNavigated,
@@ -65,8 +67,8 @@ export class DevToolsCapture implements LogSource {
   #lastSend = 0;
   /** The page was loaded before DevTools recorded it: its first requests are not in the log. */
   #pageBeforeCapture = false;
-  /** DevTools' ids of the requests read (or being read) from its log. */
-  readonly #seen = new Set<number>();
+  /** DevTools' ids of the requests read (or being read) from its log; where it gives none, a key of the entry. */
+  readonly #seen = new Set<number | string>();
   /** Who follows the log, and until when (ms since the epoch; Infinity: until they say). */
   readonly #watchers = new Map<Watcher, number>();
   #watchTimer: ReturnType<typeof setTimeout> | undefined;
@@ -74,8 +76,8 @@ export class DevToolsCapture implements LogSource {
   #stopListening: (() => void) | null = null;
   /** Whether the first read of the log said if it holds the page's start (see #pageBeforeCapture). */
   #knowsPageStart = false;
-  /** The browser gives no ids to tell a request read twice: follow the log always. */
-  #noIds = false;
+  /** The log cannot be read whole later (Firefox): follow it always. */
+  readonly #always = !NETWORK_LOG_READABLE_LATER;
   /** The latest read of DevTools' log, done when what it held is in the log here. */
   #caughtUp: Promise<void> = Promise.resolve();
 
@@ -88,6 +90,7 @@ export class DevToolsCapture implements LogSource {
     });
     onNavigated(() => this.#navigated());
     this.#connect();
+    this.#follow();
   }
 
   /** The CORS panel of this DevTools window is shown, or hidden. */
@@ -144,7 +147,7 @@ export class DevToolsCapture implements LogSource {
   #follow(): void {
     const now = Date.now();
     for (const [watcher, until] of this.#watchers) if (until <= now) this.#watchers.delete(watcher);
-    const wanted = this.#noIds || this.#watchers.size > 0;
+    const wanted = this.#always || this.#watchers.size > 0;
     if (wanted && !this.#stopListening) this.#caughtUp = this.#catchUp();
     if (!wanted && this.#stopListening) {
       this.#stopListening();
@@ -185,10 +188,9 @@ export class DevToolsCapture implements LogSource {
 
   /** One entry of DevTools' log, unless it was read before. */
   #read(entry: unknown): void {
-    const id = networkRequestId(entry);
-    if (id === null) this.#noIds = true;
-    else if (this.#seen.has(id)) return;
-    else this.#seen.add(id);
+    const id = networkRequestId(entry) ?? entryKey(entry);
+    if (this.#seen.has(id)) return;
+    this.#seen.add(id);
     this.#finish(this.#stream.add(entry, Date.now()));
   }
 
@@ -295,6 +297,16 @@ export class DevToolsCapture implements LogSource {
       // The worker went away mid-send: the next connection sends the whole log again.
     }
   }
+}
+
+/** What tells one request of the log from another where the browser gives no id: method, URL and times. */
+function entryKey(entry: unknown): string {
+  const e = entry as {
+    request?: { method?: unknown; url?: unknown };
+    startedDateTime?: unknown;
+    time?: unknown;
+  };
+  return `${String(e?.request?.method)} ${String(e?.request?.url)} ${String(e?.startedDateTime)} ${String(e?.time)}`;
 }
 
 /**

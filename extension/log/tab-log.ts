@@ -25,6 +25,13 @@ export interface ReportQuery {
  */
 const CLOCK_MATCH_MS = 50;
 
+/** A finished request as the store keeps it, and its entry when the blocked count needed the engine. */
+interface Filed {
+  readonly stored: StoredEntry;
+  readonly entry: ReportEntry | null;
+  readonly blocked: boolean;
+}
+
 export class TabLogs {
   readonly #store: CaptureStore;
   readonly #outcome: OutcomeSource;
@@ -65,17 +72,16 @@ export class TabLogs {
     this.#onChange(r.tabId);
   }
 
-  #file(r: CapturedRequest): void {
-    const { stored, entry } = this.#storedOf(r);
-    const seq = this.#store.append(r.tabId, stored);
-    if (entry) this.#tab(r.tabId).set(seq, { ...entry, seq });
+  #file(r: CapturedRequest, filed = this.#storedOf(r)): void {
+    const seq = this.#store.append(r.tabId, filed.stored);
+    if (filed.entry) this.#tab(r.tabId).set(seq, { ...filed.entry, seq });
   }
 
   /** What the store keeps of a finished request, and its entry when the blocked count needed the engine. */
-  #storedOf(r: CapturedRequest): { stored: StoredEntry; entry: ReportEntry | null } {
+  #storedOf(r: CapturedRequest): Filed {
     const entry = this.#outcome === 'engine' ? entryOf(r, judge(r, 'engine')) : null;
     const blocked = entry ? entry.blocked : isCorsBlock(r);
-    return { stored: { kind: 'captured', request: r, blocked }, entry };
+    return { stored: { kind: 'captured', request: r, blocked }, entry, blocked };
   }
 
   /**
@@ -101,7 +107,7 @@ export class TabLogs {
         recorded.set(key, [...(recorded.get(key) ?? []), e.request.time]);
       }
     }
-    const added: CapturedRequest[] = [];
+    const added: { r: CapturedRequest; filed: Filed }[] = [];
     const replaced = new Set<number>();
     for (const r of [...requests].sort((a, b) => a.time - b.time)) {
       if (r.tabId !== tabId || filed.has(r.id)) continue;
@@ -113,8 +119,10 @@ export class TabLogs {
         continue;
       }
       filed.add(r.id);
-      added.push(r);
-      if (r.state !== 'failed') continue;
+      const filedAs = this.#storedOf(r);
+      added.push({ r, filed: filedAs });
+      // Blocked: failed, or (where the engine decides) judged so.
+      if (r.state !== 'failed' && !filedAs.blocked) continue;
       // The error listener names the URL the request failed at: after a redirect, its last one.
       for (const at of new Set([key, `${r.currentMethod} ${r.currentUrl}`])) {
         const failures = counted.get(at);
@@ -126,13 +134,11 @@ export class TabLogs {
     }
     if (added.length === 0) return 0;
     if (replaced.size === 0) {
-      for (const r of added) this.#file(r);
+      for (const a of added) this.#file(a.r, a.filed);
     } else {
       // The counted failures give way to the requests, in time order: the log is written anew.
       const kept = entries.filter((x) => !replaced.has(x.seq)).map((x) => x.entry);
-      const all = [...kept, ...added.map((r) => this.#storedOf(r).stored)].sort(
-        (a, b) => timeOf(a) - timeOf(b),
-      );
+      const all = [...kept, ...added.map((a) => a.filed.stored)].sort((a, b) => timeOf(a) - timeOf(b));
       this.#drop(tabId);
       this.#store.replaceTab(tabId, all);
     }

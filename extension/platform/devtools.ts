@@ -3,7 +3,7 @@
  * log (`devtools.network`: everything DevTools recorded since it opened, then each request as it
  * finishes, at no cost to the page beyond what DevTools itself spends).
  */
-import { browser } from './browser.ts';
+import { BROWSER, browser } from './browser.ts';
 
 /** The tab the DevTools window inspects, or null outside DevTools (the panel opened as a tab). */
 export function inspectedTabId(): number | null {
@@ -50,6 +50,13 @@ export function onNetworkRequest(listener: (entry: unknown) => void): () => void
   browser.devtools.network.onRequestFinished.addListener(forward);
   return () => browser.devtools.network.onRequestFinished.removeListener(forward);
 }
+
+/**
+ * Whether DevTools' log can be read whole later, each request with an id: Chrome's `getHAR()` holds
+ * everything since DevTools opened. Firefox's is empty until its Network panel exists (measured in
+ * Firefox ESR 153) and its entries carry no id: there the log is followed from the start.
+ */
+export const NETWORK_LOG_READABLE_LATER = BROWSER === 'chrome';
 
 /**
  * DevTools' own number for a request of its log: the same in `networkLog()` and in

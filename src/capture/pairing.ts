@@ -111,6 +111,18 @@ export class Pairer {
     return [...this.#pending.values()];
   }
 
+  /** The preflight with this requestId if it still waits for its request. */
+  orphan(preflightRequestId: string): Orphan | undefined {
+    return this.#orphans.get(preflightRequestId);
+  }
+
+  /** Takes out a preflight still waiting for its request (the source knows that request will not come). */
+  releaseOrphan(preflightRequestId: string): Orphan | undefined {
+    const orphan = this.#orphans.get(preflightRequestId);
+    this.#forget(this.#orphans, 'orphan', preflightRequestId);
+    return orphan;
+  }
+
   /** Forgets everything of one tab (closed, or a new log after navigation). */
   dropTab(tabId: number): void {
     for (const [id, r] of this.#pending) if (r.tabId === tabId) this.#forget(this.#pending, 'pending', id);

@@ -25,6 +25,7 @@ import {
   pageOrigin,
   preflightEvents,
   type ReplayBase,
+  requestAnnounced,
   startEvent,
   typeOf,
 } from './replay.ts';
@@ -175,31 +176,6 @@ function pairRecords(records: readonly HarRecord[]): {
   // A preflight whose request is not in the file (exported filtered, or a browser that lists only
   // the preflight): shown as the request it announced. Whether that request failed is unknown, so
   // it is judged as it stands: blocked when its preflight fails.
-  const orphans = unpaired.map((o): CapturedRequest => {
-    const method = o.method ?? 'GET';
-    return {
-      id: o.preflight.requestId,
-      tabId: HAR_TAB_ID,
-      frameId: 0,
-      documentId: null,
-      initiator: o.event.initiator ?? 'null',
-      url: o.event.url,
-      method,
-      type: 'xmlhttprequest',
-      time: o.event.timeStamp,
-      source: 'har',
-      initiatorLocation: null,
-      requestHeaders: null,
-      currentUrl: o.event.url,
-      currentMethod: method,
-      hop: 0,
-      hopSentHeaders: false,
-      preflights: [o.preflight],
-      responses: [],
-      state: 'completed',
-      error: null,
-      endTime: o.event.timeStamp,
-    };
-  });
+  const orphans = unpaired.map((o) => requestAnnounced(o, HAR_TAB_ID, 'har'));
   return { requests: [...finished, ...orphans].sort((a, b) => a.time - b.time), orphanPreflights: orphans };
 }

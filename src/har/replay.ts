@@ -182,3 +182,36 @@ export function adoptLate(o: Orphan, requests: readonly CapturedRequest[]): Capt
   best.request.preflights[best.hop] = o.preflight;
   return best.request;
 }
+
+/**
+ * A preflight whose request is not in the log (a HAR exported filtered, or a browser that lists
+ * only the preflight of a request it blocked there — Firefox's DevTools), as the request it
+ * announced. Whether that request failed is unknown, so it is judged as it stands: blocked when
+ * its preflight fails.
+ */
+export function requestAnnounced(o: Orphan, tabId: number, source: CaptureSource): CapturedRequest {
+  const method = o.method ?? 'GET';
+  return {
+    id: o.preflight.requestId,
+    tabId,
+    frameId: o.event.frameId,
+    documentId: null,
+    initiator: o.event.initiator ?? 'null',
+    url: o.event.url,
+    method,
+    type: 'xmlhttprequest',
+    time: o.event.timeStamp,
+    source,
+    initiatorLocation: null,
+    requestHeaders: null,
+    currentUrl: o.event.url,
+    currentMethod: method,
+    hop: 0,
+    hopSentHeaders: false,
+    preflights: [o.preflight],
+    responses: [],
+    state: 'completed',
+    error: null,
+    endTime: o.event.timeStamp,
+  };
+}

@@ -10,9 +10,15 @@
  * request blocked at its preflight, which Chrome times as ending first), a request that needed a
  * preflight is held back a moment for it. A redirected request arrives as one entry per hop: the
  * hop that redirected waits for the next, whose URL its Location names.
+ *
+ * Firefox's DevTools neither marks preflights nor finishes the requests it blocked at their
+ * preflight (measured in Firefox ESR 153: `onRequestFinished` fires for the `OPTIONS` alone): an
+ * unmarked preflight that fails by the engine and whose request has not come after a moment
+ * stands for that request.
  */
 import type { CaptureEvent } from '../capture/events.ts';
 import { pageHeaders } from '../capture/exchange.ts';
+import { judge } from '../capture/judge.ts';
 import { Pairer } from '../capture/pairing.ts';
 import type { CapturedRequest } from '../capture/record.ts';
 import { combinedValue } from '../cors/headers.ts';
@@ -26,6 +32,7 @@ import {
   pageOrigin,
   preflightEvents,
   type ReplayBase,
+  requestAnnounced,
   startEvent,
   typeOf,
 } from './replay.ts';
@@ -46,6 +53,8 @@ export class HarStream {
   readonly #awaitingHop = new Map<string, { id: string; until: number }[]>();
   /** Finished requests that needed a preflight and have none yet. */
   #held: { request: CapturedRequest; until: number }[] = [];
+  /** Unmarked preflights (Firefox) waiting for their request: its id in the Pairer, and until when. */
+  #heldPreflights: { id: string; until: number }[] = [];
 
   /** `prefix` keeps the request ids of one DevTools window apart from another's. */
   constructor(tabId: number, prefix = 'devtools') {
@@ -65,7 +74,7 @@ export class HarStream {
       this.#unreadable++;
       return [];
     }
-    return isPreflight(record) ? this.#preflight(record) : this.#request(record, now);
+    return isPreflight(record) ? this.#preflight(record, now) : this.#request(record, now);
   }
 
   /** Requests whose wait is over: those held for a preflight that never came, redirects that never went on. */
@@ -74,6 +83,17 @@ export class HarStream {
     this.#held = this.#held.filter((h) => {
       if (h.until > now) return true;
       out.push(h.request);
+      return false;
+    });
+    this.#heldPreflights = this.#heldPreflights.filter((h) => {
+      if (h.until > now) return true;
+      const orphan = this.#pairer.orphan(h.id);
+      if (!orphan) return false;
+      // A preflight that passed: its request is still to come (it arrives when it finishes).
+      const request = requestAnnounced(orphan, this.#tabId, 'devtools');
+      if (!judge(request, 'engine').blocked) return false;
+      this.#pairer.releaseOrphan(h.id);
+      out.push(request);
       return false;
     });
     for (const [key, waiting] of this.#awaitingHop) {
@@ -105,9 +125,10 @@ export class HarStream {
     this.#pairer = new Pairer();
     this.#awaitingHop.clear();
     this.#held = [];
+    this.#heldPreflights = [];
   }
 
-  #preflight(p: HarRecord): CapturedRequest[] {
+  #preflight(p: HarRecord, now: number): CapturedRequest[] {
     const origin = pageOrigin(p) ?? undefined;
     const base = this.#eventBase(`${this.#prefix}-${p.index}`, origin, 'other');
     // A request that arrived before its preflight, and waits for it, takes it at once.
@@ -131,6 +152,8 @@ export class HarStream {
     // Otherwise it waits in the Pairer for its request (or joins a redirect waiting for its next hop).
     const finished: CapturedRequest[] = [];
     preflightEvents(p, base, (_t, _r, event) => finished.push(...this.#handle(event)));
+    if (!p.markedPreflight && p.status > 0 && this.#pairer.orphan(base.requestId))
+      this.#heldPreflights.push({ id: base.requestId, until: now + PREFLIGHT_WAIT_MS });
     return finished;
   }
 
@@ -175,6 +198,7 @@ export class HarStream {
   nextDeadline(): number | null {
     let next = Number.POSITIVE_INFINITY;
     for (const h of this.#held) next = Math.min(next, h.until);
+    for (const h of this.#heldPreflights) next = Math.min(next, h.until);
     for (const waiting of this.#awaitingHop.values()) for (const w of waiting) next = Math.min(next, w.until);
     return Number.isFinite(next) ? next : null;
   }

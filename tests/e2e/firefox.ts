@@ -97,6 +97,8 @@ export interface LaunchedFirefox {
   install(dir: string): Promise<string>;
   /** Evaluates in the extension's background page; the expression may use await; returns JSON-able values. */
   evaluateInBackground(addonId: string, expression: string): Promise<unknown>;
+  /** Evaluates in the add-on's document whose URL contains `urlPart` (its devtools page, say), waiting for it to appear. */
+  evaluateInAddon(addonId: string, urlPart: string, expression: string): Promise<unknown>;
   /** Evaluates in the first tab whose URL starts with `urlPrefix` (an extension page, say). */
   evaluateInTab(urlPrefix: string, expression: string): Promise<unknown>;
   close(): Promise<void>;
@@ -113,15 +115,22 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function launchFirefox(): Promise<LaunchedFirefox> {
+export interface FirefoxOptions {
+  /** Headless unless false (headful needs a display: `xvfb-run`). */
+  readonly headless?: boolean;
+  /** More command-line arguments (`--devtools` opens the toolbox on the first tab). */
+  readonly args?: readonly string[];
+}
+
+export async function launchFirefox(options: FirefoxOptions = {}): Promise<LaunchedFirefox> {
   const profile = mkdtempSync(join(tmpdir(), 'cors-lens-firefox-'));
   const rdpPort = await freePort();
   const browser = await puppeteer.launch({
     browser: 'firefox',
     executablePath: findFirefox(),
-    headless: true,
+    headless: options.headless ?? true,
     userDataDir: profile,
-    args: ['--start-debugger-server', String(rdpPort)],
+    args: ['--start-debugger-server', String(rdpPort), ...(options.args ?? [])],
     extraPrefsFirefox: {
       'devtools.debugger.remote-enabled': true,
       'devtools.debugger.prompt-connection': false,
@@ -182,38 +191,56 @@ export async function launchFirefox(): Promise<LaunchedFirefox> {
     return parsed.value;
   }
 
-  const backgrounds = new Map<string, string>();
+  /** Each add-on's documents (background page, devtools pages…), as its watcher announces them. */
+  const documents = new Map<string, { url: string; consoleActor: string }[]>();
+
+  async function addonDocuments(addonId: string): Promise<{ url: string; consoleActor: string }[]> {
+    const known = documents.get(addonId);
+    if (known) return known;
+    const { addons } = (await rdp.request('root', 'listAddons')) as unknown as {
+      addons: { id: string; actor: string }[];
+    };
+    const addon = addons.find((a) => a.id === addonId);
+    if (!addon) throw new Error(`${addonId} is not installed`);
+    // Firefox lists an add-on's documents through a watcher, once each as it appears: keep listening.
+    const watcher = await rdp.request(addon.actor, 'getWatcher', { isServerTargetSwitchingEnabled: true });
+    const targets: { url: string; consoleActor: string; actor: string }[] = [];
+    rdp.on((p) => {
+      if (p.from !== watcher.actor) return;
+      const target = p.target as { url: string; consoleActor: string; actor: string };
+      if (p.type === 'target-available-form') targets.push(target);
+      if (p.type === 'target-destroyed-form') {
+        const i = targets.findIndex((t) => t.actor === target.actor);
+        if (i >= 0) targets.splice(i, 1);
+      }
+    });
+    await rdp.request(String(watcher.actor), 'watchTargets', { targetType: 'frame' });
+    documents.set(addonId, targets);
+    return targets;
+  }
+
+  async function evaluateInAddon(addonId: string, urlPart: string, expression: string): Promise<unknown> {
+    const targets = await addonDocuments(addonId);
+    const target = await waitUntil(
+      () =>
+        Promise.resolve(targets.find((t) => t.url.startsWith('moz-extension://') && t.url.includes(urlPart))),
+      (t) => t !== undefined,
+      {
+        timeoutMs: 15_000,
+        what: `a page of the add-on at …${urlPart} (has ${targets.map((t) => t.url).join(', ')})`,
+      },
+    );
+    if (!target) throw new Error('unreachable');
+    return evaluate(target.consoleActor, expression);
+  }
 
   return {
     browser,
     async install(dir) {
       return browser.installExtension(dir);
     },
-    async evaluateInBackground(addonId, expression) {
-      const known = backgrounds.get(addonId);
-      if (known) return evaluate(known, expression);
-      const { addons } = (await rdp.request('root', 'listAddons')) as unknown as {
-        addons: { id: string; actor: string }[];
-      };
-      const addon = addons.find((a) => a.id === addonId);
-      if (!addon) throw new Error(`${addonId} is not installed`);
-      // Firefox lists an add-on's documents through a watcher: its background page is one of them.
-      const watcher = await rdp.request(addon.actor, 'getWatcher', { isServerTargetSwitchingEnabled: true });
-      const targets: { url: string; consoleActor: string }[] = [];
-      const off = rdp.on((p) => {
-        if (p.from === watcher.actor && p.type === 'target-available-form')
-          targets.push(p.target as { url: string; consoleActor: string });
-      });
-      await rdp.request(String(watcher.actor), 'watchTargets', { targetType: 'frame' });
-      off();
-      const background = targets.find(
-        (t) => t.url.startsWith('moz-extension://') && t.url.includes('background'),
-      );
-      if (!background) throw new Error(`no background page among ${targets.map((t) => t.url).join(', ')}`);
-      // A watcher announces its targets once: remember the background's console.
-      backgrounds.set(addonId, background.consoleActor);
-      return evaluate(background.consoleActor, expression);
-    },
+    evaluateInBackground: (addonId, expression) => evaluateInAddon(addonId, 'background', expression),
+    evaluateInAddon,
     async evaluateInTab(urlPrefix, expression) {
       const { tabs } = (await rdp.request('root', 'listTabs')) as unknown as {
         tabs: { url: string; actor: string }[];

@@ -124,6 +124,34 @@ describe('preflights join their requests', () => {
   });
 });
 
+describe("Firefox's log: no markers, and no entry for a request blocked at its preflight", () => {
+  /** As Firefox's DevTools writes entries: no `_resourceType`, no `_initiator`. */
+  const unmarked = (e: ReturnType<typeof entry>) => {
+    const { _resourceType, _initiator, ...rest } = e as typeof e & { _initiator?: unknown };
+    return rest;
+  };
+
+  test('a preflight that fails stands for its request once the wait is over', () => {
+    const stream = new HarStream(TAB);
+    expect(stream.add(unmarked(preflight(2, 'authorization', 'Content-Type')), 100)).toEqual([]);
+    expect(stream.flush(100 + PREFLIGHT_WAIT_MS - 1)).toEqual([]);
+    const out = stream.flush(100 + PREFLIGHT_WAIT_MS);
+    expect(summary(out)).toEqual([{ method: 'PUT', preflight: 204, state: 'completed', source: 'devtools' }]);
+    expect(judge(out[0] as CapturedRequest, 'engine')).toMatchObject({
+      blocked: true,
+      verdict: { corsError: 'HeaderDisallowedByPreflightResponse', failedParameter: 'authorization' },
+    });
+  });
+
+  test('a preflight that passed waits for its request however long it takes', () => {
+    const stream = new HarStream(TAB);
+    stream.add(unmarked(preflight(2)), 100);
+    expect(stream.flush(100 + PREFLIGHT_WAIT_MS)).toEqual([]);
+    const out = stream.add(unmarked(put(0)), 100 + 10 * PREFLIGHT_WAIT_MS);
+    expect(summary(out)).toEqual([{ method: 'PUT', preflight: 204, state: 'completed', source: 'devtools' }]);
+  });
+});
+
 describe('redirects', () => {
   const hop = (start: number, url: string, status: number, location?: string) =>
     entry({

@@ -162,6 +162,19 @@ describe('fromDevTools()', () => {
     expect(generation).toBe(1);
   });
 
+  test('on Firefox (the engine decides) a request its log shows unfailed but judged blocked replaces the count too', () => {
+    const store = new CaptureStore(new FakeArea(), 1000);
+    const log = new TabLogs(store, 'engine', () => {});
+    log.notRecorded(counted('50', 51));
+    // Firefox's DevTools lists only the failed preflight: the request it stands for never ended.
+    const announced = fromDevTools(blockedPost('50', { state: 'completed', error: null }));
+    expect(log.fromDevTools(1, [announced])).toBe(1);
+    expect(log.report(1, {}, []).entries.map((e) => [e.state, e.blocked, e.corsError])).toEqual([
+      ['failed', true, 'HeaderDisallowedByPreflightResponse'],
+    ]);
+    expect(log.blocked(1)).toBe(1);
+  });
+
   test('a counted failure from before the request started is another request, and stays', () => {
     const { logs: log } = logs();
     log.notRecorded(counted('400', 300));

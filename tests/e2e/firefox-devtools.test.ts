@@ -1,0 +1,99 @@
+/**
+ * DevTools capture in Firefox (firefox-esr): with the toolbox open on the demo tab and nothing
+ * recording through webRequest, the report holds every request from Firefox's own DevTools log
+ * (`browser.devtools.network`), each failure with the reason Firefox gave in its console, the
+ * preflights paired — although Firefox's log marks no preflight and lists a request it blocked at
+ * its preflight only as that preflight — and each blocked request counted once.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { StatusReply } from '../../extension/shared/messages.ts';
+import type { ReportEntry } from '../../src/report/entry.ts';
+import { type DemoServers, startDemo } from '../servers/demo-api.ts';
+import { firefoxCorsError, type LaunchedFirefox, launchFirefox } from './firefox.ts';
+import { waitUntil } from './wait.ts';
+
+const DIST_FIREFOX = resolve(import.meta.dirname, '../../dist-firefox');
+
+let demo: DemoServers;
+let firefox: LaunchedFirefox;
+let tabId: number;
+/** URL → the first reason Firefox gave for it. */
+const firefoxSaid = new Map<string, string>();
+
+beforeAll(async () => {
+  if (!existsSync(resolve(DIST_FIREFOX, 'manifest.json')))
+    throw new Error('dist-firefox/ has no build: run `npm run build` first (npm test does).');
+  demo = await startDemo(0, 0);
+  // --devtools: the toolbox opens on the first tab, as a developer's would be.
+  firefox = await launchFirefox({ args: ['--devtools'] });
+  const addonId = await firefox.install(DIST_FIREFOX);
+  // The add-on's devtools page runs in the open toolbox.
+  await firefox.evaluateInAddon(addonId, 'extension/devtools/', 'location.href');
+  const [page] = await firefox.browser.pages();
+  if (!page) throw new Error('Firefox opened no tab');
+  page.on('pageerror', (err) => {
+    const blocked = firefoxCorsError(String(err));
+    if (blocked && !firefoxSaid.has(blocked.url)) firefoxSaid.set(blocked.url, blocked.reason);
+  });
+  await page.goto(demo.pageOrigin);
+  await page.waitForFunction(() => document.title.includes('done'), { timeout: 20_000 });
+  const tabs = (await firefox.evaluateInBackground(
+    addonId,
+    'chrome.tabs.query({}).then((ts) => ts.map((t) => ({ id: t.id, url: t.url })))',
+  )) as { id: number; url?: string }[];
+  const tab = tabs.find((t) => t.url?.startsWith(demo.pageOrigin));
+  if (!tab) throw new Error(`the demo tab is not among ${JSON.stringify(tabs)}`);
+  tabId = tab.id;
+  // An extension page to ask from (Firefox does not deliver a background page's message to itself).
+  await firefox.evaluateInBackground(
+    addonId,
+    `chrome.tabs.create({ url: chrome.runtime.getURL('extension/popup/index.html') }).then(() => true)`,
+  );
+}, 120_000);
+
+afterAll(async () => {
+  await firefox?.close();
+  await demo?.close();
+});
+
+function ask<T>(message: object): Promise<T> {
+  return firefox.evaluateInTab(
+    'moz-extension://',
+    `chrome.runtime.sendMessage(${JSON.stringify(message)})`,
+  ) as Promise<T>;
+}
+
+test("Firefox's DevTools log: every request, each failure with Firefox's reason, counted once", async () => {
+  const report = () => ask<{ entries: ReportEntry[] }>({ type: 'cors:report', tabId }).then((r) => r.entries);
+  const entries = await waitUntil(report, (es) => es.filter((e) => e.blocked).length >= 5, {
+    timeoutMs: 15_000,
+    what: 'the demo failures in the report',
+  });
+  // All from DevTools: nothing records through webRequest.
+  expect(entries.map((e) => e.source)).toEqual(entries.map(() => 'devtools'));
+  expect(firefoxSaid.size).toBeGreaterThanOrEqual(6);
+  let compared = 0;
+  for (const [url, reason] of firefoxSaid) {
+    // credentials: 'include' without a cookie leaves no trace in the headers (see README, Firefox).
+    if (reason === 'CORSMissingAllowCredentials') continue;
+    const found = entries.filter((e) => e.url === url);
+    expect(found.map((e) => ({ url, blocked: e.blocked, firefoxReason: e.firefoxReason }))).toEqual([
+      { url, blocked: true, firefoxReason: reason },
+    ]);
+    compared++;
+  }
+  expect(compared).toBe(5);
+  // The three blocked at their preflight exist only as their preflight in Firefox's log.
+  const preflighted = entries.filter((e) => e.blocked && e.preflight !== null);
+  expect(preflighted.map((e) => e.preflight?.status).sort()).toEqual([204, 204, 204, 404]);
+  // No preflight listed as a request of its own.
+  expect(entries.filter((e) => e.method === 'OPTIONS')).toEqual([]);
+  const status = await ask<StatusReply>({ type: 'cors:status', tabId });
+  expect({ capture: status.capture, recording: status.recording, blocked: status.blocked }).toEqual({
+    capture: 'devtools',
+    recording: false,
+    blocked: entries.filter((e) => e.blocked).length,
+  });
+});
