@@ -21,12 +21,20 @@ try {
   const client = await ReportClient.open(ext);
   const page = await ext.context.newPage();
   await page.goto(`${demo.pageOrigin}/`);
+  const tabId = await client.tabId(demo.pageOrigin);
+  // DevTools opened with the tab and takes a moment to start; then the page again, as a user's
+  // "Reload to capture" does, so DevTools' log holds it from its first request.
+  await waitUntil(
+    () => client.status(tabId),
+    (s) => s.capture === 'devtools',
+    { what: "DevTools' network log to serve the tab", timeoutMs: 30_000 },
+  );
+  await page.reload();
   await waitUntil(
     () => page.title(),
     (t) => t.includes('done'),
     { what: 'the demo page' },
   );
-  const tabId = await client.tabId(demo.pageOrigin);
   await waitUntil(
     () => client.report(tabId),
     (r) => r.entries.length >= 7 && r.entries.every((e) => e.state !== 'pending'),
@@ -65,7 +73,7 @@ try {
   await panel.goto(ext.url(`extension/panel/index.html?tabId=${tabId}&theme=light`));
   await panel.locator('input[type="file"]').setInputFiles(har);
   await panel.locator('.imported').waitFor();
-  await panel.getByRole('listbox').getByRole('option').filter({ hasText: '/api/profile' }).click();
+  await panel.getByRole('listbox').getByRole('option').filter({ hasText: '/api/profile' }).last().click();
   await panel.screenshot({ path: resolve(OUT, 'panel-import.png') });
   console.log(`Screenshots written to ${OUT}`);
 } finally {
