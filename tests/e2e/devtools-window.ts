@@ -150,6 +150,12 @@ export class DevToolsWindow {
     );
   }
 
+  /** A PNG of the whole DevTools window, as the user sees it. */
+  async screenshot(): Promise<Buffer> {
+    const { data } = await this.frontend.send('Page.captureScreenshot', { format: 'png' });
+    return Buffer.from(data, 'base64');
+  }
+
   async close(): Promise<void> {
     await this.browser.disconnect();
   }
