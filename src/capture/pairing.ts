@@ -8,12 +8,17 @@
  * concurrency on Chromium. Like DevTools' NetworkLog, whichever arrives first waits in a map of
  * unresolved ones for the other.
  *
+ * A request that starts on the page's own origin is followed quietly, and becomes an entry only
+ * when a redirect takes it to another origin — followed there, or refused at that redirect (a
+ * Location with credentials): CORS applies from that hop on, and the entry is listed under the URL
+ * the page asked for, with the whole chain.
+ *
  * The service worker can be stopped between any two events. Every change is reported through
  * `takeChanges()` so it can be persisted at once, and an event of a request we hold no record of
  * starts one: nothing the browser still reports is lost.
  */
 import { asciiUpper, combinedValue } from '../cors/headers.ts';
-import { originOf } from '../cors/origin.ts';
+import { hasUrlCredentials, originOf } from '../cors/origin.ts';
 import { methodAfterRedirect } from '../cors/redirect.ts';
 import type {
   BeforeRedirectEvent,
@@ -80,6 +85,8 @@ export class Pairer {
   readonly #orphans = new Map<string, Orphan>();
   /** OPTIONS requests seen in onBeforeRequest: preflight or page request, told apart by their headers. */
   readonly #options = new Map<string, BeforeRequestEvent>();
+  /** Same-origin requests in flight: entries only if a redirect takes them to another origin. Not persisted. */
+  readonly #sameOrigin = new Map<string, CapturedRequest>();
   readonly #changes = new Map<string, PairerChange>();
 
   constructor(snapshot?: PairerSnapshot) {
@@ -151,7 +158,14 @@ export class Pairer {
   }
 
   #beforeRequest(e: BeforeRequestEvent): PairerUpdate {
-    if (!isCrossOrigin(e) || this.#pending.has(e.requestId) || this.#owners.has(e.requestId)) return none();
+    if (this.#pending.has(e.requestId) || this.#owners.has(e.requestId)) return none();
+    if (!isCrossOrigin(e)) {
+      if (mayRedirectAcross(e) && !this.#sameOrigin.has(e.requestId)) {
+        this.#sameOrigin.set(e.requestId, newRequest(e));
+        evictOldest(this.#sameOrigin);
+      }
+      return none();
+    }
     if (e.method === 'OPTIONS') {
       // Wait for its headers: with Access-Control-Request-Method it is a preflight, not a request.
       this.#remember(this.#options, 'option', e.requestId, e);
@@ -162,6 +176,12 @@ export class Pairer {
 
   #sendHeaders(e: SendHeadersEvent): PairerUpdate {
     if (this.#owners.has(e.requestId)) return none();
+    const quiet = this.#sameOrigin.get(e.requestId);
+    if (quiet) {
+      if (quiet.hop === 0 && quiet.requestHeaders === null) quiet.requestHeaders = e.requestHeaders;
+      quiet.hopSentHeaders = true;
+      return none();
+    }
     if (!this.#pending.has(e.requestId) && isCrossOrigin(e)) {
       const requestMethod =
         e.method === 'OPTIONS' ? combinedValue(e.requestHeaders, 'Access-Control-Request-Method') : null;
@@ -231,6 +251,11 @@ export class Pairer {
         responseHeaders: e.responseHeaders,
       });
     }
+    const quiet = this.#sameOrigin.get(e.requestId);
+    if (quiet) {
+      quiet.responses.push({ url: e.url, status: e.statusCode, headers: e.responseHeaders });
+      return none();
+    }
     const request = this.#pending.get(e.requestId) ?? this.#recover(e);
     if (!request) return none();
     request.responses.push({ url: e.url, status: e.statusCode, headers: e.responseHeaders });
@@ -238,18 +263,15 @@ export class Pairer {
   }
 
   #beforeRedirect(e: BeforeRedirectEvent): PairerUpdate {
-    const request = this.#pending.get(e.requestId) ?? this.#recover(e);
-    if (!request) return none();
-    const last = request.responses.at(-1);
-    if (!last || last.url !== e.url || last.status !== e.statusCode) {
-      request.responses.push({ url: e.url, status: e.statusCode, headers: [] });
+    const quiet = this.#sameOrigin.get(e.requestId);
+    // Still on the page's origin: followed quietly; to another origin: an entry from here on.
+    if (quiet && !crossesTo(quiet, e.redirectUrl)) {
+      followRedirect(quiet, e);
+      return none();
     }
-    // The preflight of the next hop announces the method the redirect left (Fetch §4.4 step 12).
-    request.currentMethod = methodAfterRedirect(e.statusCode, request.currentMethod);
-    request.currentUrl = e.redirectUrl;
-    request.hop += 1;
-    request.hopSentHeaders = false;
-    request.preflights[request.hop] = null;
+    const request = quiet ? this.#promote(quiet) : (this.#pending.get(e.requestId) ?? this.#recover(e));
+    if (!request) return none();
+    followRedirect(request, e);
     this.#adoptOrphan(request);
     return this.#changed(request);
   }
@@ -260,6 +282,20 @@ export class Pairer {
     error: string | null,
   ): PairerUpdate {
     if (this.#owners.has(e.requestId) || this.#orphans.has(e.requestId)) return none();
+    const quiet = this.#sameOrigin.get(e.requestId);
+    if (quiet) {
+      this.#sameOrigin.delete(e.requestId);
+      // Refused at a redirect to another origin (before anything went there): an entry all the same.
+      // A source that does not say it failed (a HAR without Chrome's markers) still shows a
+      // redirect to a URL with credentials, which no browser follows for a page's request.
+      const last = quiet.responses.at(-1);
+      const location = last && isRedirect(last.status) ? combinedValue(last.headers, 'Location') : null;
+      const target = location === null ? null : resolveUrl(location, last?.url ?? quiet.currentUrl);
+      if (target === null || !crossesTo(quiet, target)) return none();
+      if (state !== 'failed' && !hasUrlCredentials(target)) return none();
+      const request = this.#promote(quiet);
+      request.currentUrl = target;
+    }
     const early = this.#options.get(e.requestId);
     if (early) {
       // A page's own OPTIONS request that ended before we saw its headers.
@@ -274,6 +310,14 @@ export class Pairer {
     this.#forget(this.#pending, 'pending', request.id);
     for (const [preflight, owner] of this.#owners) if (owner === request.id) this.#owners.delete(preflight);
     return { changed: [], finished: [request] };
+  }
+
+  /** A same-origin request a redirect took elsewhere: from now on an entry like any other. */
+  #promote(quiet: CapturedRequest): CapturedRequest {
+    this.#sameOrigin.delete(quiet.id);
+    this.#pending.set(quiet.id, quiet);
+    this.#mark('pending', quiet.id, quiet);
+    return quiet;
   }
 
   /** A new pending request, which takes any preflight that was waiting for it. */
@@ -356,6 +400,57 @@ export class Pairer {
     this.#changes.delete(key);
     this.#changes.set(key, { kind, id, value } as PairerChange);
   }
+}
+
+/** Drops the oldest of a map past MAX_UNRESOLVED entries. */
+function evictOldest(map: Map<string, unknown>): void {
+  while (map.size > MAX_UNRESOLVED) {
+    const oldest = map.keys().next();
+    if (oldest.done) break;
+    map.delete(oldest.value);
+  }
+}
+
+/** A same-origin request a redirect could take to another origin: made by a page, not a navigation. */
+function mayRedirectAcross(e: RequestEventBase): boolean {
+  return (
+    e.initiator !== undefined &&
+    e.initiator !== 'null' &&
+    e.type !== 'main_frame' &&
+    e.type !== 'sub_frame' &&
+    e.method !== 'OPTIONS'
+  );
+}
+
+/** Whether `url` is on another origin than the page that made `r`. */
+function crossesTo(r: CapturedRequest, url: string): boolean {
+  const target = originOf(url);
+  return target !== null && target !== r.initiator;
+}
+
+function isRedirect(status: number): boolean {
+  return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
+}
+
+function resolveUrl(location: string, base: string): string | null {
+  try {
+    return new URL(location, base).href;
+  } catch {
+    return null;
+  }
+}
+
+/** The next hop of a redirect: its method (Fetch §4.4 step 12, which its preflight announces) and URL. */
+function followRedirect(request: CapturedRequest, e: BeforeRedirectEvent): void {
+  const last = request.responses.at(-1);
+  if (!last || last.url !== e.url || last.status !== e.statusCode) {
+    request.responses.push({ url: e.url, status: e.statusCode, headers: [] });
+  }
+  request.currentMethod = methodAfterRedirect(e.statusCode, request.currentMethod);
+  request.currentUrl = e.redirectUrl;
+  request.hop += 1;
+  request.hopSentHeaders = false;
+  request.preflights[request.hop] = null;
 }
 
 /** A preflight's identity without its headers, for the orphan map. */

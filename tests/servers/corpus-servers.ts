@@ -52,9 +52,12 @@ export async function startCorpusServers(
   hosts: CorpusHosts = LOOPBACK_HOSTS,
 ): Promise<CorpusServers> {
   const log = new ExchangeLog();
-  const page = await listenLoopback(pageHandler);
   // The handlers need the origins, which need the ports: bind first, route once both are known.
   let rawHandler: RequestListener = () => {};
+  // The page's own origin answers the first hop of the scenarios that start same-origin.
+  const page = await listenLoopback(
+    log.wrap((req, res) => (req.url?.startsWith('/s/') ? rawHandler(req, res) : pageHandler(req, res))),
+  );
   let expressHandler: RequestListener = () => {};
   const api = await listenLoopback(log.wrap((req, res) => rawHandler(req, res)));
   const exp = await listenLoopback(log.wrap((req, res) => expressHandler(req, res)));

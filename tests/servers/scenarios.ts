@@ -48,7 +48,7 @@ export interface Scenario {
   readonly request: PageRequest;
   /** Which server and which first URL. */
   readonly target:
-    | { readonly server: 'raw'; readonly host: 'api' | 'alt' }
+    | { readonly server: 'raw'; readonly host: 'api' | 'alt' | 'page' }
     | { readonly server: 'express'; readonly path: string };
   /** Raw server only: the answer for hop 0, 1, … (a redirect's Location names the next hop). */
   readonly hops?: (o: Origins) => readonly HopSpec[];
@@ -61,7 +61,7 @@ export function hopUrl(base: string, id: string, hop: number): string {
 
 /** The URL the page fetches first. */
 export function scenarioUrl(s: Scenario, o: Origins): string {
-  if (s.target.server === 'raw') return hopUrl(s.target.host === 'api' ? o.api : o.alt, s.id, 0);
+  if (s.target.server === 'raw') return hopUrl(o[s.target.host], s.id, 0);
   const sep = s.target.path.includes('?') ? '&' : '?';
   return `${o.express}${s.target.path}${sep}s=${encodeURIComponent(s.id)}&hop=0`;
 }
@@ -110,7 +110,7 @@ const raw = (
   title: string,
   request: PageRequest,
   hops: (o: Origins) => readonly HopSpec[],
-  host: 'api' | 'alt' = 'api',
+  host: 'api' | 'alt' | 'page' = 'api',
 ): Scenario => ({ id, title, request, target: { server: 'raw', host }, hops });
 
 const express = (id: string, title: string, path: string, request: PageRequest): Scenario => ({
@@ -896,6 +896,98 @@ export const RAW_SCENARIOS: readonly Scenario[] = [
       },
       { response: ok([ACAO, o.page]) },
     ],
+  ),
+  // Same-origin first, then another origin: CORS applies from the redirect on (the page server
+  // answers the first hop). Facts from WPT fetch/api/cors/cors-redirect*.any.js and Chromium's
+  // http/tests/fetch/script-tests/thorough: the entry belongs under the URL the page fetched.
+  ...([301, 302, 303, 307, 308] as const).map((code) =>
+    raw(
+      `so-redirect-${code}-allowed`,
+      `same-origin ${code} to the API, which allows the page origin`,
+      {},
+      (o) => [
+        { response: status(code, ['Location', hopUrl(o.api, `so-redirect-${code}-allowed`, 1)]) },
+        { response: ok([ACAO, o.page]) },
+      ],
+      'page',
+    ),
+  ),
+  raw(
+    'so-redirect-missing-acao',
+    'same-origin 302 to the API, which sends no ACAO',
+    {},
+    (o) => [
+      { response: status(302, ['Location', hopUrl(o.api, 'so-redirect-missing-acao', 1)]) },
+      { response: ok() },
+    ],
+    'page',
+  ),
+  raw(
+    'so-redirect-post-303',
+    'same-origin POST JSON answered 303: a GET to the API that needs no preflight, ACAO missing',
+    { method: 'POST', headers: [json], body: JSON_BODY },
+    (o) => [
+      { response: status(303, ['Location', hopUrl(o.api, 'so-redirect-post-303', 1)]) },
+      { response: ok() },
+    ],
+    'page',
+  ),
+  raw(
+    'so-redirect-307-preflighted',
+    'same-origin PUT JSON redirected (307) to the API: preflighted there, no OPTIONS handler',
+    putJson,
+    (o) => [
+      { response: status(307, ['Location', hopUrl(o.api, 'so-redirect-307-preflighted', 1)]) },
+      { response: ok([ACAO, o.page]) },
+    ],
+    'page',
+  ),
+  raw(
+    'so-redirect-307-preflight-passes',
+    'same-origin PUT JSON redirected (307) to the API, whose preflight allows it',
+    putJson,
+    (o) => [
+      { response: status(307, ['Location', hopUrl(o.api, 'so-redirect-307-preflight-passes', 1)]) },
+      { preflight: goodPreflight(o), response: ok([ACAO, o.page]) },
+    ],
+    'page',
+  ),
+  raw(
+    'so-redirect-credentials',
+    'same-origin redirect to the API with user:password in the Location',
+    {},
+    (o) => [
+      {
+        response: status(302, [
+          'Location',
+          hopUrl(o.api.replace('http://', 'http://user:pass@'), 'so-redirect-credentials', 1),
+        ]),
+      },
+      { response: ok([ACAO, o.page]) },
+    ],
+    'page',
+  ),
+  raw(
+    'so-redirect-tainted',
+    'same-origin to the API, then to another origin: the origin becomes null, ACAO page refused',
+    {},
+    (o) => [
+      { response: status(302, ['Location', hopUrl(o.api, 'so-redirect-tainted', 1)]) },
+      { response: status(302, [ACAO, o.page], ['Location', hopUrl(o.alt, 'so-redirect-tainted', 2)]) },
+      { response: ok([ACAO, o.page]) },
+    ],
+    'page',
+  ),
+  raw(
+    'so-redirect-tainted-null',
+    'same-origin to the API, then to another origin that allows null',
+    {},
+    (o) => [
+      { response: status(302, ['Location', hopUrl(o.api, 'so-redirect-tainted-null', 1)]) },
+      { response: status(302, [ACAO, o.page], ['Location', hopUrl(o.alt, 'so-redirect-tainted-null', 2)]) },
+      { response: ok([ACAO, 'null']) },
+    ],
+    'page',
   ),
   raw('redirect-to-data-url', 'redirect to a data: URL', {}, (o) => [
     { response: status(302, [ACAO, o.page], ['Location', 'data:text/plain,hello']) },

@@ -261,3 +261,64 @@ describe('restarts', () => {
     expect(finished[0]?.preflights[0]?.requestId).toBe('201');
   });
 });
+
+describe('a request that starts on the page origin and is redirected to another', () => {
+  const SAME = `${PAGE}/go`;
+  const run = (events: CaptureEvent[]) => {
+    const pairer = new Pairer();
+    const finished: CapturedRequest[] = [];
+    for (const e of events) finished.push(...pairer.handle(e).finished);
+    return { finished, pairer };
+  };
+  const start = (id: string): CaptureEvent[] => [
+    { kind: 'beforeRequest', details: base(id, 'GET', SAME) },
+    { kind: 'sendHeaders', details: { ...base(id, 'GET', SAME), requestHeaders: [h('X-Page', '1')] } },
+    {
+      kind: 'headersReceived',
+      details: { ...base(id, 'GET', SAME), statusCode: 302, responseHeaders: [h('Location', URL_A)] },
+    },
+  ];
+
+  test('is an entry under the URL the page fetched, with the whole chain, once it crosses', () => {
+    const { finished } = run([
+      ...start('1'),
+      { kind: 'beforeRedirect', details: { ...base('1', 'GET', SAME), statusCode: 302, redirectUrl: URL_A } },
+      {
+        kind: 'headersReceived',
+        details: { ...base('1', 'GET', URL_A), statusCode: 200, responseHeaders: [h('X', 'y')] },
+      },
+      { kind: 'completed', details: { ...base('1', 'GET', URL_A), statusCode: 200 } },
+    ]);
+    expect(
+      finished.map((r) => ({ url: r.url, hop: r.hop, statuses: r.responses.map((x) => x.status) })),
+    ).toEqual([{ url: SAME, hop: 1, statuses: [302, 200] }]);
+    expect(finished[0]?.requestHeaders).toEqual([h('X-Page', '1')]);
+  });
+
+  test('one that stays on the page origin is no entry, and is forgotten when it ends', () => {
+    const { finished, pairer } = run([
+      { kind: 'beforeRequest', details: base('2', 'GET', SAME) },
+      { kind: 'completed', details: { ...base('2', 'GET', SAME), statusCode: 200 } },
+    ]);
+    expect(finished).toEqual([]);
+    expect(pairer.snapshot().pending).toEqual([]);
+  });
+
+  test('refused at a redirect to another origin (a Location with credentials) is an entry all the same', () => {
+    const { finished } = run([
+      { kind: 'beforeRequest', details: base('3', 'GET', SAME) },
+      {
+        kind: 'headersReceived',
+        details: {
+          ...base('3', 'GET', SAME),
+          statusCode: 302,
+          responseHeaders: [h('Location', 'http://user:pw@127.0.0.1:8000/api')],
+        },
+      },
+      { kind: 'errorOccurred', details: { ...base('3', 'GET', SAME), error: 'net::ERR_FAILED' } },
+    ]);
+    expect(finished.map((r) => ({ url: r.url, state: r.state, currentUrl: r.currentUrl }))).toEqual([
+      { url: SAME, state: 'failed', currentUrl: 'http://user:pw@127.0.0.1:8000/api' },
+    ]);
+  });
+});
