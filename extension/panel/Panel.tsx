@@ -166,7 +166,7 @@ export function Panel({ source }: { source: LogSource }) {
   const shown = useMemo(() => {
     const needle = filter.trim().toLowerCase();
     return visible.filter((e) => {
-      if (blockedOnly && kindOf(e) !== 'blocked' && kindOf(e) !== 'not-recorded') return false;
+      if (blockedOnly && !['blocked', 'not-recorded', 'undetermined'].includes(kindOf(e))) return false;
       if (!needle) return true;
       return `${e.method} ${e.url} ${e.corsError ?? ''} ${e.failedParameter ?? ''}`
         .toLowerCase()

@@ -7,6 +7,7 @@ const LABEL = {
   allowed: 'chipAllowed',
   'network-error': 'chipNetworkError',
   'not-recorded': 'chipNotRecorded',
+  undetermined: 'chipUndetermined',
   pending: 'chipPending',
   'same-origin': 'chipSameOrigin',
 } as const;

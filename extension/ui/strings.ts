@@ -53,6 +53,7 @@ export const EN = {
   chipNetworkError: 'network error',
   chipCached: 'preflight cached',
   chipNotRecorded: 'blocked — not recorded',
+  chipUndetermined: 'credentials?',
   chipPending: 'pending',
   chipSameOrigin: 'no CORS',
   emptyList: 'No cross-origin requests yet. Use the page; they appear here as they happen.',

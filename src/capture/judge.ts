@@ -28,6 +28,8 @@ export interface Judgement {
   readonly state: CapturedRequest['state'];
   /** A net error that is not a CORS block (`net::ERR_CONNECTION_REFUSED`…), or null. */
   readonly networkError: string | null;
+  /** The engine decided, and blocked or allowed turns on a credentials mode nothing recorded. */
+  readonly undetermined: boolean;
 }
 
 /** True when Chrome's failure came after CORS-relevant headers: a preflight or a response was seen. */
@@ -61,33 +63,65 @@ function withFinding(verdict: Verdict, finding: Finding): Verdict {
   return { ...verdict, findings: [...verdict.findings, finding] };
 }
 
+/**
+ * What proves a request carried credentials, as capture sees it: a `Cookie` header; Chrome's
+ * `Sec-Fetch-Storage-Access`, which it sends on a cross-site request in credentials mode "include"
+ * and on no other (measured in Chromium 156 — on the request, never on its preflight); a beacon
+ * (`type: ping`), which always includes credentials.
+ */
+function provesCredentials(r: CapturedRequest): boolean {
+  if (r.type === 'ping') return true;
+  if (r.requestHeaders === null) return false;
+  return (
+    combinedValue(r.requestHeaders, 'Cookie') !== null ||
+    combinedValue(r.requestHeaders, 'Sec-Fetch-Storage-Access') !== null
+  );
+}
+
 export function judge(r: CapturedRequest, source: OutcomeSource): Judgement {
   const browserBlocked = isCorsBlock(r);
-  // Capture cannot see the credentials mode. A Cookie header proves "include". When the request
-  // failed as a CORS block would (or, where the source does not say, got no answer after its
-  // preflight), and its headers pass without credentials, the credentials rule is the one left
-  // that could block it: then the verdict is the credentialed reading, and says so.
-  const cookies = r.requestHeaders !== null && combinedValue(r.requestHeaders, 'Cookie') !== null;
+  // Capture cannot see the credentials mode; some headers prove "include". Otherwise: where Chrome
+  // allowed the request either reading holds; where it failed as a CORS block would (or the
+  // source does not say), both readings are run, and the one that explains what happened is taken.
   const unanswered = r.state === 'failed' && r.responses.length === 0 && sawCorsHeaders(r);
   const failedLikeCors =
     (r.state === 'failed' && r.error === CORS_FAILURE) || (source === 'engine' && unanswered);
-  const exchange = exchangeOf(r, cookies ? 'include' : failedLikeCors ? 'unknown' : 'same-origin');
+  const unknownMode = source === 'engine' || failedLikeCors;
+  const exchange = exchangeOf(r, provesCredentials(r) ? 'include' : unknownMode ? 'unknown' : 'same-origin');
   const run = diagnose(exchange);
   let verdict: Verdict = run;
   let credentials = exchange.credentials;
+  /** The engine decides, and the verdict turns on a credentials mode nobody recorded. */
+  let undetermined = false;
   if (credentials === 'unknown') {
     credentials = 'same-origin';
     if (run.credentialed) {
       const { credentialed, ...uncredentialed } = run;
       verdict = uncredentialed;
-      if (!uncredentialed.blocked) {
+      if (!uncredentialed.blocked && failedLikeCors) {
         verdict = withFinding(credentialed, {
           kind: 'credentials-inferred',
           message:
             'The request was judged as sent with credentials (cookies or HTTP auth): without them its headers pass, ' +
-            'and Chrome still blocked it.',
+            'and the browser still blocked it.',
         });
         credentials = 'include';
+      } else if (!uncredentialed.blocked && credentialed.blocked) {
+        undetermined = true;
+        verdict = withFinding(uncredentialed, {
+          kind: 'credentials-undetermined',
+          message:
+            `Allowed if the page sent it without credentials. Sent with credentials (credentials: "include", ` +
+            `withCredentials) the browser blocks it: ${credentialed.title ?? credentialed.corsError}. ` +
+            'Nothing recorded shows which one the page used.',
+        });
+      } else if (uncredentialed.blocked && credentialed.blocked) {
+        verdict = withFinding(uncredentialed, {
+          kind: 'credentials-undetermined',
+          message:
+            `Judged as sent without credentials. Had the page sent it with credentials (credentials: "include"), ` +
+            `the browser would name ${credentialed.corsError} instead: ${credentialed.title ?? ''}`.trim(),
+        });
       }
     }
   }
@@ -107,6 +141,7 @@ export function judge(r: CapturedRequest, source: OutcomeSource): Judgement {
       blocked: browserBlocked,
       state: r.state,
       networkError: r.state === 'failed' && !browserBlocked ? r.error : null,
+      undetermined: false,
     };
   }
   if (!verdict.blocked) {
@@ -116,6 +151,7 @@ export function judge(r: CapturedRequest, source: OutcomeSource): Judgement {
       blocked: false,
       state: r.state,
       networkError: r.state === 'failed' ? r.error : null,
+      undetermined,
     };
   }
   return {
@@ -128,5 +164,6 @@ export function judge(r: CapturedRequest, source: OutcomeSource): Judgement {
     blocked: true,
     state: 'failed',
     networkError: null,
+    undetermined: false,
   };
 }

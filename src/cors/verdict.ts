@@ -43,6 +43,7 @@ export interface Finding {
     | 'unsafe-redirect'
     | 'preflight-status'
     | 'credentials-inferred'
+    | 'credentials-undetermined'
     | 'chrome-disagrees'
     | 'outcome-inferred'
     | 'null-origin-allowed'

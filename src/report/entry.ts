@@ -49,6 +49,11 @@ export interface ReportEntry {
   readonly networkError: string | null;
   readonly state: EntryState;
   readonly blocked: boolean;
+  /**
+   * The browser did not say (Firefox, a HAR without Chrome's markers) and the verdict turns on the
+   * credentials mode, which nothing recorded: allowed without credentials, blocked with them.
+   */
+  readonly undetermined: boolean;
   readonly corsError: string | null;
   readonly failedParameter: string | null;
   readonly firefoxReason: string | null;
@@ -93,6 +98,7 @@ export function entryOf(r: CapturedRequest, j: Judgement): ReportEntry {
     networkError: j.networkError,
     state: j.state,
     blocked,
+    undetermined: j.undetermined,
     corsError: blocked ? v.corsError : null,
     failedParameter: blocked ? v.failedParameter : null,
     firefoxReason: blocked ? v.firefoxReason : null,
@@ -136,6 +142,7 @@ export function notRecordedEntry(
     networkError: blocked ? null : e.error,
     state: 'not-recorded',
     blocked,
+    undetermined: false,
     corsError: null,
     failedParameter: null,
     firefoxReason: null,

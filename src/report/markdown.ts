@@ -44,6 +44,7 @@ const MARK: Record<EntryKind, string> = {
   'same-origin': '✅ no CORS',
   'network-error': '⚠️ network error',
   'not-recorded': '❌ blocked (not recorded)',
+  undetermined: '❓ blocked with credentials, allowed without',
   pending: '… pending',
 };
 

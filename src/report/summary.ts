@@ -1,12 +1,20 @@
 /** Counts and one-line labels shared by every view of a report. */
 import type { ReportEntry } from './entry.ts';
 
-export type EntryKind = 'blocked' | 'allowed' | 'network-error' | 'not-recorded' | 'pending' | 'same-origin';
+export type EntryKind =
+  | 'blocked'
+  | 'undetermined'
+  | 'allowed'
+  | 'network-error'
+  | 'not-recorded'
+  | 'pending'
+  | 'same-origin';
 
 export function kindOf(e: ReportEntry): EntryKind {
   if (e.state === 'not-recorded') return 'not-recorded';
   if (e.state === 'pending') return 'pending';
   if (e.blocked) return 'blocked';
+  if (e.undetermined) return 'undetermined';
   if (e.networkError) return 'network-error';
   if (e.verdict?.outcome === 'not-cors') return 'same-origin';
   return 'allowed';
@@ -15,6 +23,8 @@ export function kindOf(e: ReportEntry): EntryKind {
 export interface ReportSummary {
   readonly total: number;
   readonly blocked: number;
+  /** Allowed without credentials, blocked with them, and nothing recorded says which (Firefox, some HARs). */
+  readonly undetermined: number;
   readonly allowed: number;
   readonly networkErrors: number;
   readonly notRecorded: number;
@@ -29,6 +39,7 @@ export function summarize(entries: readonly ReportEntry[]): ReportSummary {
   return {
     total: entries.length,
     blocked: count('blocked'),
+    undetermined: count('undetermined'),
     allowed: count('allowed') + count('same-origin'),
     networkErrors: count('network-error'),
     notRecorded: count('not-recorded'),
@@ -43,6 +54,8 @@ export function oneLine(e: ReportEntry): string {
   switch (kindOf(e)) {
     case 'blocked':
       return e.verdict?.title ?? e.explanation ?? 'Blocked by CORS';
+    case 'undetermined':
+      return 'Blocked if sent with credentials, allowed without: nothing recorded says which';
     case 'not-recorded':
       return 'Blocked — not recorded: record and reload to see why';
     case 'network-error':
@@ -62,6 +75,8 @@ export function summaryText(s: ReportSummary): string {
     `${s.total} cross-origin request${s.total === 1 ? '' : 's'}: ${s.blocked} blocked`,
     `${s.allowed} allowed`,
   ];
+  if (s.undetermined)
+    parts.push(`${s.undetermined} blocked or not depending on credentials, which nothing recorded shows`);
   if (s.networkErrors) parts.push(`${s.networkErrors} network error${s.networkErrors === 1 ? '' : 's'}`);
   if (s.notRecorded) parts.push(`${s.notRecorded} blocked while not recording`);
   if (s.pending) parts.push(`${s.pending} in flight`);

@@ -153,6 +153,11 @@ export async function pageFetch({
     // tests that cache. The servers send nothing cacheable, so every call reaches them.
   };
   if (request.body !== undefined) init.body = request.body;
+  if (request.beacon) {
+    const type = (request.headers ?? []).find(([n]) => n.toLowerCase() === 'content-type')?.[1] ?? '';
+    const queued = navigator.sendBeacon(url, new Blob([request.body ?? ''], { type }));
+    return queued ? { ok: true } : { ok: false, error: 'sendBeacon refused to queue it' };
+  }
   // Through the corpus page's own function when it has one, so each request names a line of the
   // page's code as what made it (DevTools records it in the request's initiator).
   const call = (globalThis as { corpusFetch?: typeof fetch }).corpusFetch ?? fetch;

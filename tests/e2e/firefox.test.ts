@@ -114,7 +114,8 @@ describe('Firefox capture (firefox-esr)', () => {
     for (const [url, reason] of firefoxSaid) {
       if (reason === 'CORSMissingAllowCredentials') {
         // fetch(…, { credentials: 'include' }) without a cookie to send: webRequest shows no sign
-        // of the credentials mode, so from headers alone the response passes (see README, Firefox).
+        // of the credentials mode. The entry says its verdict turns on it — never "allowed".
+        expect(entries.find((e) => e.url === url)).toMatchObject({ blocked: false, undetermined: true });
         continue;
       }
       const entry = entries.find((e) => e.url === url);

@@ -122,14 +122,24 @@ describe('HAR recorded by Chromium DevTools', () => {
     for (const o of sent()) {
       if (o.chrome.errorText && !o.chrome.blocked) continue;
       const entry = byCall.get(o);
-      if (
-        scenarioById(o.id).request.credentials === 'include' &&
-        !entry?.requestHeaders?.some((h) => h.name.toLowerCase() === 'cookie') &&
-        !entry?.blocked
-      ) {
-        // fetch(…, { credentials: 'include' }) with no cookie to send leaves no trace in a HAR:
-        // only the browser's own marker can tell that the credentials rule failed.
+      const evidence = entry?.requestHeaders?.some((h) =>
+        ['cookie', 'sec-fetch-storage-access'].includes(h.name.toLowerCase()),
+      );
+      if (scenarioById(o.id).request.credentials === 'include' && !evidence) {
+        // Credentials with no cookie to send, on a request that never went out (Chrome sends
+        // Sec-Fetch-Storage-Access only on the request itself): nothing in the HAR tells the mode.
+        // The entry must say so — blocked or not turns on it, or Chrome's error is named as the
+        // other reading — never pick silently.
         unknowable++;
+        if (o.chrome.blocked) {
+          const said =
+            entry?.undetermined ||
+            entry?.corsError === o.chrome.corsError ||
+            entry?.verdict?.findings.some(
+              (f) => f.kind === 'credentials-undetermined' && f.message.includes(o.chrome.corsError ?? '?'),
+            );
+          expect(said, `${o.id}: ${JSON.stringify(entry?.verdict?.findings)}`).toBe(true);
+        }
         continue;
       }
       expectSameVerdict(entry, o);

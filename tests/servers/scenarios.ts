@@ -40,6 +40,8 @@ export interface PageRequest {
   readonly body?: string;
   /** Send the same request this many times in a row (preflight cache). Default 1. */
   readonly repeat?: number;
+  /** Sent with navigator.sendBeacon (always credentialed; its body's type is the Content-Type header). */
+  readonly beacon?: true;
 }
 
 export interface Scenario {
@@ -988,6 +990,33 @@ export const RAW_SCENARIOS: readonly Scenario[] = [
       { response: ok([ACAO, 'null']) },
     ],
     'page',
+  ),
+  // Credentials read in Chrome's order: Access-Control-Allow-Origin and -Credentials come before
+  // methods and headers, so a credentialed request whose preflight also lacks a header fails on
+  // credentials (Chromium's http/tests/fetch/script-tests/thorough, WPT cors-preflight-*). No cookie
+  // is sent: what tells capture the mode is Sec-Fetch-Storage-Access, or the beacon itself.
+  raw(
+    'cred-beacon-json',
+    'sendBeacon of a JSON blob: preflighted, credentialed, preflight without ACAC nor ACAH',
+    { method: 'POST', headers: [json], body: JSON_BODY, credentials: 'include', beacon: true },
+    (o) => [{ preflight: noContent([ACAO, o.page], [ACAM, 'POST']), response: ok([ACAO, o.page]) }],
+  ),
+  raw(
+    'cred-beacon-json-allowed',
+    'sendBeacon of a JSON blob, preflight allows it with credentials',
+    { method: 'POST', headers: [json], body: JSON_BODY, credentials: 'include', beacon: true },
+    (o) => [
+      {
+        preflight: noContent([ACAO, o.page], [ACAC, 'true'], [ACAH, 'Content-Type']),
+        response: ok([ACAO, o.page], [ACAC, 'true']),
+      },
+    ],
+  ),
+  raw(
+    'cred-get-include-no-acac',
+    'GET with credentials: "include" and no cookie, response without ACAC',
+    { credentials: 'include' },
+    single((o) => ok([ACAO, o.page])),
   ),
   raw('redirect-to-data-url', 'redirect to a data: URL', {}, (o) => [
     { response: status(302, [ACAO, o.page], ['Location', 'data:text/plain,hello']) },
