@@ -13,6 +13,12 @@ import type { CaptureSource, SourceLocation } from './record.ts';
  */
 export const CORS_FAILURE = 'net::ERR_FAILED';
 
+/**
+ * How webRequest (and DevTools, for a preflight) names a request Chrome refused under Local Network
+ * Access: a page reaching a local or loopback address without the user's permission (Chrome 142+).
+ */
+export const LOCAL_NETWORK_FAILURE = 'net::ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS';
+
 export interface RequestEventBase {
   readonly requestId: string;
   readonly tabId: number;

@@ -54,7 +54,11 @@ export function pageHeaders(headers: HeaderList, declared: readonly string[] | n
   return headers.filter((h) => !isBrowserAdded(h, declared) && !isForbiddenRequestHeaderName(h.name));
 }
 
-export function exchangeOf(r: CapturedRequest, credentials: CredentialsMode | 'unknown'): Exchange {
+export function exchangeOf(
+  r: CapturedRequest,
+  credentials: CredentialsMode | 'unknown',
+  localNetwork = false,
+): Exchange {
   const hops: Hop[] = [];
   const hopCount = Math.max(r.hop + 1, r.responses.length);
   for (let i = 0; i < hopCount; i++) {
@@ -82,5 +86,6 @@ export function exchangeOf(r: CapturedRequest, credentials: CredentialsMode | 'u
     response: first.response ?? null,
     redirects,
     declared,
+    ...(localNetwork ? { localNetworkDenied: true } : {}),
   };
 }

@@ -3,11 +3,13 @@
  * and whether the request was blocked — the browser's word where the source carries it, the
  * engine's where it does not — with the credentials mode read in one place.
  */
+
+import { addressSpaceOf } from '../cors/address-space.ts';
 import { diagnose } from '../cors/diagnose.ts';
 import type { Exchange } from '../cors/exchange.ts';
 import { combinedValue } from '../cors/headers.ts';
 import type { Finding, Verdict } from '../cors/verdict.ts';
-import { CORS_FAILURE } from './events.ts';
+import { CORS_FAILURE, LOCAL_NETWORK_FAILURE } from './events.ts';
 import { exchangeOf } from './exchange.ts';
 import type { CapturedRequest } from './record.ts';
 
@@ -37,9 +39,22 @@ function sawCorsHeaders(r: CapturedRequest): boolean {
   return r.responses.length > 0 || r.preflights.some((p) => p?.status != null);
 }
 
-/** Chrome blocked it for CORS: net::ERR_FAILED after CORS-relevant headers were seen. */
+/**
+ * Chrome refused it under Local Network Access: it says so (webRequest), or — where only
+ * net::ERR_FAILED is told (DevTools' log) — a request to a loopback or private address failed
+ * before any answer came, which no CORS header can cause.
+ */
+export function isLocalNetworkBlock(r: CapturedRequest): boolean {
+  if (r.state !== 'failed') return false;
+  if (r.error === LOCAL_NETWORK_FAILURE) return true;
+  if (r.error !== CORS_FAILURE || sawCorsHeaders(r)) return false;
+  const space = addressSpaceOf(r.currentUrl);
+  return space === 'loopback' || space === 'local';
+}
+
+/** Chrome blocked it for CORS: net::ERR_FAILED after CORS-relevant headers were seen, or Local Network Access. */
 export function isCorsBlock(r: CapturedRequest): boolean {
-  return r.state === 'failed' && r.error === CORS_FAILURE && sawCorsHeaders(r);
+  return (r.state === 'failed' && r.error === CORS_FAILURE && sawCorsHeaders(r)) || isLocalNetworkBlock(r);
 }
 
 /**
@@ -47,7 +62,7 @@ export function isCorsBlock(r: CapturedRequest): boolean {
  * on a cross-origin request is most likely a CORS block, and is counted as one.
  */
 export function blockedWithoutRecord(error: string): boolean {
-  return error === CORS_FAILURE;
+  return error === CORS_FAILURE || error === LOCAL_NETWORK_FAILURE;
 }
 
 /**
@@ -87,7 +102,11 @@ export function judge(r: CapturedRequest, source: OutcomeSource): Judgement {
   const failedLikeCors =
     (r.state === 'failed' && r.error === CORS_FAILURE) || (source === 'engine' && unanswered);
   const unknownMode = source === 'engine' || failedLikeCors;
-  const exchange = exchangeOf(r, provesCredentials(r) ? 'include' : unknownMode ? 'unknown' : 'same-origin');
+  const exchange = exchangeOf(
+    r,
+    provesCredentials(r) ? 'include' : unknownMode ? 'unknown' : 'same-origin',
+    isLocalNetworkBlock(r),
+  );
   const run = diagnose(exchange);
   let verdict: Verdict = run;
   let credentials = exchange.credentials;

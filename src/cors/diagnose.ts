@@ -2,6 +2,7 @@
  * From an exchange to a verdict: replays what the browser did, hop by hop (Fetch §4.1 main
  * fetch, §4.4 HTTP-redirect fetch, §4.8 HTTP fetch), and stops where it stopped.
  */
+import { addressSpaceOf, permissionFor } from './address-space.ts';
 import { checkAccess, checkPreflight, type Failure } from './check.ts';
 import { type CorsHeaders, corsHeadersOf } from './cors-headers.ts';
 import type { CorsError } from './errors.ts';
@@ -81,6 +82,10 @@ export function diagnose(exchange: Exchange): Verdict {
 
 function walk(run: Run): Verdict {
   const { exchange, findings } = run;
+  // Local Network Access is checked when the browser connects: before any preflight or response.
+  if (exchange.localNetworkDenied) {
+    return verdictOf(run, 'blocked', 0, exchange.origin, localNetworkFailure(exchange.url, exchange.origin));
+  }
   const mode = exchange.mode ?? 'cors';
   const pageOrigin = exchange.origin;
   // "null" (an opaque origin) is same-origin with nothing.
@@ -505,6 +510,22 @@ function preflightStatusNote(status: number): string {
     default:
       return `The preflight got ${status}; it must be answered with a 2xx status (200 or 204).`;
   }
+}
+
+/** The page may not reach the URL's address space without the user's permission. */
+function localNetworkFailure(url: string, pageOrigin: string): Failure {
+  const space = addressSpaceOf(url);
+  const where = space === 'unknown' ? 'a local address' : `a ${space} address`;
+  return {
+    error: 'LocalNetworkAccessPermissionDenied',
+    param: '',
+    culprit: {
+      where: 'request',
+      field: 'Local Network Access permission',
+      expected: `"${permissionFor(space)}" allowed for ${pageOrigin}`,
+      received: `not allowed: ${truncate(url)} is ${where}`,
+    },
+  };
 }
 
 function requestFailure(error: CorsError, url: string, pageOrigin: string): Failure {

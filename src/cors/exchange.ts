@@ -50,6 +50,11 @@ export interface Exchange {
   readonly response?: ResponseRecord | null;
   /** Hops after the first, in order, when the request was redirected. */
   readonly redirects?: readonly Hop[];
+  /**
+   * The browser refused to reach the URL's address for this page before sending anything (Local
+   * Network Access): no CORS header played a part.
+   */
+  readonly localNetworkDenied?: boolean;
   /** The capture knows no preflight went out although one was needed: Chrome used its preflight cache. */
   readonly preflightCached?: boolean;
   /**

@@ -342,10 +342,18 @@ function infoOf(error: CorsError): CorsErrorInfo {
     case 'LocalNetworkAccessPermissionDenied':
       return {
         stage: 'local-network',
-        title: 'The user did not allow this site to access the local network',
+        title: 'Local Network Access: this site may not reach a local or loopback address',
         explanation:
-          'Chrome asks the user before a page reaches devices on the local network; the permission was denied ' +
-          '(or dismissed). It can be changed in the site settings.',
+          'Since Chrome 142 a page on a public address that requests a private (local-network) or loopback ' +
+          'address needs the user\'s permission: "local-network" for private addresses, "loopback-network" for ' +
+          'this machine (Chrome 145 and later). It was denied, dismissed or never asked for, and nothing was ' +
+          'sent. CORS headers cannot fix this: Access-Control-Allow-Private-Network is ignored and there is no ' +
+          'preflight any more, and no-cors requests are blocked too. Allow it in the site settings (the lock ' +
+          'icon), serve the page from a secure context, add allow="local-network; loopback-network" to an ' +
+          'iframe that makes the request, and, when a public name resolves to a private address, say so with ' +
+          'fetch(url, { targetAddressSpace: "local" }). Managed browsers can exempt origins by policy ' +
+          '(LoopbackNetworkAllowedForUrls and LocalNetworkAllowedForUrls from Chrome 146, ' +
+          'LocalNetworkAccessAllowedForUrls before).',
         firefox: noFirefox('Firefox has no console reason for Local Network Access.'),
         link: LNA,
       };

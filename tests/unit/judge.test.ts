@@ -4,6 +4,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { judge } from '../../src/capture/judge.ts';
+import { addressSpaceOf } from '../../src/cors/address-space.ts';
 import { allowedGet, blockedPost, h, PAGE } from './captured.ts';
 
 /** Blocked at a preflight that lacks both Access-Control-Allow-Credentials and the header asked for. */
@@ -69,4 +70,51 @@ describe('when nothing recorded tells the mode', () => {
     });
     expect(judge(get, 'engine').undetermined).toBe(false);
   });
+});
+
+describe('Local Network Access', () => {
+  const refused = (url: string, error: string) =>
+    allowedGet('9', { url, currentUrl: url, responses: [], requestHeaders: null, state: 'failed', error });
+
+  test("webRequest names it: Chrome's LocalNetworkAccessPermissionDenied, the permission the page needs", () => {
+    const j = judge(
+      refused('http://192.168.1.20/api', 'net::ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS'),
+      'browser',
+    );
+    expect({ blocked: j.blocked, corsError: j.verdict.corsError, stage: j.verdict.stage }).toEqual({
+      blocked: true,
+      corsError: 'LocalNetworkAccessPermissionDenied',
+      stage: 'local-network',
+    });
+    expect(j.verdict.culprit?.expected).toBe(`"local-network" allowed for ${PAGE}`);
+  });
+
+  test('DevTools says only net::ERR_FAILED: to a loopback address with no answer at all, it is Local Network Access', () => {
+    const j = judge(refused('http://[::1]:8000/api', 'net::ERR_FAILED'), 'browser');
+    expect(j.verdict.corsError).toBe('LocalNetworkAccessPermissionDenied');
+    expect(j.verdict.culprit?.expected).toContain('"loopback-network"');
+  });
+
+  test('the same failure to a public host name is not called Local Network Access', () => {
+    const j = judge(refused('https://api.example.com/x', 'net::ERR_FAILED'), 'browser');
+    expect(j.verdict.corsError).toBeNull();
+    expect(j.networkError).toBe('net::ERR_FAILED');
+  });
+});
+
+test.each([
+  ['http://localhost:3000/', 'loopback'],
+  ['http://app.localhost/', 'loopback'],
+  ['http://127.8.0.1/', 'loopback'],
+  ['http://[::1]/', 'loopback'],
+  ['http://10.1.2.3/', 'local'],
+  ['http://172.20.0.1/', 'local'],
+  ['http://172.32.0.1/', 'public'],
+  ['http://192.168.0.1/', 'local'],
+  ['http://169.254.1.1/', 'local'],
+  ['http://[fd00::1]/', 'local'],
+  ['http://8.8.8.8/', 'public'],
+  ['http://printer.lan/', 'unknown'],
+] as const)('the address space of %s is %s', (url, space) => {
+  expect(addressSpaceOf(url)).toBe(space);
 });
