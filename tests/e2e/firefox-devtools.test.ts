@@ -51,6 +51,11 @@ beforeAll(async () => {
     addonId,
     `chrome.tabs.create({ url: chrome.runtime.getURL('extension/popup/index.html') }).then(() => true)`,
   );
+  await waitUntil(
+    () => firefox.evaluateInTab('moz-extension://', 'true').catch(() => false),
+    (ready) => ready === true,
+    { what: 'the extension page to load', timeoutMs: 15_000 },
+  );
 }, 120_000);
 
 afterAll(async () => {
