@@ -7,6 +7,7 @@ import { statusText } from '../../src/report/describe.ts';
 import type { ReportEntry } from '../../src/report/entry.ts';
 import { markOnce, PANEL_MARKS } from '../shared/page-names.ts';
 import { Chip } from '../ui/Chip.tsx';
+import { clock } from '../ui/clock.ts';
 import { t } from '../ui/i18n.ts';
 
 export const ROW_HEIGHT = 24;
@@ -26,11 +27,6 @@ function shortUrl(url: string): string {
   } catch {
     return url;
   }
-}
-
-function clock(ms: number): string {
-  const d = new Date(ms);
-  return `${d.toLocaleTimeString(undefined, { hour12: false })}.${String(d.getMilliseconds()).padStart(3, '0')}`;
 }
 
 export function RequestList({ entries, selectedId, onSelect }: Props) {

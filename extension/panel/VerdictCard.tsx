@@ -6,10 +6,11 @@
 import type { SourceLocation } from '../../src/capture/record.ts';
 import type { HeaderList } from '../../src/cors/headers.ts';
 import type { StackId } from '../../src/fixes/index.ts';
-import { describeEntry, type EntryDescription } from '../../src/report/describe.ts';
+import { cacheSentence, describeEntry, type EntryDescription } from '../../src/report/describe.ts';
 import type { ReportEntry } from '../../src/report/entry.ts';
 import { Chip } from '../ui/Chip.tsx';
 import { CopyButton } from '../ui/CopyButton.tsx';
+import { clock } from '../ui/clock.ts';
 import { t } from '../ui/i18n.ts';
 import { Text, Value } from '../ui/Text.tsx';
 import { FixView } from './FixView.tsx';
@@ -196,7 +197,7 @@ export function VerdictCard({ entry, stack, onChooseStack, firefoxFirst = false,
           ))}
         </ul>
       )}
-      {d.preflightCached ? <p class="note">{t('preflightCachedNote')}</p> : null}
+      {d.preflightCached ? <p class="note">{cacheSentence(d.preflightCachedFrom, clock)}</p> : null}
       <div class="pair">
         <div>
           <h3>

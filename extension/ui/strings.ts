@@ -66,8 +66,6 @@ export const EN = {
   missing: 'missing',
   whyPreflight: 'Why was there a preflight?',
   noPreflightNeeded: 'A simple request: no preflight was needed.',
-  preflightCachedNote:
-    'No preflight went out: Chrome reused a cached preflight result. A fixed server can keep failing until that cache expires (Access-Control-Max-Age, at most 2 hours in Chrome).',
   preflight: 'Preflight (OPTIONS)',
   request: 'Request',
   sent: 'Sent',

@@ -85,6 +85,8 @@ export class Pairer {
   readonly #orphans = new Map<string, Orphan>();
   /** OPTIONS requests seen in onBeforeRequest: preflight or page request, told apart by their headers. */
   readonly #options = new Map<string, BeforeRequestEvent>();
+  /** The last preflight answer per page origin and URL, for requests the preflight cache serves. Not persisted. */
+  readonly #lastPreflight = new Map<string, { time: number; maxAge: string | null }>();
   /** Same-origin requests in flight: entries only if a redirect takes them to another origin. Not persisted. */
   readonly #sameOrigin = new Map<string, CapturedRequest>();
   readonly #changes = new Map<string, PairerChange>();
@@ -232,12 +234,14 @@ export class Pairer {
         preflight.status = e.statusCode;
         preflight.responseHeaders = e.responseHeaders;
       }
+      this.#notePreflight(owner.initiator, e);
       return this.#changed(owner);
     }
     const orphan = this.#orphans.get(e.requestId);
     if (orphan) {
       orphan.preflight.status = e.statusCode;
       orphan.preflight.responseHeaders = e.responseHeaders;
+      this.#notePreflight(orphan.event.initiator ?? 'null', e);
       this.#remember(this.#orphans, 'orphan', e.requestId, orphan);
       return none();
     }
@@ -307,9 +311,25 @@ export class Pairer {
     request.state = state;
     request.error = error;
     request.endTime = e.timeStamp;
+    if (request.preflights[0] == null) {
+      const last = this.#lastPreflight.get(`${request.initiator} ${request.url}`);
+      if (last && last.time <= request.time) request.cachedFrom = last;
+    }
     this.#forget(this.#pending, 'pending', request.id);
     for (const [preflight, owner] of this.#owners) if (owner === request.id) this.#owners.delete(preflight);
     return { changed: [], finished: [request] };
+  }
+
+  /** A preflight answered with a 2xx status: Chrome may keep its answer in the preflight cache. */
+  #notePreflight(initiator: string, e: HeadersReceivedEvent): void {
+    if (e.statusCode < 200 || e.statusCode > 299) return;
+    const key = `${initiator} ${e.url}`;
+    this.#lastPreflight.delete(key);
+    this.#lastPreflight.set(key, {
+      time: e.timeStamp,
+      maxAge: combinedValue(e.responseHeaders, 'Access-Control-Max-Age'),
+    });
+    evictOldest(this.#lastPreflight);
   }
 
   /** A same-origin request a redirect took elsewhere: from now on an entry like any other. */

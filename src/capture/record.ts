@@ -57,4 +57,10 @@ export interface CapturedRequest {
   /** net error text (`net::ERR_FAILED`, `net::ERR_CONNECTION_REFUSED`, …). */
   error: string | null;
   endTime: number | null;
+  /**
+   * For a request that went out without a preflight of its own: when this page last got a
+   * preflight answer for the same URL, and its Access-Control-Max-Age — what Chrome's preflight
+   * cache most likely served. Absent when none was seen.
+   */
+  cachedFrom?: { readonly time: number; readonly maxAge: string | null };
 }

@@ -351,7 +351,7 @@ function infoOf(error: CorsError): CorsErrorInfo {
           'preflight any more, and no-cors requests are blocked too. Allow it in the site settings (the lock ' +
           'icon), serve the page from a secure context, add allow="local-network; loopback-network" to an ' +
           'iframe that makes the request, and, when a public name resolves to a private address, say so with ' +
-          'fetch(url, { targetAddressSpace: "local" }). Managed browsers can exempt origins by policy ' +
+          'the fetch() option targetAddressSpace: "local". Managed browsers can exempt origins by policy ' +
           '(LoopbackNetworkAllowedForUrls and LocalNetworkAllowedForUrls from Chrome 146, ' +
           'LocalNetworkAccessAllowedForUrls before).',
         firefox: noFirefox('Firefox has no console reason for Local Network Access.'),

@@ -41,6 +41,8 @@ export interface EntryDescription {
   /** Why there was a preflight: one sentence per reason; empty for a simple request. */
   readonly preflightReasons: readonly string[];
   readonly preflightCached: boolean;
+  /** Which cached preflight it most likely reused, and until when the cache holds it (see ReportEntry). */
+  readonly preflightCachedFrom: ReportEntry['preflightCachedFrom'];
   readonly preflightStatus: number | null;
   /** Configurations that work but are risky, and the rest worth knowing. */
   readonly risks: readonly (Finding & { readonly linkLabel: string | null })[];
@@ -147,6 +149,7 @@ export function describeEntry(entry: ReportEntry, options: DescribeOptions = {})
     link: link ? { href: link, label: linkLabel(link) } : null,
     preflightReasons: (v?.preflight.reasons ?? []).map(describeReason),
     preflightCached: entry.preflightCached,
+    preflightCachedFrom: entry.preflightCachedFrom,
     preflightStatus: entry.preflight?.status ?? null,
     risks: findings
       .filter((f) => f.risk)
@@ -166,4 +169,31 @@ export function describeEntry(entry: ReportEntry, options: DescribeOptions = {})
         ? { preflight: curlPreflight(shown), request: curlRequest(shown, shown.requestHeaders) }
         : null,
   };
+}
+
+/** A time of day as reports print it: UTC, to the second. */
+function utcClock(ms: number): string {
+  return `${new Date(ms).toISOString().slice(11, 19)} UTC`;
+}
+
+/**
+ * Why no preflight went out, and — when the preflight Chrome most likely reused was seen — since
+ * when the cache holds it and until when, so a failure from before a server fix is recognized.
+ */
+export function cacheSentence(from: ReportEntry['preflightCachedFrom'], clock = utcClock): string {
+  if (!from) {
+    return (
+      'No preflight went out: the browser reused a cached preflight answer (Access-Control-Max-Age; Chrome ' +
+      'keeps one at most 2 hours). A server fix may not show until it expires.'
+    );
+  }
+  const age =
+    from.maxAgeSeconds === 7200
+      ? 'Chrome keeps one at most 2 hours'
+      : `Access-Control-Max-Age ${from.maxAgeSeconds} s${from.maxAgeSeconds === 5 ? ', or none: 5 s is the default' : ''}`;
+  return (
+    `No preflight went out: Chrome most likely reused the preflight answered at ${clock(from.time)} ` +
+    `(${age}), cached until ${clock(from.until)}. A server change made after ${clock(from.time)} ` +
+    'does not show in this request before then.'
+  );
 }

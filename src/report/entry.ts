@@ -40,6 +40,16 @@ export interface ReportEntry {
     readonly responseHeaders: HeaderList;
   } | null;
   readonly preflightCached: boolean;
+  /**
+   * For a request the preflight cache served: the preflight it most likely reused (the last this
+   * page got for the URL), the Max-Age Chrome applied (seconds: the header, 5 without it, at most
+   * 7,200) and when that cache entry expires (ms since the epoch). Null otherwise.
+   */
+  readonly preflightCachedFrom: {
+    readonly time: number;
+    readonly maxAgeSeconds: number;
+    readonly until: number;
+  } | null;
   /** The request's own headers as sent on its first hop; null when it never went out (blocked at its preflight). */
   readonly requestHeaders: HeaderList | null;
   /** The last response the request got (a redirect's, when it stopped there). */
@@ -92,6 +102,7 @@ export function entryOf(r: CapturedRequest, j: Judgement): ReportEntry {
         }
       : null,
     preflightCached: v.preflight.cached,
+    preflightCachedFrom: v.preflight.cached && r.cachedFrom ? cacheEntry(r.cachedFrom) : null,
     requestHeaders: r.requestHeaders,
     response: last ? { status: last.status, headers: last.headers } : null,
     redirects: r.responses.slice(0, -1).map((x) => ({ url: x.url, status: x.status })),
@@ -110,6 +121,17 @@ export function entryOf(r: CapturedRequest, j: Judgement): ReportEntry {
     verdict: v,
     fixes: blocked && v.corsError ? fixTexts(requirementOf(j.exchange, v)) : null,
   };
+}
+
+/** Chrome's preflight cache: Max-Age seconds, 5 without the header, at most 2 hours. */
+const DEFAULT_MAX_AGE_S = 5;
+const MAX_AGE_CAP_S = 7200;
+
+function cacheEntry(from: { readonly time: number; readonly maxAge: string | null }) {
+  const header = from.maxAge?.trim() ?? '';
+  const parsed = /^\d+$/.test(header) ? Number(header) : DEFAULT_MAX_AGE_S;
+  const maxAgeSeconds = Math.min(parsed, MAX_AGE_CAP_S);
+  return { time: from.time, maxAgeSeconds, until: from.time + maxAgeSeconds * 1000 };
 }
 
 /**
@@ -136,6 +158,7 @@ export function notRecordedEntry(
     initiatorLocation: null,
     preflight: null,
     preflightCached: false,
+    preflightCachedFrom: null,
     requestHeaders: null,
     response: null,
     redirects: [],

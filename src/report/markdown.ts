@@ -4,7 +4,13 @@
  * or block sized so that nothing in it can end it, so no header or URL is ever rendered as Markdown
  * or HTML.
  */
-import { culpritText, describeEntry, type EntryDescription, locationText } from './describe.ts';
+import {
+  cacheSentence,
+  culpritText,
+  describeEntry,
+  type EntryDescription,
+  locationText,
+} from './describe.ts';
 import type { ReportEntry } from './entry.ts';
 import { type ExportOptions, toJsonReport } from './json.ts';
 import { type EntryKind, summaryText } from './summary.ts';
@@ -73,7 +79,7 @@ function section(d: EntryDescription, n: number): string[] {
     );
   }
   if (d.preflightStatus !== null) out.push(`- Preflight answered ${d.preflightStatus}`);
-  if (d.preflightCached) out.push('- The preflight came from the browser cache');
+  if (d.preflightCached) out.push(`- ${cacheSentence(d.preflightCachedFrom)}`);
   if (d.explanation) out.push('', prose(d.explanation));
   for (const f of [...d.notes, ...d.risks]) out.push(`- ${prose(f.message)}`);
   if (d.link) out.push('', `Reference: [${prose(d.link.label)}](<${encodeURI(d.link.href)}>)`);

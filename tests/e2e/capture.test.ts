@@ -79,6 +79,12 @@ test('a repeated request that skipped its preflight is marked as served from the
     expect(first?.preflight?.status).toBe(204);
     expect(second).toMatchObject({ preflightCached: true, blocked: false, preflight: null });
     expect(second?.verdict?.findings.map((f) => f.message).join(' ')).toMatch(/cache/);
+    // Which preflight the cache most likely served, and until when: the first call's (Max-Age 600).
+    const from = second?.preflightCachedFrom;
+    expect(from?.maxAgeSeconds).toBe(600);
+    expect(from?.time).toBeGreaterThanOrEqual(first?.time ?? Number.NaN);
+    expect(from?.time).toBeLessThanOrEqual(second?.time ?? Number.NaN);
+    expect(from?.until).toBe((from?.time ?? 0) + 600_000);
   }
 });
 

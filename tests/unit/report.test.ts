@@ -2,6 +2,7 @@
 import { describe, expect, test } from 'vitest';
 import type { CapturedRequest } from '../../src/capture/record.ts';
 import { curlPreflight, shellQuote } from '../../src/report/curl.ts';
+import { cacheSentence } from '../../src/report/describe.ts';
 import { type ReportEntry, reportEntryOf } from '../../src/report/entry.ts';
 import { escapeHtml, renderHtml } from '../../src/report/html.ts';
 import { readJsonReport, renderJson } from '../../src/report/json.ts';
@@ -168,5 +169,23 @@ describe('curl', () => {
       "curl -i -X OPTIONS 'http://127.0.0.1:8000/api/orders?access_token=abc123&page=2' -H 'Origin: http://localhost:3000' " +
         "-H 'Access-Control-Request-Method: POST' -H 'Access-Control-Request-Headers: authorization,content-type'",
     );
+  });
+});
+
+describe('a request the preflight cache served says which preflight, and until when', () => {
+  const at = Date.UTC(2026, 10, 30, 12, 1, 2);
+  test.each([
+    [600, 'Access-Control-Max-Age 600 s', '12:11:02 UTC'],
+    [5, 'Access-Control-Max-Age 5 s, or none: 5 s is the default', '12:01:07 UTC'],
+    [7200, 'Chrome keeps one at most 2 hours', '14:01:02 UTC'],
+  ])('Max-Age %i s', (seconds, says, until) => {
+    const text = cacheSentence({ time: at, maxAgeSeconds: seconds, until: at + seconds * 1000 });
+    expect(text).toContain('answered at 12:01:02 UTC');
+    expect(text).toContain(says);
+    expect(text).toContain(`cached until ${until}`);
+  });
+
+  test('without the preflight seen, it says only what is known', () => {
+    expect(cacheSentence(null)).not.toMatch(/answered at/);
   });
 });
