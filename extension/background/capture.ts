@@ -6,6 +6,7 @@
 import type { CaptureEvent, ErrorOccurredEvent } from '../../src/capture/events.ts';
 import { blockedWithoutRecord, isCacheProbe } from '../../src/capture/judge.ts';
 import { isCrossOrigin, Pairer, type PairerSnapshot } from '../../src/capture/pairing.ts';
+import { originOf } from '../../src/cors/origin.ts';
 import type { CapturedRequest } from '../../src/capture/record.ts';
 import type { CaptureStore } from '../log/store.ts';
 import type { TabLogs } from '../log/tab-log.ts';
@@ -14,6 +15,8 @@ import type { RecordingTabs } from './recording.ts';
 
 export class Capture {
   #pairer = new Pairer();
+  /** Each tab's page origin, the latest navigated last: a shared or service worker's requests go to its tabs. */
+  readonly #tabOrigins = new Map<number, string>();
 
   constructor(
     private readonly store: CaptureStore,
@@ -33,14 +36,14 @@ export class Capture {
   }
 
   event(event: CaptureEvent): void {
-    const { details } = event;
+    const { details } = this.#owned(event);
     if (!this.recording.isRecording(details.tabId)) return;
     if (event.kind === 'beforeRequest' && details.type === 'main_frame') {
       this.navigated(details.tabId, details.url, details.timeStamp);
       return;
     }
     if (details.type === 'main_frame' || details.type === 'sub_frame') return;
-    const update = this.#pairer.handle(event);
+    const update = this.#pairer.handle({ ...event, details } as CaptureEvent);
     // The finished entry is written before its pending record goes: a worker stopped in between
     // comes back with both, and the store keeps the finished one.
     for (const request of update.finished) if (!isCacheProbe(request)) this.logs.finished(request);
@@ -49,7 +52,8 @@ export class Capture {
   }
 
   /** The always-on error listener: capture for recording tabs, a count (the badge) for the others. */
-  error(e: ErrorOccurredEvent): void {
+  error(error: ErrorOccurredEvent): void {
+    const e = this.#owned({ kind: 'errorOccurred', details: error }).details as ErrorOccurredEvent;
     if (this.recording.isRecording(e.tabId)) {
       this.event({ kind: 'errorOccurred', details: e });
       return;
@@ -64,6 +68,7 @@ export class Capture {
 
   /** A recording tab's main frame is loading a page: its new log starts from that request. */
   navigated(tabId: number, url: string, time: number): void {
+    this.#knowTab(tabId, url);
     this.recording.set(tabId, 'development-origin', recordsAsDevelopment(this.settings(), url));
     if (this.settings().preserveLog) return;
     this.logs.startPage(tabId, time);
@@ -74,6 +79,7 @@ export class Capture {
   /** A tab's URL changed, or it started loading. A tab that does not record starts its new log here. */
   tabUpdated(tabId: number, change: { loading: boolean; url: string | undefined }): void {
     if (change.url !== undefined) {
+      this.#knowTab(tabId, change.url);
       this.recording.set(tabId, 'development-origin', recordsAsDevelopment(this.settings(), change.url));
     }
     if (change.loading && !this.recording.isRecording(tabId) && !this.settings().preserveLog) {
@@ -82,10 +88,30 @@ export class Capture {
   }
 
   tabClosed(tabId: number): void {
+    this.#tabOrigins.delete(tabId);
     this.recording.forget(tabId);
     this.logs.forget(tabId);
     this.#pairer.dropTab(tabId);
     this.#persist();
+  }
+
+  #knowTab(tabId: number, url: string): void {
+    const origin = originOf(url);
+    this.#tabOrigins.delete(tabId);
+    if (origin !== null && origin !== 'null') this.#tabOrigins.set(tabId, origin);
+  }
+
+  /**
+   * A shared or service worker's request has no tab (tabId -1; measured in Chromium 156, its
+   * initiator is the worker's origin). It belongs with the tab on that origin that navigated last,
+   * where a user looks for it; with none open, nowhere. A dedicated worker's carries its tab.
+   */
+  #owned(event: CaptureEvent): CaptureEvent {
+    const { details } = event;
+    if (details.tabId !== -1 || !details.initiator) return event;
+    let owner: number | undefined;
+    for (const [tabId, origin] of this.#tabOrigins) if (origin === details.initiator) owner = tabId;
+    return owner === undefined ? event : ({ ...event, details: { ...details, tabId: owner } } as CaptureEvent);
   }
 
   #persist(): void {

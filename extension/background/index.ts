@@ -113,6 +113,8 @@ async function init(): Promise<void> {
 /** Which open tabs are on a development origin, by the current patterns. */
 async function recordDevelopmentTabs(): Promise<void> {
   for (const tab of await allTabs()) {
+    // Its origin too: a shared or service worker's requests (no tab) go to the tab on that origin.
+    capture.tabUpdated(tab.id, { loading: false, url: tab.url });
     recording.set(tab.id, 'development-origin', recordsAsDevelopment(settings, tab.url));
   }
 }

@@ -149,6 +149,11 @@ export function VerdictCard({ entry, stack, onChooseStack, firefoxFirst = false,
         <Text value={d.headline} />
       </p>
       {d.madeBy ? <MadeBy at={d.madeBy} open={openSource} /> : null}
+      {d.madeByWorker ? (
+        <p class="made-by">
+          <Text value={d.madeByWorker} />
+        </p>
+      ) : null}
       {d.names ? <Names names={d.names} /> : null}
       {culprit ? (
         <table class="culprit-table" aria-label={t('culprit')}>

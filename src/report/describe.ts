@@ -29,6 +29,11 @@ export interface EntryDescription {
   readonly headline: string;
   /** The line of the page's code that made the request, when the source told. */
   readonly madeBy: SourceLocation | null;
+  /**
+   * Made by a shared or service worker, which belongs to no tab (the browser gives frame -1): said
+   * so, since the page's own code did not make it. Null otherwise.
+   */
+  readonly madeByWorker: string | null;
   /** The failure's names, the browser the user is on first; null when nothing was blocked by name. */
   readonly names: {
     readonly lead: Browser;
@@ -137,6 +142,10 @@ export function describeEntry(entry: ReportEntry, options: DescribeOptions = {})
     url: entry.url,
     headline: oneLine(entry),
     madeBy: entry.initiatorLocation ?? null,
+    madeByWorker:
+      entry.frameId === -1
+        ? `Made by a shared or service worker of ${entry.initiator} (it belongs to no tab; listed with this one, on the same origin)`
+        : null,
     names: entry.corsError
       ? {
           lead: options.browser ?? 'chrome',

@@ -51,6 +51,7 @@ function entrySection(x: ReportEntry, d: EntryDescription, n: number): string {
     namesLine(d),
   ];
   if (d.madeBy) parts.push(`<p>Made by <code>${e(locationText(d.madeBy))}</code></p>`);
+  if (d.madeByWorker) parts.push(`<p>${e(d.madeByWorker)}</p>`);
   if (culprit) {
     parts.push(
       `<table class="culprit-table"><tr><th>header</th><th>expected</th><th>received</th></tr><tr><td><code>${e(culprit.field)}</code></td><td>${e(

@@ -69,6 +69,7 @@ function namesLines(d: EntryDescription): string[] {
 function section(d: EntryDescription, n: number): string[] {
   const out = ['', `### ${n}. ${code(`${d.method} ${d.url}`)}`, '', `**${prose(d.headline)}**`, ''];
   if (d.madeBy) out.push(`- Made by ${code(locationText(d.madeBy))}`);
+  if (d.madeByWorker) out.push(`- ${prose(d.madeByWorker)}`);
   out.push(...namesLines(d));
   if (d.culprit) {
     const c = d.culprit;
