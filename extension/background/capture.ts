@@ -6,8 +6,8 @@
 import type { CaptureEvent, ErrorOccurredEvent } from '../../src/capture/events.ts';
 import { blockedWithoutRecord, isCacheProbe } from '../../src/capture/judge.ts';
 import { isCrossOrigin, Pairer, type PairerSnapshot } from '../../src/capture/pairing.ts';
-import { originOf } from '../../src/cors/origin.ts';
 import type { CapturedRequest } from '../../src/capture/record.ts';
+import { originOf } from '../../src/cors/origin.ts';
 import type { CaptureStore } from '../log/store.ts';
 import type { TabLogs } from '../log/tab-log.ts';
 import { recordsAsDevelopment, type Settings } from '../shared/settings.ts';
@@ -111,7 +111,9 @@ export class Capture {
     if (details.tabId !== -1 || !details.initiator) return event;
     let owner: number | undefined;
     for (const [tabId, origin] of this.#tabOrigins) if (origin === details.initiator) owner = tabId;
-    return owner === undefined ? event : ({ ...event, details: { ...details, tabId: owner } } as CaptureEvent);
+    return owner === undefined
+      ? event
+      : ({ ...event, details: { ...details, tabId: owner } } as CaptureEvent);
   }
 
   #persist(): void {
