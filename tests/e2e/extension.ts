@@ -37,7 +37,7 @@ export async function launchWithExtension(
 export async function stopServiceWorker(
   ext: LoadedExtension,
   page: import('playwright').Page,
-): Promise<void> {
+): Promise<string> {
   const cdp = await page.context().newCDPSession(page);
   try {
     const { targetInfos } = await cdp.send('Target.getTargets');
@@ -46,19 +46,21 @@ export async function stopServiceWorker(
     );
     if (!worker) throw new Error('the extension has no running service worker to stop');
     await cdp.send('Target.closeTarget', { targetId: worker.targetId });
+    return worker.targetId;
   } finally {
     await cdp.detach();
   }
 }
 
-/** Whether the extension's service worker is running now. */
-export async function workerRunning(ext: LoadedExtension, page: import('playwright').Page): Promise<boolean> {
+/**
+ * Whether the worker instance `targetId` (from stopServiceWorker) is gone. Chrome may already have
+ * started a new one for the next event, so "not running" cannot be waited for; a new instance can.
+ */
+export async function workerGone(page: import('playwright').Page, targetId: string): Promise<boolean> {
   const cdp = await page.context().newCDPSession(page);
   try {
     const { targetInfos } = await cdp.send('Target.getTargets');
-    return targetInfos.some(
-      (t) => t.type === 'service_worker' && t.url.startsWith(`chrome-extension://${ext.id}/`),
-    );
+    return !targetInfos.some((t) => t.targetId === targetId);
   } finally {
     await cdp.detach();
   }

@@ -11,7 +11,7 @@ import { readJsonReport } from '../../src/report/json.ts';
 import { type CorpusServers, startCorpusServers } from '../servers/corpus-servers.ts';
 import { scenarioById, scenarioUrl, XSS } from '../servers/scenarios.ts';
 import { type CallResult, NetworkWatcher, runScenario } from './corpus-runner.ts';
-import { type LoadedExtension, launchWithExtension, stopServiceWorker, workerRunning } from './extension.ts';
+import { type LoadedExtension, launchWithExtension, stopServiceWorker, workerGone } from './extension.ts';
 import { openRecordingTab, ReportClient } from './report-client.ts';
 import { waitUntil } from './wait.ts';
 
@@ -257,11 +257,11 @@ describe('exports', () => {
 
 describe('worker restarts', () => {
   test('the panel reconnects by itself and keeps updating', async () => {
-    await stopServiceWorker(ext, page);
+    const stopped = await stopServiceWorker(ext, page);
     await waitUntil(
-      () => workerRunning(ext, page),
-      (running) => running === false || running === true,
-      { what: 'stop' },
+      () => workerGone(page, stopped),
+      (gone) => gone,
+      { what: 'the worker to stop' },
     );
     const url = scenarioUrl(scenarioById('simple-allowed'), servers.origins);
     await page.evaluate((u) => fetch(u).then((r) => r.status), url);
