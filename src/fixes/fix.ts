@@ -123,6 +123,11 @@ export function q(s: string): string {
 
 export const list = (items: readonly string[]): string => items.map(q).join(', ');
 
+/** A JS `origin` option: the one origin as a string, several as an array (cors, @fastify/cors, hono). */
+export function origins(req: CorsRequirement): string {
+  return req.origins.length > 1 ? `[${list(req.origins)}]` : q(req.origin);
+}
+
 /**
  * The structural notes, worded with the stack's own terms: `cors` is how that stack names its CORS
  * handler, `first` where it must go.
@@ -136,7 +141,7 @@ export function structuralNotes(
     switch (p.kind) {
       case 'no-options-handler':
         notes.push(
-          `The preflight got ${p.status}: nothing answers OPTIONS ${req.path}. ${terms.first}, so that ${terms.cors} answers OPTIONS for every route.`,
+          `The preflight got ${p.status}: nothing answers OPTIONS ${p.path ?? req.path}. ${terms.first}, so that ${terms.cors} answers OPTIONS for every route.`,
         );
         break;
       case 'auth-before-cors':
@@ -146,7 +151,7 @@ export function structuralNotes(
         break;
       case 'preflight-crashed':
         notes.push(
-          `The preflight got ${p.status}: the server failed on OPTIONS ${req.path}. ${terms.first}, and check the server log.`,
+          `The preflight got ${p.status}: the server failed on OPTIONS ${p.path ?? req.path}. ${terms.first}, and check the server log.`,
         );
         break;
       case 'preflight-redirect':
@@ -161,7 +166,7 @@ export function structuralNotes(
         break;
       case 'wildcard-with-credentials':
         notes.push(
-          `"*" never works with credentials: the fix names the origin, ${req.origin}, and allows credentials.`,
+          `"*" never works with credentials: the fix names the origin${req.origins.length > 1 ? 's' : ''}, ${req.origins.join(', ')}, and allows credentials.`,
         );
         break;
       case 'duplicate-header':

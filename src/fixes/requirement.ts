@@ -14,11 +14,11 @@ import type { Verdict } from '../cors/verdict.ts';
 /** Mistakes in how the server is put together, which headers alone do not fix. */
 export type StructuralProblem =
   /** The preflight got 404/405/501: nothing answers OPTIONS on that route (CORS mounted after it). */
-  | { readonly kind: 'no-options-handler'; readonly status: number }
+  | { readonly kind: 'no-options-handler'; readonly status: number; readonly path?: string }
   /** The preflight got 401/403: an authentication check runs before CORS. */
   | { readonly kind: 'auth-before-cors'; readonly status: number }
   /** The preflight got 5xx. */
-  | { readonly kind: 'preflight-crashed'; readonly status: number }
+  | { readonly kind: 'preflight-crashed'; readonly status: number; readonly path?: string }
   /** The preflight was redirected (trailing slash, http→https, login). */
   | { readonly kind: 'preflight-redirect' }
   /** The response is an error that lacks the CORS headers (an error handler answered before CORS). */
@@ -36,8 +36,13 @@ export type StructuralProblem =
   | { readonly kind: 'lowercase-method'; readonly method: string };
 
 export interface CorsRequirement {
-  /** The page's origin, exactly. Never a reflected "any origin". */
+  /** The page's origin, exactly. Never a reflected "any origin". The first of `origins`. */
   readonly origin: string;
+  /**
+   * Every page origin the server must allow (one server, several front ends): each named exactly,
+   * the one in the request's Origin echoed back only when it is among them.
+   */
+  readonly origins: readonly string[];
   /** The API's origin and the path that must answer, OPTIONS included. */
   readonly apiOrigin: string;
   readonly path: string;
@@ -137,7 +142,13 @@ export function requirementOf(exchange: Exchange, verdict: Verdict): CorsRequire
 
   const problems: StructuralProblem[] = [];
   const fromPreflight = exchange.preflight ? preflightProblem(exchange.preflight.status) : null;
-  if (fromPreflight) problems.push(fromPreflight);
+  // The route named, so a fix merged for several routes still says which one had no OPTIONS.
+  if (fromPreflight)
+    problems.push(
+      fromPreflight.kind === 'no-options-handler' || fromPreflight.kind === 'preflight-crashed'
+        ? { ...fromPreflight, path }
+        : fromPreflight,
+    );
   if (last && last.status >= 400 && combinedValue(last.headers, 'Access-Control-Allow-Origin') === null) {
     problems.push({ kind: 'error-without-cors', status: last.status });
   }
@@ -151,6 +162,7 @@ export function requirementOf(exchange: Exchange, verdict: Verdict): CorsRequire
 
   return {
     origin: exchange.origin,
+    origins: [exchange.origin],
     apiOrigin,
     path,
     methods,

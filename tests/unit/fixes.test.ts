@@ -7,6 +7,7 @@ import { describe, expect, test } from 'vitest';
 import { judge } from '../../src/capture/judge.ts';
 import type { CapturedRequest } from '../../src/capture/record.ts';
 import { fixesFor, fixText, requirementOf, STACKS } from '../../src/fixes/index.ts';
+import { mergeRequirements } from '../../src/fixes/merge.ts';
 import { guessedStack } from '../../src/report/describe.ts';
 import { entryOf } from '../../src/report/entry.ts';
 
@@ -60,7 +61,7 @@ test('the requirement is computed from the request really made', () => {
     headers: ['Authorization', 'Content-Type'],
     credentials: false,
     maxAge: 600,
-    problems: [{ kind: 'no-options-handler', status: 404 }],
+    problems: [{ kind: 'no-options-handler', status: 404, path: '/api/orders' }],
   });
 });
 
@@ -113,3 +114,54 @@ test('Python fixes parse, and the AWS rules are JSON', () => {
   const blocks = fixes.aws.code.split(/\n\/\/ [^\n]*\n/).map((b) => b.replace(/^\/\/[^\n]*\n/, '').trim());
   for (const block of blocks.filter(Boolean)) expect(() => JSON.parse(block)).not.toThrow();
 }, 30_000);
+
+/** One server called from two front ends, for several routes, methods and headers, some with credentials. */
+const merged = mergeRequirements([
+  requirement,
+  {
+    ...requirement,
+    origin: 'https://admin.example.com',
+    origins: ['https://admin.example.com'],
+    path: '/api/users/7',
+    methods: ['GET', 'POST', 'DELETE'],
+    headers: ['X-Api-Key'],
+    credentials: true,
+    problems: [],
+  },
+  {
+    ...requirement,
+    path: '/api/orders/7',
+    methods: ['GET', 'POST', 'PATCH'],
+    headers: ['Content-Type'],
+    problems: [],
+  },
+]);
+
+test('merged: every origin, route, method and header any request needs, credentials if any needs them', () => {
+  expect(merged).toMatchObject({
+    origins: [PAGE, 'https://admin.example.com'],
+    path: '/api',
+    methods: ['GET', 'POST', 'DELETE', 'PATCH'],
+    headers: ['Authorization', 'Content-Type', 'X-Api-Key'],
+    credentials: true,
+    problems: [{ kind: 'no-options-handler', status: 404, path: '/api/orders' }],
+  });
+});
+
+describe.each(STACKS)('%s, merged for two page origins', (stack) => {
+  const text = fixText(fixesFor(merged)[stack]);
+
+  test('matches its golden text', async () => {
+    await expect(text).toMatchFileSnapshot(`./golden/merged/${stack}.txt`);
+  });
+
+  test('names both origins, never a wildcard or any origin echoed', () => {
+    if (!stack.endsWith('-proxy')) {
+      expect(text).toContain(PAGE);
+      // Apache's regular expression escapes its dots.
+      expect(text.replaceAll('\\', '')).toContain('https://admin.example.com');
+    }
+    expect(text).not.toMatch(/\borigin:\s*(true|"\*"|'\*')/);
+    expect(text).not.toMatch(/AllowAnyOrigin|allowedOriginPatterns|Allow-Origin[":\s]*\*/i);
+  });
+});

@@ -8,7 +8,7 @@ export const aspnet: Renderer = (req) => ({
   language: 'csharp',
   imports: [],
   code: `builder.Services.AddCors(options => options.AddPolicy("frontend", policy => policy
-    .WithOrigins(${JSON.stringify(req.origin)})
+    .WithOrigins(${req.origins.map((o) => JSON.stringify(o)).join(', ')})
     .WithMethods(${csList(req.methods)})
     .WithHeaders(${csList(req.headers)})${req.credentials ? '\n    .AllowCredentials()' : ''}
     .SetPreflightMaxAge(TimeSpan.FromSeconds(${req.maxAge}))));

@@ -6,14 +6,14 @@ const S3_METHODS = new Set(['GET', 'PUT', 'POST', 'DELETE', 'HEAD']);
 export const aws: Renderer = (req) => {
   const s3 = [
     {
-      AllowedOrigins: [req.origin],
+      AllowedOrigins: [...req.origins],
       AllowedMethods: req.methods.filter((m) => S3_METHODS.has(m)),
       AllowedHeaders: req.headers,
       MaxAgeSeconds: req.maxAge,
     },
   ];
   const apiGateway = {
-    AllowOrigins: [req.origin],
+    AllowOrigins: [...req.origins],
     AllowMethods: req.methods,
     AllowHeaders: req.headers,
     AllowCredentials: req.credentials,

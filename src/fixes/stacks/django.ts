@@ -1,4 +1,4 @@
-import { list, q, type Renderer, structuralNotes } from '../fix.ts';
+import { list, type Renderer, structuralNotes } from '../fix.ts';
 
 /** Django with django-cors-headers (settings.py). */
 export const django: Renderer = (req) => ({
@@ -14,7 +14,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     # ...
 ]
-CORS_ALLOWED_ORIGINS = [${q(req.origin)}]
+CORS_ALLOWED_ORIGINS = [${list(req.origins)}]
 CORS_ALLOW_METHODS = [${list(req.methods)}]
 CORS_ALLOW_HEADERS = [${list(req.headers.map((h) => h.toLowerCase()))}]
 CORS_ALLOW_CREDENTIALS = ${req.credentials ? 'True' : 'False'}

@@ -1,4 +1,4 @@
-import { list, q, type Renderer, structuralNotes } from '../fix.ts';
+import { list, origins, type Renderer, structuralNotes } from '../fix.ts';
 
 /** Express with the `cors` package. `code` runs with `app` and `cors` in scope (tests run it). */
 export const express: Renderer = (req) => ({
@@ -6,7 +6,7 @@ export const express: Renderer = (req) => ({
   language: 'js',
   imports: ["const cors = require('cors'); // npm install cors"],
   code: `const corsOptions = {
-  origin: ${q(req.origin)},
+  origin: ${origins(req)},
   methods: [${list(req.methods)}],
   allowedHeaders: [${list(req.headers)}],${req.credentials ? '\n  credentials: true,' : ''}
   maxAge: ${req.maxAge},

@@ -1,4 +1,4 @@
-import { list, q, type Renderer, structuralNotes } from '../fix.ts';
+import { list, origins, type Renderer, structuralNotes } from '../fix.ts';
 
 /** Fastify with @fastify/cors. `code` runs with `fastify` and `cors` in scope, in an async function. */
 export const fastify: Renderer = (req) => ({
@@ -7,7 +7,7 @@ export const fastify: Renderer = (req) => ({
   imports: ["import cors from '@fastify/cors'; // npm install @fastify/cors"],
   code: `// Registered on the root instance, before the routes: it answers every OPTIONS preflight.
 await fastify.register(cors, {
-  origin: ${q(req.origin)},
+  origin: ${origins(req)},
   methods: [${list(req.methods)}],
   allowedHeaders: [${list(req.headers)}],${req.credentials ? '\n  credentials: true,' : ''}
   maxAge: ${req.maxAge},

@@ -7,7 +7,7 @@ export const flask: Renderer = (req) => ({
   imports: ['from flask_cors import CORS  # pip install flask-cors'],
   code: `CORS(
     app,
-    resources={r${q(`${routePrefix(req.path)}/*`)}: {"origins": [${q(req.origin)}]}},
+    resources={r${q(`${routePrefix(req.path)}/*`)}: {"origins": [${list(req.origins)}]}},
     methods=[${list(req.methods)}],
     allow_headers=[${list(req.headers)}],
     supports_credentials=${req.credentials ? 'True' : 'False'},

@@ -8,7 +8,7 @@ export const go: Renderer = (req) => ({
   language: 'go',
   imports: ['import "github.com/rs/cors" // go get github.com/rs/cors'],
   code: `c := cors.New(cors.Options{
-	AllowedOrigins:   []string{${JSON.stringify(req.origin)}},
+	AllowedOrigins:   []string{${req.origins.map((o) => JSON.stringify(o)).join(', ')}},
 	AllowedMethods:   []string{${goList(req.methods)}},
 	AllowedHeaders:   []string{${goList(req.headers)}},
 	AllowCredentials: ${req.credentials},

@@ -1,4 +1,4 @@
-import { list, q, type Renderer, routePrefix, structuralNotes } from '../fix.ts';
+import { list, origins, q, type Renderer, routePrefix, structuralNotes } from '../fix.ts';
 
 /** Hono's built-in cors middleware. `code` runs with `app` and `cors` in scope. */
 export const hono: Renderer = (req) => ({
@@ -7,7 +7,7 @@ export const hono: Renderer = (req) => ({
   imports: ["import { cors } from 'hono/cors';"],
   code: `// Before the routes it covers: it answers every OPTIONS preflight under this path.
 app.use(${q(`${routePrefix(req.path)}/*`)}, cors({
-  origin: ${q(req.origin)},
+  origin: ${origins(req)},
   allowMethods: [${list(req.methods)}],
   allowHeaders: [${list(req.headers)}],${req.credentials ? '\n  credentials: true,' : ''}
   maxAge: ${req.maxAge},

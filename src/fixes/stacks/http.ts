@@ -3,7 +3,9 @@ import { type Renderer, structuralNotes } from '../fix.ts';
 /** The headers themselves, for any server. */
 export const http: Renderer = (req) => {
   const common = [
-    `Access-Control-Allow-Origin: ${req.origin}`,
+    req.origins.length > 1
+      ? `Access-Control-Allow-Origin: <the request's Origin when it is one of ${req.origins.join(', ')}; otherwise no CORS headers>`
+      : `Access-Control-Allow-Origin: ${req.origin}`,
     ...(req.credentials ? ['Access-Control-Allow-Credentials: true'] : []),
     'Vary: Origin',
   ];

@@ -6,9 +6,13 @@ export const koa: Renderer = (req) => ({
   language: 'js',
   imports: ["import cors from '@koa/cors'; // npm install @koa/cors"],
   code: `// First middleware: @koa/cors answers the preflight and keeps its headers on errors.
-// Name the origin: by default @koa/cors echoes any origin back.
+// Name the origin: by default @koa/cors echoes any origin back.${
+    req.origins.length > 1
+      ? `\nconst allowedOrigins = [${list(req.origins)}];\n// One of them, echoed back; any other page gets no CORS headers.`
+      : ''
+  }
 app.use(cors({
-  origin: ${q(req.origin)},
+  origin: ${req.origins.length > 1 ? "(ctx) => (allowedOrigins.includes(ctx.get('Origin')) ? ctx.get('Origin') : '')" : q(req.origin)},
   allowMethods: [${list(req.methods)}],
   allowHeaders: [${list(req.headers)}],${req.credentials ? '\n  credentials: true,' : ''}
   maxAge: ${req.maxAge},

@@ -2,8 +2,11 @@ import { type Renderer, routePrefix, structuralNotes } from '../fix.ts';
 
 /** nginx: `always` puts the headers on error responses too; OPTIONS is answered before proxying. */
 export const nginx: Renderer = (req) => {
+  const multi = req.origins.length > 1;
   const common = [
-    `add_header Access-Control-Allow-Origin "${req.origin}" always;`,
+    multi
+      ? 'add_header Access-Control-Allow-Origin $cors_origin always;'
+      : `add_header Access-Control-Allow-Origin "${req.origin}" always;`,
     ...(req.credentials ? ['add_header Access-Control-Allow-Credentials "true" always;'] : []),
     'add_header Vary "Origin" always;',
   ];
@@ -23,7 +26,17 @@ export const nginx: Renderer = (req) => {
     stack: 'nginx',
     language: 'nginx',
     imports: [],
-    code: `location ${routePrefix(req.path) || '/'} {
+    code: `${
+      multi
+        ? `# In the http block: the request's Origin when it is one of the page origins, else nothing.
+map $http_origin $cors_origin {
+    default "";
+${req.origins.map((o) => `    "${o}" $http_origin;`).join('\n')}
+}
+
+`
+        : ''
+    }location ${routePrefix(req.path) || '/'} {
     if ($request_method = OPTIONS) {
 ${indent(preflight, 8)}
     }

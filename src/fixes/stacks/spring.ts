@@ -12,7 +12,7 @@ public class CorsConfig implements WebMvcConfigurer {
   @Override
   public void addCorsMappings(CorsRegistry registry) {
     registry.addMapping(${JSON.stringify(`${routePrefix(req.path)}/**`)})
-        .allowedOrigins(${JSON.stringify(req.origin)})
+        .allowedOrigins(${req.origins.map((o) => JSON.stringify(o)).join(', ')})
         .allowedMethods(${javaList(req.methods)})
         .allowedHeaders(${javaList(req.headers)})
         .allowCredentials(${req.credentials})
