@@ -7,7 +7,7 @@ import { blockedWithoutRecord, type Judgement, judge, type OutcomeSource } from 
 import type { CapturedRequest, CaptureSource, SourceLocation } from '../capture/record.ts';
 import type { HeaderList } from '../cors/headers.ts';
 import type { Verdict } from '../cors/verdict.ts';
-import { fixTexts, requirementOf, type StackId } from '../fixes/index.ts';
+import { type CorsRequirement, fixTexts, requirementOf, type StackId } from '../fixes/index.ts';
 
 export type EntryState = 'pending' | 'completed' | 'failed' | 'not-recorded';
 
@@ -69,6 +69,11 @@ export interface ReportEntry {
   readonly firefoxReason: string | null;
   readonly explanation: string | null;
   readonly verdict: Verdict | null;
+  /**
+   * What the server must send for this request to pass (for an allowed one: to keep passing), the
+   * input of the per-server fix; null where CORS headers play no part.
+   */
+  readonly requirement: CorsRequirement | null;
   /** For a blocked request: stack id (express, nginx, vite-proxy…) → the fix to paste. Null otherwise. */
   readonly fixes: Readonly<Record<StackId, string>> | null;
 }
@@ -81,6 +86,11 @@ export function reportEntryOf(r: CapturedRequest, source: OutcomeSource = 'brows
 /** The entry for a request and its judgement. */
 export function entryOf(r: CapturedRequest, j: Judgement): ReportEntry {
   const { verdict: v, blocked } = j;
+  // Headers can make it pass: blocked by a CORS rule (not Local Network Access), or allowed as CORS.
+  const requirement =
+    (blocked && v.corsError && v.stage !== 'local-network') || (!blocked && v.outcome === 'allowed')
+      ? requirementOf(j.exchange, v)
+      : null;
   const last = r.responses.at(-1);
   const firstPreflight = r.preflights[0];
   return {
@@ -119,7 +129,8 @@ export function entryOf(r: CapturedRequest, j: Judgement): ReportEntry {
           '(Local Network Access, or another extension).')
       : null,
     verdict: v,
-    fixes: blocked && v.corsError ? fixTexts(requirementOf(j.exchange, v)) : null,
+    requirement,
+    fixes: blocked && requirement ? fixTexts(requirement) : null,
   };
 }
 
@@ -173,6 +184,7 @@ export function notRecordedEntry(
       ? 'Blocked while this tab was not recording, so its headers were not captured. Record and reload to see why.'
       : null,
     verdict: null,
+    requirement: null,
     fixes: null,
   };
 }

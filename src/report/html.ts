@@ -7,6 +7,7 @@ import type { HeaderList } from '../cors/headers.ts';
 import { describeEntry, type EntryDescription, locationText } from './describe.ts';
 import type { ReportEntry } from './entry.ts';
 import { type ExportOptions, toJsonReport } from './json.ts';
+import { coveredBy, serverFixFor, serverHeading } from './servers.ts';
 import { summaryText } from './summary.ts';
 
 export function escapeHtml(text: string): string {
@@ -42,7 +43,7 @@ function namesLine(d: EntryDescription): string {
   return `<p>${parts.join('. ')}</p>`;
 }
 
-function entrySection(x: ReportEntry, d: EntryDescription, n: number): string {
+function entrySection(x: ReportEntry, d: EntryDescription, n: number, server: string | null): string {
   const culprit = d.culprit;
   const parts = [
     `<section class="entry ${d.kind}" id="entry-${n}">`,
@@ -75,7 +76,8 @@ function entrySection(x: ReportEntry, d: EntryDescription, n: number): string {
       }</h3>${headerTable(x.response?.headers, culprit && culprit.where !== 'preflight' ? culprit.field : undefined)}</div></div>`,
     );
   }
-  if (d.fix) parts.push(`<h3>Fix (${e(d.fix.label)})</h3><pre>${e(d.fix.text)}</pre>`);
+  if (server) parts.push(`<p>Fixed by the fix for <code>${e(server)}</code> above.</p>`);
+  else if (d.fix) parts.push(`<h3>Fix (${e(d.fix.label)})</h3><pre>${e(d.fix.text)}</pre>`);
   if (d.reproduce)
     parts.push(`<h3>Reproduce</h3><pre>${e(`${d.reproduce.preflight}\n${d.reproduce.request}`)}</pre>`);
   if (d.link) parts.push(`<p><a href="${e(d.link.href)}">${e(d.link.label)}</a></p>`);
@@ -94,6 +96,7 @@ table{border-collapse:collapse}td,th{border:1px solid #e4e4e7;padding:.15rem .4r
 export function renderHtml(entries: readonly ReportEntry[], options: ExportOptions = {}): string {
   const report = toJsonReport(entries, options);
   const s = report.summary;
+  const covered = coveredBy(report.servers);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
@@ -102,12 +105,23 @@ export function renderHtml(entries: readonly ReportEntry[], options: ExportOptio
 <h1>CORS Lens report</h1>
 <p>${e(report.generatedAt)} — ${e(summaryText(s))}
 ${report.redacted ? 'Secrets are redacted.' : '<strong>Not redacted: this report may contain credentials.</strong>'}</p>
+${report.servers
+  .map((server) => {
+    const fix = serverFixFor(server, report.entries, options.stack);
+    return `<section class="server"><h2>Fix for ${e(serverHeading(server))}</h2>${server.notes
+      .map((n) => `<p>${e(n)}</p>`)
+      .join(
+        '',
+      )}<h3>${e(fix.label)} — makes every request to this server pass</h3><pre>${e(fix.text)}</pre></section>`;
+  })
+  .join('\n')}
 ${report.entries
   .map((x, i) =>
     entrySection(
       x,
       describeEntry(x, { stack: options.stack, browser: options.browser, redact: report.redacted }),
       i + 1,
+      covered.get(x.id)?.origin ?? null,
     ),
   )
   .join('\n')}

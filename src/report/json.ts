@@ -3,13 +3,15 @@
  *
  * Schema, version 1:
  *   { format: "cors-lens-report", version: 1, generatedAt: ISO date, tabId: number | null,
- *     redacted: boolean, summary: ReportSummary, dropped: number, entries: ReportEntry[] }
+ *     redacted: boolean, summary: ReportSummary, dropped: number, entries: ReportEntry[],
+ *     servers: [{ origin, entryIds, blocked, requirement, fixes, notes }] }
  * A new field is a minor change; removing or changing one bumps `version`.
  */
 import type { StackId } from '../fixes/fix.ts';
 import type { Browser } from './describe.ts';
 import type { ReportEntry } from './entry.ts';
 import { redact } from './redact.ts';
+import { type ServerFix, serversOf } from './servers.ts';
 import { type ReportSummary, summarize } from './summary.ts';
 
 export const REPORT_FORMAT = 'cors-lens-report';
@@ -24,6 +26,8 @@ export interface JsonReport {
   readonly summary: ReportSummary;
   readonly dropped: number;
   readonly entries: readonly ReportEntry[];
+  /** One merged fix per server with a blocked request (see src/fixes/merge.ts). */
+  readonly servers: readonly ServerFix[];
 }
 
 export interface ExportOptions {
@@ -50,6 +54,7 @@ export function toJsonReport(entries: readonly ReportEntry[], options: ExportOpt
     summary: summarize(kept),
     dropped: options.dropped ?? 0,
     entries: kept,
+    servers: serversOf(kept),
   };
 }
 

@@ -8,6 +8,7 @@ import type { StackId } from '../fixes/fix.ts';
 import { type Browser, culpritText, describeEntry, locationText } from './describe.ts';
 import type { ReportEntry } from './entry.ts';
 import { redact } from './redact.ts';
+import { coveredBy, serverFixFor, serverHeading, serversOf } from './servers.ts';
 
 export function terminalSafe(text: string): string {
   let out = '';
@@ -74,13 +75,27 @@ export function renderTable(entries: readonly ReportEntry[], options: TableOptio
       .join('  ')
       .trimEnd();
   out.push('', line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line));
+  const servers = serversOf(shown);
+  for (const server of servers) {
+    const fix = serverFixFor(server, shown, options.stack);
+    out.push(
+      '',
+      oneLineSafe(`Fix for ${serverHeading(server)} (${fix.label}), one for every request to it:`),
+    );
+    for (const note of server.notes) out.push(`   ${oneLineSafe(note)}`);
+    for (const l of terminalSafe(fix.text).split('\n')) out.push(`     ${l}`.trimEnd());
+  }
+  const covered = coveredBy(servers);
+  const shownIds = options.all ? shown : shown.filter((_e, i) => described[i]?.kind === 'blocked');
   listed.forEach((d, i) => {
     if (d.kind !== 'blocked') return;
+    const server = covered.get((shownIds[i] as ReportEntry).id);
     out.push('', oneLineSafe(`${i + 1}. ${d.method} ${d.url}`));
     out.push(`   ${oneLineSafe(d.explanation ?? d.headline)}`);
     if (d.madeBy) out.push(`   Made by ${oneLineSafe(locationText(d.madeBy))}`);
     if (d.names?.firefox) out.push(`   Firefox: ${oneLineSafe(d.names.firefox)}`);
-    if (d.fix) {
+    if (server) out.push(`   Fixed by the fix for ${oneLineSafe(server.origin)} above.`);
+    else if (d.fix) {
       out.push(`   Fix (${d.fix.label}):`);
       for (const l of terminalSafe(d.fix.text).split('\n')) out.push(`     ${l}`.trimEnd());
     }

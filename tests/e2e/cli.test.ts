@@ -96,7 +96,7 @@ describe('cors-lens', () => {
     expect(blocked().length).toBeGreaterThanOrEqual(7);
     expect(stdout).toMatch(new RegExp(`${blocked().length} blocked by CORS`));
     for (const o of blocked()) expect(stdout).toContain(o.chrome.corsError as string);
-    expect(stdout).toContain('Fix (');
+    expect(stdout).toMatch(/Fix for http:\/\/\S+ — \d+ requests?, \d+ blocked \(Express \(cors\)\)/);
     expect(stdout).toContain('culprit');
   });
 

@@ -71,9 +71,14 @@ export const DEMO_REQUESTS: readonly DemoRequest[] = [
   },
 ];
 
-export function createDemoApi(pageOrigin: string): Express {
+/**
+ * The demo API. With `corsSetup`, its own cors() calls are replaced by that setup, mounted first —
+ * as a developer applies a fix; the routes and the other mistakes in how it is put together stay.
+ */
+export function createDemoApi(pageOrigin: string, corsSetup?: (app: Express) => void): Express {
   const app = express();
   const pagePort = new URL(pageOrigin).port;
+  corsSetup?.(app);
 
   // Mistake: a router with its own 404 handler, mounted before CORS. Preflights never get past it.
   const files = express.Router();
@@ -89,18 +94,22 @@ export function createDemoApi(pageOrigin: string): Express {
   app.use(express.json());
 
   // Mistake: a legacy router configured for the old front-end address.
-  app.use('/api/legacy', cors({ origin: `http://127.0.0.1:${pagePort}` }), (_req, res) => {
+  const legacy: express.RequestHandler = (_req, res) => {
     res.json({ visits: 42 });
-  });
+  };
+  if (corsSetup) app.use('/api/legacy', legacy);
+  else app.use('/api/legacy', cors({ origin: `http://127.0.0.1:${pagePort}` }), legacy);
 
   // The tutorial's configuration: right origin, but PATCH, Authorization and credentials forgotten.
-  app.use(
-    cors({
-      origin: pageOrigin,
-      methods: ['GET', 'POST', 'PUT', 'DELETE'],
-      allowedHeaders: ['Content-Type'],
-    }),
-  );
+  if (!corsSetup) {
+    app.use(
+      cors({
+        origin: pageOrigin,
+        methods: ['GET', 'POST', 'PUT', 'DELETE'],
+        allowedHeaders: ['Content-Type'],
+      }),
+    );
+  }
   app.get('/api/data', (_req, res) => {
     res.json({ message: 'Hello from the API!' });
   });
@@ -165,6 +174,8 @@ run();
 export interface DemoServers {
   readonly pageOrigin: string;
   readonly apiOrigin: string;
+  /** Serves another app at the API's origin from now on (a fixed one, say). */
+  useApi(app: Express): void;
   close(): Promise<void>;
 }
 
@@ -194,6 +205,9 @@ export async function startDemo(pagePort: number, apiPort: number): Promise<Demo
   return {
     pageOrigin,
     apiOrigin,
+    useApi: (next) => {
+      api = next;
+    },
     close: async () => {
       await Promise.all([page.close(), apiServer.close()]);
     },

@@ -15,7 +15,10 @@ describe('cors-lens command', () => {
     const r = runCli(['x.har'], io({ 'x.har': har(blockedPost()) }));
     expect(r.code).toBe(EXIT_BLOCKED);
     expect(r.stdout).toContain('HeaderDisallowedByPreflightResponse (authorization)');
-    expect(r.stdout).toContain('Fix (Express (cors))');
+    expect(r.stdout).toMatch(
+      /Fix for http:\/\/\S+ — 1 request, 1 blocked \(Express \(cors\)\), one for every request to it:/,
+    );
+    expect(r.stdout).toContain('Fixed by the fix for');
     expect(r.stdout).not.toContain('secret-token');
   });
 

@@ -1,0 +1,113 @@
+/**
+ * One fix per server: a developer applies the fixes for one API together, so they are computed
+ * together — from every request the log holds for that server, blocked and allowed alike (a fix
+ * must never take away what works today). Fixed per request, the demo's one Express server got six
+ * `corsOptions` that undid each other.
+ */
+import type { StackId } from './fix.ts';
+import { fixTexts } from './index.ts';
+import { type CorsRequirement, FIX_MAX_AGE, type StructuralProblem } from './requirement.ts';
+
+/** A request of the log, as far as merging needs it. */
+export interface MergeInput {
+  readonly id: string;
+  readonly blocked: boolean;
+  /** What the server must send for this request; null where CORS headers play no part. */
+  readonly requirement: CorsRequirement | null;
+}
+
+export interface ServerFix {
+  /** The server's origin (`http://localhost:8000`). */
+  readonly origin: string;
+  /** Every request to it the fix covers: the blocked ones it makes pass and the allowed ones it keeps. */
+  readonly entryIds: readonly string[];
+  readonly blocked: number;
+  readonly requirement: CorsRequirement;
+  /** Stack id → the one snippet to paste for this server. */
+  readonly fixes: Readonly<Record<StackId, string>>;
+  /** What the merged fix does beyond one request's: several page origins, several routes. */
+  readonly notes: readonly string[];
+}
+
+function unique(values: Iterable<string>, key: (s: string) => string = (s) => s): string[] {
+  const seen = new Map<string, string>();
+  for (const v of values) if (!seen.has(key(v))) seen.set(key(v), v);
+  return [...seen.values()];
+}
+
+/** The longest path prefix, by whole segments, that every path shares (`/api/orders`, `/api/me` → `/api`). */
+function commonPath(paths: readonly string[]): string {
+  const split = paths.map((p) => p.split('/').filter(Boolean));
+  const first = split[0] ?? [];
+  let n = 0;
+  while (n < first.length && split.every((s) => s[n] === first[n])) n++;
+  // A whole path shared by all is a route; a prefix of several routes covers them all.
+  return `/${first.slice(0, n).join('/')}`;
+}
+
+function problemKey(p: StructuralProblem): string {
+  return JSON.stringify(p);
+}
+
+/** The requirements of several requests to one server as one: every origin, method and header any needs. */
+export function mergeRequirements(reqs: readonly CorsRequirement[]): CorsRequirement {
+  const [first] = reqs;
+  if (!first) throw new Error('mergeRequirements needs at least one requirement');
+  const origins = unique(reqs.flatMap((r) => r.origins));
+  return {
+    origin: origins[0] ?? first.origin,
+    origins,
+    apiOrigin: first.apiOrigin,
+    path: reqs.length === 1 ? first.path : commonPath(reqs.map((r) => r.path)),
+    methods: unique(
+      reqs.flatMap((r) => r.methods),
+      (m) => m.toUpperCase(),
+    ),
+    headers: unique(
+      reqs.flatMap((r) => r.headers),
+      (h) => h.toLowerCase(),
+    ),
+    credentials: reqs.some((r) => r.credentials),
+    maxAge: FIX_MAX_AGE,
+    problems: unique(reqs.flatMap((r) => r.problems).map(problemKey)).map((k) => JSON.parse(k)),
+  };
+}
+
+/**
+ * One fix per server that has a blocked request: merged from every request to it with a
+ * requirement, in the order servers first appear in the log.
+ */
+export function serverFixes(entries: readonly MergeInput[]): ServerFix[] {
+  const byServer = new Map<string, MergeInput[]>();
+  for (const e of entries) {
+    if (!e.requirement) continue;
+    const list = byServer.get(e.requirement.apiOrigin) ?? [];
+    list.push(e);
+    byServer.set(e.requirement.apiOrigin, list);
+  }
+  const out: ServerFix[] = [];
+  for (const [origin, list] of byServer) {
+    const blocked = list.filter((e) => e.blocked).length;
+    if (blocked === 0) continue;
+    const requirement = mergeRequirements(list.map((e) => e.requirement as CorsRequirement));
+    const notes: string[] = [];
+    if (requirement.origins.length > 1) {
+      notes.push(
+        `Called from ${requirement.origins.length} page origins (${requirement.origins.join(', ')}): the fix allows each by name and echoes back only the one in the request.`,
+      );
+    }
+    const paths = unique(list.map((e) => (e.requirement as CorsRequirement).path));
+    if (paths.length > 1) {
+      notes.push(`Covers ${paths.length} routes under ${requirement.path}: ${paths.join(', ')}.`);
+    }
+    out.push({
+      origin,
+      entryIds: list.map((e) => e.id),
+      blocked,
+      requirement,
+      fixes: fixTexts(requirement),
+      notes,
+    });
+  }
+  return out;
+}

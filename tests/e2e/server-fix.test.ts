@@ -1,0 +1,98 @@
+/**
+ * One fix per server, applied once. The demo's Express API fails six requests in six ways; a HAR
+ * exported by Chromium's DevTools holds them. CORS Lens merges every request to that server —
+ * blocked and allowed — into one requirement; its Express fix replaces the app's own cors() setup,
+ * as written, on the real `cors` package; the page runs again, and Chrome must allow every request.
+ * Fixed one request at a time, the same server got six corsOptions that undid each other.
+ */
+import cors from 'cors';
+import type { Express } from 'express';
+import type { Page } from 'playwright';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { fixesFor } from '../../src/fixes/index.ts';
+import { importHar } from '../../src/har/import.ts';
+import { serversOf } from '../../src/report/servers.ts';
+import { createDemoApi, DEMO_REQUESTS, type DemoServers, startDemo } from '../servers/demo-api.ts';
+import { type LaunchedBrowser, launchChromium } from './chromium.ts';
+import { NetworkWatcher } from './corpus-runner.ts';
+import { DEVTOOLS_ARGS, DevToolsHar } from './devtools-har.ts';
+import { waitUntil } from './wait.ts';
+
+let demo: DemoServers;
+let browser: LaunchedBrowser;
+let page: Page;
+
+beforeAll(async () => {
+  demo = await startDemo(0, 0);
+  browser = await launchChromium({ args: DEVTOOLS_ARGS });
+  page = await browser.context.newPage();
+  await page.goto(`${demo.pageOrigin}/`);
+  await waitUntil(
+    () => page.title(),
+    (t) => t.includes('done'),
+    { what: 'the demo page' },
+  );
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await demo?.close();
+});
+
+/** Runs the demo page's requests again and waits until they are done. */
+async function runDemo(): Promise<void> {
+  await page.evaluate(() => {
+    document.title = 'again';
+    (document.getElementById('run') as HTMLButtonElement).click();
+  });
+  await waitUntil(
+    () => page.title(),
+    (t) => t.includes('done'),
+    { what: 'the demo requests' },
+  );
+}
+
+test("the demo API's merged Express fix, applied once, makes every request pass in Chrome", async () => {
+  const devtools = await DevToolsHar.attach(page);
+  await runDemo();
+  const imported = importHar(await devtools.export());
+  if (!imported.ok) throw new Error(imported.error);
+  const servers = serversOf(imported.entries);
+  expect(servers.map((s) => ({ origin: s.origin, requests: s.entryIds.length, blocked: s.blocked }))).toEqual(
+    [{ origin: demo.apiOrigin, requests: DEMO_REQUESTS.length, blocked: DEMO_REQUESTS.length - 1 }],
+  );
+  const requirement = servers[0]?.requirement;
+  if (!requirement) throw new Error('no requirement');
+  // The union of what every request needs — never an empty list that would refuse a default.
+  expect({
+    origins: requirement.origins,
+    methods: [...requirement.methods].sort(),
+    headers: [...requirement.headers].sort(),
+    credentials: requirement.credentials,
+  }).toEqual({
+    origins: [demo.pageOrigin],
+    methods: ['DELETE', 'GET', 'PATCH', 'POST', 'PUT'],
+    headers: ['Authorization', 'Content-Type'],
+    credentials: true,
+  });
+
+  // The developer replaces the app's cors() setup with the snippet, as written.
+  const fix = fixesFor(requirement).express;
+  const setup = (app: Express) => {
+    new Function('app', 'cors', fix.code)(app, cors);
+  };
+  demo.useApi(createDemoApi(demo.pageOrigin, setup));
+  const watcher = await NetworkWatcher.attach(page);
+  await runDemo();
+  const verdicts = await waitUntil(
+    () => Promise.resolve(watcher.finished(demo.apiOrigin)),
+    (done) => DEMO_REQUESTS.every((r) => done.some((t) => t.url === demo.apiOrigin + r.path)),
+    { what: "Chrome's verdicts for the demo requests" },
+  );
+  expect(
+    DEMO_REQUESTS.map((r) => ({
+      request: r.label,
+      corsError: verdicts.find((t) => t.url === demo.apiOrigin + r.path)?.done?.corsError ?? null,
+    })),
+  ).toEqual(DEMO_REQUESTS.map((r) => ({ request: r.label, corsError: null })));
+});
