@@ -55,6 +55,13 @@ test('the headless demo prints each request with its verdict, and Chrome agrees 
     'Access-Control-Allow-Headers: authorization',
   );
   expect(rows.get('PUT /api/files/report.pdf')?.[3]).toMatch(/OPTIONS got 404/);
+  // Then one fix for the API, merged from all seven requests (tests/e2e/server-fix.test.ts applies it).
+  expect(stdout).toMatch(/The fix for http:\/\/localhost:\d+ — 7 requests, 6 blocked — Express \(cors\)/);
+  expect(stdout).toMatch(/methods: \[[^\]]*"PATCH"[^\]]*\]/);
+  expect(stdout).toMatch(
+    /allowedHeaders: \["Content-Type", "Authorization"\]|allowedHeaders: \["Authorization", "Content-Type"\]/,
+  );
+  expect(stdout).toContain('credentials: true');
 }, 120_000);
 
 test('a port in use gets a clear message and the flag to choose another', async () => {

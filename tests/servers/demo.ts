@@ -8,10 +8,12 @@
  * would, and prints the extension's own report (read through its `cors:report` contract) as a
  * table, next to Chrome's verdict from CDP.
  */
+
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ReportEntry } from '../../extension/shared/messages.ts';
+import { serverFixFor, serverHeading, serversOf } from '../../src/report/servers.ts';
 import { launchChromium } from '../e2e/chromium.ts';
 import { NetworkWatcher } from '../e2e/corpus-runner.ts';
 import { DEVTOOLS_ARGS } from '../e2e/devtools-har.ts';
@@ -185,6 +187,14 @@ function printTable(
   for (const r of rows) console.log(line(r));
   console.log('\nThe mistakes behind them:');
   for (const req of DEMO_REQUESTS) console.log(`  ${req.label}: ${req.mistake}`);
+  // One fix per server: what a developer pastes once, for every request to that API.
+  for (const server of serversOf(entries)) {
+    const fix = serverFixFor(server, entries, null);
+    console.log(
+      `\nThe fix for ${serverHeading(server)} — ${fix.label}, in place of the app's own cors() setup:`,
+    );
+    for (const line of fix.text.split('\n')) console.log(`  ${line}`.trimEnd());
+  }
 }
 
 main().catch((err) => {
