@@ -30,14 +30,23 @@ export async function launchWithExtension(
   return { ...browser, id, worker, url: (path) => `chrome-extension://${id}/${path.replace(/^\//, '')}` };
 }
 
+/** Left in a worker instance before it is stopped: the instance Chrome starts next lacks it. */
+const STOP_MARK = '__corsLensStopped';
+
+const ours = (ext: LoadedExtension) => (w: { url(): string }) =>
+  w.url().startsWith(`chrome-extension://${ext.id}/`);
+
 /**
  * Stops the extension's service worker the way Chrome does when it is idle: its target is closed.
- * Uses a page's CDP session, whose Target domain sees every target of the browser.
+ * Uses a page's CDP session, whose Target domain sees every target of the browser. Chrome may start
+ * the worker again at once (same target id, measured), so callers wait with workerStopped().
  */
 export async function stopServiceWorker(
   ext: LoadedExtension,
   page: import('playwright').Page,
-): Promise<string> {
+): Promise<void> {
+  const running = ext.context.serviceWorkers().find(ours(ext));
+  await running?.evaluate((mark) => Object.assign(globalThis, { [mark]: true }), STOP_MARK).catch(() => {});
   const cdp = await page.context().newCDPSession(page);
   try {
     const { targetInfos } = await cdp.send('Target.getTargets');
@@ -46,24 +55,16 @@ export async function stopServiceWorker(
     );
     if (!worker) throw new Error('the extension has no running service worker to stop');
     await cdp.send('Target.closeTarget', { targetId: worker.targetId });
-    return worker.targetId;
   } finally {
     await cdp.detach();
   }
 }
 
-/**
- * Whether the worker instance `targetId` (from stopServiceWorker) is gone. Chrome may already have
- * started a new one for the next event, so "not running" cannot be waited for; a new instance can.
- */
-export async function workerGone(page: import('playwright').Page, targetId: string): Promise<boolean> {
-  const cdp = await page.context().newCDPSession(page);
-  try {
-    const { targetInfos } = await cdp.send('Target.getTargets');
-    return !targetInfos.some((t) => t.targetId === targetId);
-  } finally {
-    await cdp.detach();
-  }
+/** Whether the instance stopServiceWorker marked is gone: no worker runs, or a new one does. */
+export async function workerStopped(ext: LoadedExtension): Promise<boolean> {
+  const worker = ext.context.serviceWorkers().find(ours(ext));
+  if (!worker) return true;
+  return worker.evaluate((mark) => !(mark in globalThis), STOP_MARK).catch(() => true);
 }
 
 /** The worker's test hook (`globalThis.corsLens`, typed by the worker itself). */

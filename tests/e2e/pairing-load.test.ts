@@ -12,7 +12,7 @@ import { pageHandler } from '../servers/corpus-servers.ts';
 import { type Listening, listenLoopback } from '../servers/listen.ts';
 import { policyHandler } from '../servers/policy-server.ts';
 import { NetworkWatcher, type RequestTrace } from './corpus-runner.ts';
-import { type LoadedExtension, launchWithExtension, stopServiceWorker, workerGone } from './extension.ts';
+import { type LoadedExtension, launchWithExtension, stopServiceWorker, workerStopped } from './extension.ts';
 import { openRecordingTab, ReportClient } from './report-client.ts';
 import { waitUntil } from './wait.ts';
 
@@ -184,10 +184,10 @@ test('the service worker stopped twice mid-run: nothing lost, nothing duplicated
     if (w < 2) {
       // Stop while the wave's preflights are answered and its requests wait on the server.
       await new Promise((r) => setTimeout(r, 150));
-      const stopped = await stopServiceWorker(ext, page);
+      await stopServiceWorker(ext, page);
       await waitUntil(
-        () => workerGone(page, stopped),
-        (gone) => gone,
+        () => workerStopped(ext),
+        (stopped) => stopped,
         { what: 'the worker to stop' },
       );
     }

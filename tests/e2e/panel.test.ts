@@ -11,7 +11,7 @@ import { readJsonReport } from '../../src/report/json.ts';
 import { type CorpusServers, startCorpusServers } from '../servers/corpus-servers.ts';
 import { scenarioById, scenarioUrl, XSS } from '../servers/scenarios.ts';
 import { type CallResult, NetworkWatcher, runScenario } from './corpus-runner.ts';
-import { type LoadedExtension, launchWithExtension, stopServiceWorker, workerGone } from './extension.ts';
+import { type LoadedExtension, launchWithExtension, stopServiceWorker, workerStopped } from './extension.ts';
 import { openRecordingTab, ReportClient } from './report-client.ts';
 import { waitUntil } from './wait.ts';
 
@@ -257,10 +257,10 @@ describe('exports', () => {
 
 describe('worker restarts', () => {
   test('the panel reconnects by itself and keeps updating', async () => {
-    const stopped = await stopServiceWorker(ext, page);
+    await stopServiceWorker(ext, page);
     await waitUntil(
-      () => workerGone(page, stopped),
-      (gone) => gone,
+      () => workerStopped(ext),
+      (stopped) => stopped,
       { what: 'the worker to stop' },
     );
     const url = scenarioUrl(scenarioById('simple-allowed'), servers.origins);
