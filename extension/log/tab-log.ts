@@ -4,10 +4,12 @@
  * until they change, the report read page by page, and clearing. No browser API: the worker wires
  * it to storage, the badge and the panels, and a Node test drives it.
  */
+
 import type { ErrorOccurredEvent } from '../../src/capture/events.ts';
 import { isCorsBlock, judge, type OutcomeSource } from '../../src/capture/judge.ts';
 import type { CapturedRequest } from '../../src/capture/record.ts';
 import { entryOf, notRecordedEntry, type ReportEntry } from '../../src/report/entry.ts';
+import { serversOf } from '../../src/report/servers.ts';
 import type { ReportReply } from '../shared/messages.ts';
 import type { CaptureStore, StoredEntry } from './store.ts';
 
@@ -227,6 +229,8 @@ export class TabLogs {
       generation,
       incremental,
       ...(partial ? { partial } : {}),
+      // Over every entry read so far (the cache), not only this reply's: one fix per server.
+      servers: serversOf([...judged.values(), ...entries.filter((e) => e.state === 'pending')]),
     };
   }
 

@@ -12,12 +12,19 @@ interface Props {
   /** The stack the user chose, or null while the shown one is guessed or the default. */
   readonly chosen: StackId | null;
   readonly onChoose: (stack: StackId) => void;
+  /** The server the fix is merged for ("http://localhost:8000 — 7 requests, 6 blocked"), or null. */
+  readonly server?: string | null;
 }
 
-export function FixView({ fix, chosen, onChoose }: Props) {
+export function FixView({ fix, chosen, onChoose, server = null }: Props) {
   return (
     <section class="fix" aria-label={t('fixTitle')}>
       <h3>{t('fixTitle')}</h3>
+      {server ? (
+        <p class="fix-server">
+          {t('fixServer')} {server}
+        </p>
+      ) : null}
       <div class="fix-bar">
         <label>
           {t('fixStack')}{' '}

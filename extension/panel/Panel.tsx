@@ -3,6 +3,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import type { StackId } from '../../src/fixes/index.ts';
 import type { OpenedFile } from '../../src/har/open.ts';
 import type { ReportEntry } from '../../src/report/entry.ts';
+import { coveredBy, serversOf } from '../../src/report/servers.ts';
 import { kindOf } from '../../src/report/summary.ts';
 import { BROWSER } from '../platform/browser.ts';
 import type { Settings, StatusReply } from '../shared/messages.ts';
@@ -175,6 +176,8 @@ export function Panel({ source }: { source: LogSource }) {
   }, [visible, filter, blockedOnly]);
 
   const selected = visible.find((e) => e.id === selectedId) ?? null;
+  // One fix per server, merged from every request to it: the card shows the fix its server needs.
+  const covered = useMemo(() => coveredBy(serversOf(visible)), [visible]);
 
   const togglePreserve = async (on: boolean) => {
     setPreserveLog(on);
@@ -317,6 +320,7 @@ export function Panel({ source }: { source: LogSource }) {
           stack={stack}
           onChooseStack={chooseStack}
           firefoxFirst={browser === 'firefox'}
+          server={selected ? (covered.get(selected.id) ?? null) : null}
         />
       </div>
     </div>

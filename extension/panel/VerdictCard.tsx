@@ -8,6 +8,7 @@ import type { HeaderList } from '../../src/cors/headers.ts';
 import type { StackId } from '../../src/fixes/index.ts';
 import { cacheSentence, describeEntry, type EntryDescription } from '../../src/report/describe.ts';
 import type { ReportEntry } from '../../src/report/entry.ts';
+import { type ServerFix, serverHeading } from '../../src/report/servers.ts';
 import { Chip } from '../ui/Chip.tsx';
 import { CopyButton } from '../ui/CopyButton.tsx';
 import { clock } from '../ui/clock.ts';
@@ -67,6 +68,8 @@ interface CardProps {
   readonly firefoxFirst?: boolean;
   /** Inside DevTools: shows a line of the page's code in the Sources panel. */
   readonly openSource?: ((url: string, line: number, column: number) => void) | undefined;
+  /** The merged fix of the request's server, which the card shows instead of one for this request alone. */
+  readonly server?: ServerFix | null;
 }
 
 /** "Made by loadOrders() at app.js:42:13", the whole URL on hover; inside DevTools a click opens it in Sources. */
@@ -130,7 +133,14 @@ function Names({ names }: { names: NonNullable<EntryDescription['names']> }) {
   );
 }
 
-export function VerdictCard({ entry, stack, onChooseStack, firefoxFirst = false, openSource }: CardProps) {
+export function VerdictCard({
+  entry,
+  stack,
+  onChooseStack,
+  firefoxFirst = false,
+  openSource,
+  server = null,
+}: CardProps) {
   if (!entry) return <section class="card empty">{t('emptySelection')}</section>;
   // The panel always redacts the curl lines it offers to copy; exports follow the user's choice.
   const d = describeEntry(entry, { stack, browser: firefoxFirst ? 'firefox' : 'chrome', redact: true });
@@ -184,7 +194,14 @@ export function VerdictCard({ entry, stack, onChooseStack, firefoxFirst = false,
           <Text value={d.explanation} />
         </p>
       ) : null}
-      {d.fix ? <FixView fix={d.fix} chosen={stack} onChoose={onChooseStack} /> : null}
+      {d.fix ? (
+        <FixView
+          fix={server ? { ...d.fix, text: server.fixes[d.fix.stack] } : d.fix}
+          server={server ? serverHeading(server) : null}
+          chosen={stack}
+          onChoose={onChooseStack}
+        />
+      ) : null}
       {d.link ? (
         <p>
           <a href={d.link.href} target="_blank" rel="noreferrer">

@@ -9,6 +9,7 @@
 
 import type { CapturedRequest } from '../../src/capture/record.ts';
 import type { ReportEntry } from '../../src/report/entry.ts';
+import type { ServerFix } from '../../src/report/servers.ts';
 import type { Settings } from './settings.ts';
 
 export type { ReportEntry, Settings };
@@ -112,6 +113,11 @@ export interface ReportReply {
   readonly incremental: boolean;
   /** True when `limit` left older finished entries out. */
   readonly partial?: boolean;
+  /**
+   * One merged fix per server with a blocked request, from every entry of the log read so far (see
+   * src/fixes/merge.ts): what to paste once per API.
+   */
+  readonly servers: readonly ServerFix[];
 }
 
 /** The part of a report request a reader chooses: see ReportRequest. */

@@ -85,6 +85,7 @@ export const EN = {
     "Not recording: blocked requests are counted, not explained. Open DevTools → CORS and reload, or record this tab (while it records, the browser's requests are slower).",
   popupCannotInspect: 'CORS Lens cannot look at this page.',
   fixTitle: 'Fix the server',
+  fixServer: 'One fix for every request to this server, merged from all of them:',
   fixStack: 'Server stack',
   fixGuessed: 'guessed from the response',
   copyFix: 'Copy the fix',

@@ -129,6 +129,22 @@ describe('fix', () => {
     const markdown = readFileSync((await md.path()) as string, 'utf8');
     expect(markdown, markdown.slice(0, 3000)).toContain('Fix (nginx)');
   });
+
+  test('two requests to one server show the same fix: merged from every request to it', async () => {
+    await panel.getByLabel('Server stack').selectOption('express');
+    await select('pf-header-missing-authorization');
+    const first = await panel.locator('.fix-code').textContent();
+    expect(await panel.locator('.fix-server').textContent()).toMatch(
+      new RegExp(
+        `One fix for every request to this server.*${servers.origins.api.replace(/[.:/]/g, '\\$&')} — \\d+ requests, \\d+ blocked`,
+      ),
+    );
+    await select('pf-method-missing');
+    expect(await panel.locator('.fix-code').textContent()).toBe(first);
+    // What each of them needs is in it: Authorization for one, the refused method for the other.
+    expect(first).toContain('"Authorization"');
+    expect(first).toMatch(/methods: \[[^\]]*"(PUT|PATCH|DELETE)"/);
+  });
 });
 
 describe('security lint', () => {
