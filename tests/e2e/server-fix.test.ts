@@ -5,11 +5,19 @@
  * as written, on the real `cors` package; the page runs again, and Chrome must allow every request.
  * Fixed one request at a time, the same server got six corsOptions that undid each other.
  */
+import { createServer, type RequestListener } from 'node:http';
+import fastifyCors from '@fastify/cors';
+import { getRequestListener } from '@hono/node-server';
+import koaCors from '@koa/cors';
 import cors from 'cors';
 import type { Express } from 'express';
+import Fastify from 'fastify';
+import { Hono } from 'hono';
+import { cors as honoCors } from 'hono/cors';
+import Koa from 'koa';
 import type { Page } from 'playwright';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { fixesFor } from '../../src/fixes/index.ts';
+import { type CorsRequirement, fixesFor } from '../../src/fixes/index.ts';
 import { importHar } from '../../src/har/import.ts';
 import { serversOf } from '../../src/report/servers.ts';
 import { createDemoApi, DEMO_REQUESTS, type DemoServers, startDemo } from '../servers/demo-api.ts';
@@ -52,6 +60,27 @@ async function runDemo(): Promise<void> {
   );
 }
 
+/** The demo's API merged requirement, from Chromium's own HAR of the demo (read once). */
+let merged: CorsRequirement | undefined;
+
+/** Runs the demo again against what the API serves now; Chrome's corsError for each request. */
+async function chromeVerdicts(): Promise<{ request: string; corsError: string | null }[]> {
+  const watcher = await NetworkWatcher.attach(page);
+  await runDemo();
+  const verdicts = await waitUntil(
+    () => Promise.resolve(watcher.finished(demo.apiOrigin)),
+    (done) => DEMO_REQUESTS.every((r) => done.some((t) => t.url === demo.apiOrigin + r.path)),
+    { what: "Chrome's verdicts for the demo requests" },
+  );
+  await watcher.cdp.detach();
+  return DEMO_REQUESTS.map((r) => ({
+    request: r.label,
+    corsError: verdicts.filter((t) => t.url === demo.apiOrigin + r.path).at(-1)?.done?.corsError ?? null,
+  }));
+}
+
+const allPass = () => DEMO_REQUESTS.map((r) => ({ request: r.label, corsError: null }));
+
 test("the demo API's merged Express fix, applied once, makes every request pass in Chrome", async () => {
   const devtools = await DevToolsHar.attach(page);
   await runDemo();
@@ -63,6 +92,7 @@ test("the demo API's merged Express fix, applied once, makes every request pass 
   );
   const requirement = servers[0]?.requirement;
   if (!requirement) throw new Error('no requirement');
+  merged = requirement;
   // The union of what every request needs — never an empty list that would refuse a default.
   expect({
     origins: requirement.origins,
@@ -82,17 +112,57 @@ test("the demo API's merged Express fix, applied once, makes every request pass 
     new Function('app', 'cors', fix.code)(app, cors);
   };
   demo.useApi(createDemoApi(demo.pageOrigin, setup));
-  const watcher = await NetworkWatcher.attach(page);
-  await runDemo();
-  const verdicts = await waitUntil(
-    () => Promise.resolve(watcher.finished(demo.apiOrigin)),
-    (done) => DEMO_REQUESTS.every((r) => done.some((t) => t.url === demo.apiOrigin + r.path)),
-    { what: "Chrome's verdicts for the demo requests" },
-  );
-  expect(
-    DEMO_REQUESTS.map((r) => ({
-      request: r.label,
-      corsError: verdicts.find((t) => t.url === demo.apiOrigin + r.path)?.done?.corsError ?? null,
-    })),
-  ).toEqual(DEMO_REQUESTS.map((r) => ({ request: r.label, corsError: null })));
+  expect(await chromeVerdicts()).toEqual(allPass());
 });
+
+/** The same API in another stack: the demo's routes, with that stack's merged fix run as written. */
+async function apiIn(stack: 'fastify' | 'koa' | 'hono', code: string): Promise<RequestListener> {
+  const ok = { ok: true };
+  const run = (bindings: Record<string, unknown>) =>
+    new (
+      Object.getPrototypeOf(async () => {}).constructor as new (
+        ...args: string[]
+      ) => (...a: unknown[]) => Promise<unknown>
+    )(...Object.keys(bindings), code)(...Object.values(bindings));
+  switch (stack) {
+    case 'fastify': {
+      let listener: RequestListener | undefined;
+      const fastify = Fastify({
+        serverFactory: (handler) => {
+          listener = handler;
+          return createServer();
+        },
+      });
+      await run({ fastify, cors: fastifyCors });
+      for (const r of DEMO_REQUESTS) {
+        fastify.route({ method: (r.init.method ?? 'GET') as 'GET', url: r.path, handler: async () => ok });
+      }
+      await fastify.ready();
+      if (!listener) throw new Error('fastify gave no handler');
+      return listener;
+    }
+    case 'koa': {
+      const app = new Koa();
+      await run({ app, cors: koaCors });
+      app.use((ctx) => {
+        if (DEMO_REQUESTS.some((r) => r.path === ctx.path)) ctx.body = ok;
+      });
+      return app.callback();
+    }
+    case 'hono': {
+      const app = new Hono();
+      await run({ app, cors: honoCors });
+      for (const r of DEMO_REQUESTS) app.on(r.init.method ?? 'GET', r.path, (c) => c.json(ok));
+      return getRequestListener(app.fetch);
+    }
+  }
+}
+
+test.each(['fastify', 'koa', 'hono'] as const)(
+  'the same merged requirement as a %s fix, applied once, makes every request pass',
+  async (stack) => {
+    if (!merged) throw new Error('the Express test computes the requirement first');
+    demo.useApi(await apiIn(stack, fixesFor(merged)[stack].code));
+    expect(await chromeVerdicts()).toEqual(allPass());
+  },
+);

@@ -2,6 +2,8 @@
  * The demo API: Express with the real `cors` package, set up the way the classic tutorial sets it
  * up — and with the mistakes people really make on top of it. Each route says which.
  */
+
+import type { RequestListener } from 'node:http';
 import cors from 'cors';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { listenLoopback } from './listen.ts';
@@ -174,8 +176,8 @@ run();
 export interface DemoServers {
   readonly pageOrigin: string;
   readonly apiOrigin: string;
-  /** Serves another app at the API's origin from now on (a fixed one, say). */
-  useApi(app: Express): void;
+  /** Serves another app at the API's origin from now on (a fixed one, say; any stack's request listener). */
+  useApi(app: RequestListener): void;
   close(): Promise<void>;
 }
 
@@ -183,7 +185,7 @@ export interface DemoServers {
 export async function startDemo(pagePort: number, apiPort: number): Promise<DemoServers> {
   // The page needs the API's origin and the API the page's: bind both ports, then route.
   let pageHtml = '';
-  let api: Express | undefined;
+  let api: RequestListener | undefined;
   const page = await listenLoopback((_req, res) => {
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
     res.end(pageHtml);
