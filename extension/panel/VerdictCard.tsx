@@ -288,7 +288,7 @@ export function VerdictCard({
       {d.reproduce ? (
         <>
           <h3>{t('reproduce')}</h3>
-          <CopyLine text={d.reproduce.preflight} />
+          {d.reproduce.preflight ? <CopyLine text={d.reproduce.preflight} /> : null}
           <CopyLine text={d.reproduce.request} />
         </>
       ) : null}

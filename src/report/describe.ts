@@ -61,7 +61,8 @@ export interface EntryDescription {
     readonly guessed: boolean;
   } | null;
   /** curl lines for a blocked request, secrets redacted unless the view turned redaction off. */
-  readonly reproduce: { readonly preflight: string; readonly request: string } | null;
+  /** curl lines: the preflight (null when none went out) and the request. */
+  readonly reproduce: { readonly preflight: string | null; readonly request: string } | null;
 }
 
 export interface DescribeOptions {

@@ -79,7 +79,9 @@ function entrySection(x: ReportEntry, d: EntryDescription, n: number, server: st
   if (server) parts.push(`<p>Fixed by the fix for <code>${e(server)}</code> above.</p>`);
   else if (d.fix) parts.push(`<h3>Fix (${e(d.fix.label)})</h3><pre>${e(d.fix.text)}</pre>`);
   if (d.reproduce)
-    parts.push(`<h3>Reproduce</h3><pre>${e(`${d.reproduce.preflight}\n${d.reproduce.request}`)}</pre>`);
+    parts.push(
+      `<h3>Reproduce</h3><pre>${e([d.reproduce.preflight, d.reproduce.request].filter((l) => l !== null).join('\n'))}</pre>`,
+    );
   if (d.link) parts.push(`<p><a href="${e(d.link.href)}">${e(d.link.label)}</a></p>`);
   parts.push('</section>');
   return parts.join('\n');

@@ -88,7 +88,12 @@ function section(d: EntryDescription, n: number, server: string | null): string[
   if (server) out.push('', `Fixed by the fix for ${prose(server)} above.`);
   else if (d.fix) out.push('', `Fix (${prose(d.fix.label)}):`, '', block(d.fix.text));
   if (d.reproduce)
-    out.push('', 'Reproduce:', '', block(`${d.reproduce.preflight}\n${d.reproduce.request}`, 'sh'));
+    out.push(
+      '',
+      'Reproduce:',
+      '',
+      block([d.reproduce.preflight, d.reproduce.request].filter((l) => l !== null).join('\n'), 'sh'),
+    );
   return out;
 }
 

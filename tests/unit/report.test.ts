@@ -1,7 +1,7 @@
 /** Exports: redaction, JSON round trip, Markdown and HTML that never let a header become markup. */
 import { describe, expect, test } from 'vitest';
 import type { CapturedRequest } from '../../src/capture/record.ts';
-import { curlPreflight, shellQuote } from '../../src/report/curl.ts';
+import { curlPreflight, curlRequest, shellQuote } from '../../src/report/curl.ts';
 import { cacheSentence } from '../../src/report/describe.ts';
 import { type ReportEntry, reportEntryOf } from '../../src/report/entry.ts';
 import { escapeHtml, renderHtml } from '../../src/report/html.ts';
@@ -187,5 +187,62 @@ describe('a request the preflight cache served says which preflight, and until w
 
   test('without the preflight seen, it says only what is known', () => {
     expect(cacheSentence(null)).not.toMatch(/answered at/);
+  });
+});
+
+describe('curl lines that reproduce', () => {
+  const entry = (over: Partial<CapturedRequest> = {}) => reportEntryOf(blockedPost('1', over));
+
+  test('blocked at its preflight: the request with its method, each header it declared as a variable, and a body', () => {
+    const line = curlRequest(entry(), null);
+    expect(line).toContain(`-X 'POST'`);
+    expect(line).toContain(`-H 'Origin: ${PAGE}'`);
+    expect(line).toContain('-H "Authorization: $AUTHORIZATION"');
+    expect(line).toContain('-H "Content-Type: $CONTENT_TYPE"');
+    expect(line).toContain('--data-binary "$BODY"');
+  });
+
+  test('captured secrets become variables unless redaction is off; other headers keep their values', () => {
+    const headers = [
+      h('Origin', PAGE),
+      h('Authorization', 'Bearer s3cret'),
+      h('X-Trace', 'abc'),
+      h('Content-Length', '11'),
+    ];
+    const redacted = curlRequest(entry(), [
+      h('Origin', PAGE),
+      h('Authorization', REDACTED),
+      h('X-Trace', 'abc'),
+    ]);
+    expect(redacted).toContain('-H "Authorization: $AUTHORIZATION"');
+    expect(redacted).toContain(`-H 'X-Trace: abc'`);
+    expect(redacted).not.toContain('[redacted]');
+    expect(curlRequest(entry(), headers)).toContain('# the page sent 11 bytes');
+  });
+
+  test('a credentialed request whose cookie was not captured gets a Cookie variable', () => {
+    const get = reportEntryOf({
+      ...blockedPost('2'),
+      method: 'GET',
+      currentMethod: 'GET',
+      preflights: [null],
+      requestHeaders: [h('Origin', PAGE)],
+      responses: [
+        { url: 'http://127.0.0.1:8000/r/2', status: 200, headers: [h('Access-Control-Allow-Origin', PAGE)] },
+      ],
+    });
+    expect(get.corsError).toBe('InvalidAllowCredentials');
+    expect(curlRequest(get, get.requestHeaders)).toContain('-H "Cookie: $COOKIE"');
+  });
+
+  test('no preflight line where no preflight went out', () => {
+    const get = reportEntryOf({
+      ...blockedPost('3'),
+      method: 'GET',
+      currentMethod: 'GET',
+      preflights: [null],
+    });
+    expect(curlPreflight(get)).toBeNull();
+    expect(curlPreflight(entry())).toMatch(/^curl -i -X OPTIONS /);
   });
 });
