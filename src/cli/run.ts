@@ -8,6 +8,7 @@
 import { DEFAULT_STACK, STACKS, type StackId } from '../fixes/index.ts';
 import { importHar } from '../har/import.ts';
 import { checkSize } from '../har/open.ts';
+import { checkScript } from '../report/check-script.ts';
 import { renderJson } from '../report/json.ts';
 import { renderMarkdown } from '../report/markdown.ts';
 import { kindOf } from '../report/summary.ts';
@@ -41,6 +42,8 @@ interface Options {
   readonly stack: StackId | null;
   readonly redact: boolean;
   readonly all: boolean;
+  /** Print a shell script that checks each server's CORS answers (fails until the fix is deployed). */
+  readonly emitCheck: boolean;
 }
 
 export const USAGE = `Usage: cors-lens <file.har> [options]
@@ -53,6 +56,8 @@ Options:
   --stack <id>                   the fix to print: ${STACKS.join(', ')}
                                  (default: guessed from the server's headers, else ${DEFAULT_STACK})
   --all                          list allowed requests too (table)
+  --emit-check                   print a shell script (curl) that fails until each server sends
+                                 what its pages need: cors-lens x.har --emit-check > cors-check.sh
   --no-redact                    keep cookies, tokens and API keys in the output
   -h, --help                     this text
 
@@ -66,6 +71,7 @@ function parseArgs(argv: readonly string[]): Options | { help: true } | { error:
   let stack: StackId | null = null;
   let redactOn = true;
   let all = false;
+  let emitCheck = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const [flag, inline] =
@@ -95,6 +101,9 @@ function parseArgs(argv: readonly string[]): Options | { help: true } | { error:
       case '--all':
         all = true;
         break;
+      case '--emit-check':
+        emitCheck = true;
+        break;
       default:
         if (arg.startsWith('-') && arg !== '-')
           return { error: `Unknown option ${arg}. Run cors-lens --help.` };
@@ -103,7 +112,7 @@ function parseArgs(argv: readonly string[]): Options | { help: true } | { error:
     }
   }
   if (file === null) return { error: 'No HAR file given. Run cors-lens --help.' };
-  return { file, format, stack, redact: redactOn, all };
+  return { file, format, stack, redact: redactOn, all, emitCheck };
 }
 
 export function runCli(argv: readonly string[], io: CliIo): CliResult {
@@ -124,6 +133,16 @@ export function runCli(argv: readonly string[], io: CliIo): CliResult {
   // A Firefox HAR is read by someone who sees Firefox's console: its reason leads.
   const browser = imported.browser === 'firefox' ? 'firefox' : 'chrome';
   const options = { redact: parsed.redact, now: io.now, stack: parsed.stack, browser } as const;
+  if (parsed.emitCheck) {
+    const script = checkScript(entries);
+    return script
+      ? { code: EXIT_OK, stdout: script, stderr: notes }
+      : {
+          code: EXIT_OK,
+          stdout: '',
+          stderr: `${notes}cors-lens: nothing was blocked, so there is nothing to check.\n`,
+        };
+  }
   switch (parsed.format) {
     case 'json':
       return { code, stdout: renderJson(entries, options), stderr: notes };

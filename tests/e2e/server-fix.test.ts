@@ -5,7 +5,11 @@
  * as written, on the real `cors` package; the page runs again, and Chrome must allow every request.
  * Fixed one request at a time, the same server got six corsOptions that undid each other.
  */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type RequestListener } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fastifyCors from '@fastify/cors';
 import { getRequestListener } from '@hono/node-server';
 import koaCors from '@koa/cors';
@@ -19,6 +23,7 @@ import type { Page } from 'playwright';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { type CorsRequirement, fixesFor } from '../../src/fixes/index.ts';
 import { importHar } from '../../src/har/import.ts';
+import { checkScript } from '../../src/report/check-script.ts';
 import { serversOf } from '../../src/report/servers.ts';
 import { createDemoApi, DEMO_REQUESTS, type DemoServers, startDemo } from '../servers/demo-api.ts';
 import { type LaunchedBrowser, launchChromium } from './chromium.ts';
@@ -106,6 +111,22 @@ test("the demo API's merged Express fix, applied once, makes every request pass 
     credentials: true,
   });
 
+  // The check to keep (cors-lens --emit-check): it fails against the server as it is…
+  const script = join(mkdtempSync(join(tmpdir(), 'cors-lens-check-')), 'cors-check.sh');
+  writeFileSync(script, checkScript(imported.entries) ?? '');
+  // Asynchronously: the servers answering it run in this process.
+  const check = () =>
+    new Promise<{ status: number | null; stdout: string }>((resolve) => {
+      execFile('sh', [script], { encoding: 'utf8', timeout: 60_000 }, (error, stdout) =>
+        resolve({ status: error ? ((error as { code?: number }).code ?? null) : 0, stdout }),
+      );
+    });
+  const before = await check();
+  expect(before.status, before.stdout).toBe(1);
+  expect(before.stdout).toMatch(
+    /^FAIL OPTIONS \/api\/orders \(for POST\): Access-Control-Allow-Headers lists authorization$/m,
+  );
+
   // The developer replaces the app's cors() setup with the snippet, as written.
   const fix = fixesFor(requirement).express;
   const setup = (app: Express) => {
@@ -113,6 +134,15 @@ test("the demo API's merged Express fix, applied once, makes every request pass 
   };
   demo.useApi(createDemoApi(demo.pageOrigin, setup));
   expect(await chromeVerdicts()).toEqual(allPass());
+  // …and passes once the fix is in.
+  const after = await check();
+  expect({
+    status: after.status,
+    failed: after.stdout.split('\n').filter((l) => l.startsWith('FAIL')),
+  }).toEqual({
+    status: 0,
+    failed: [],
+  });
 });
 
 /** The same API in another stack: the demo's routes, with that stack's merged fix run as written. */

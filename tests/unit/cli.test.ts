@@ -22,6 +22,16 @@ describe('cors-lens command', () => {
     expect(r.stdout).not.toContain('secret-token');
   });
 
+  test('--emit-check prints a shell script that checks what the server must send', () => {
+    const r = runCli(['x.har', '--emit-check'], io({ 'x.har': har(blockedPost()) }));
+    expect(r.code).toBe(EXIT_OK);
+    expect(r.stdout.startsWith('#!/bin/sh\n')).toBe(true);
+    expect(r.stdout).toContain("-H 'Access-Control-Request-Method: POST'");
+    expect(r.stdout).toMatch(/check 'OPTIONS \/api.* Access-Control-Allow-Headers lists authorization'/);
+    expect(r.stdout).not.toContain('secret-token');
+    expect(r.stdout.trimEnd().endsWith('exit $fail')).toBe(true);
+  });
+
   test('exit 0 when nothing was blocked', () => {
     const r = runCli(['x.har'], io({ 'x.har': har([]) }));
     expect(r.code).toBe(EXIT_OK);
