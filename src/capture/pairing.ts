@@ -19,7 +19,7 @@
  */
 import { asciiUpper, combinedValue } from '../cors/headers.ts';
 import { hasUrlCredentials, originOf } from '../cors/origin.ts';
-import { methodAfterRedirect } from '../cors/redirect.ts';
+import { isRedirectStatus, methodAfterRedirect } from '../cors/redirect.ts';
 import type {
   BeforeRedirectEvent,
   BeforeRequestEvent,
@@ -293,7 +293,7 @@ export class Pairer {
       // A source that does not say it failed (a HAR without Chrome's markers) still shows a
       // redirect to a URL with credentials, which no browser follows for a page's request.
       const last = quiet.responses.at(-1);
-      const location = last && isRedirect(last.status) ? combinedValue(last.headers, 'Location') : null;
+      const location = last && isRedirectStatus(last.status) ? combinedValue(last.headers, 'Location') : null;
       const target = location === null ? null : resolveUrl(location, last?.url ?? quiet.currentUrl);
       if (target === null || !crossesTo(quiet, target)) return none();
       if (state !== 'failed' && !hasUrlCredentials(target)) return none();
@@ -446,10 +446,6 @@ function mayRedirectAcross(e: RequestEventBase): boolean {
 function crossesTo(r: CapturedRequest, url: string): boolean {
   const target = originOf(url);
   return target !== null && target !== r.initiator;
-}
-
-function isRedirect(status: number): boolean {
-  return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
 }
 
 function resolveUrl(location: string, base: string): string | null {

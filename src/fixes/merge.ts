@@ -6,7 +6,7 @@
  */
 import type { StackId } from './fix.ts';
 import { fixTexts } from './index.ts';
-import { type CorsRequirement, FIX_MAX_AGE, type StructuralProblem } from './requirement.ts';
+import { type CorsRequirement, FIX_MAX_AGE, type StructuralProblem, unique } from './requirement.ts';
 
 /** A request of the log, as far as merging needs it. */
 export interface MergeInput {
@@ -27,12 +27,6 @@ export interface ServerFix {
   readonly fixes: Readonly<Record<StackId, string>>;
   /** What the merged fix does beyond one request's: several page origins, several routes. */
   readonly notes: readonly string[];
-}
-
-function unique(values: Iterable<string>, key: (s: string) => string = (s) => s): string[] {
-  const seen = new Map<string, string>();
-  for (const v of values) if (!seen.has(key(v))) seen.set(key(v), v);
-  return [...seen.values()];
 }
 
 /** The longest path prefix, by whole segments, that every path shares (`/api/orders`, `/api/me` → `/api`). */

@@ -63,7 +63,8 @@ export function headerCase(name: string): string {
   return name.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase());
 }
 
-function unique(values: Iterable<string>, key: (s: string) => string = (s) => s): string[] {
+/** The values without repeats (by `key`) or empty ones, first spelling kept, in order. */
+export function unique(values: Iterable<string>, key: (s: string) => string = (s) => s): string[] {
   const seen = new Map<string, string>();
   for (const v of values) if (v && !seen.has(key(v))) seen.set(key(v), v);
   return [...seen.values()];

@@ -7,6 +7,7 @@
  */
 import type { HeaderLine } from '../cors/headers.ts';
 import { asciiLower, combinedValue } from '../cors/headers.ts';
+import { headerCase } from '../fixes/requirement.ts';
 import type { ReportEntry } from './entry.ts';
 import { isSecretHeader, REDACTED } from './redact.ts';
 
@@ -76,7 +77,7 @@ export function curlRequest(entry: ReportEntry, requestHeaders: readonly HeaderL
     sent = [
       { line: { name: 'Origin', value: entry.initiator }, value: 'known' },
       ...declared.map((name) => ({
-        line: { name: headerCase(name), value: '' },
+        line: { name: headerCase(asciiLower(name)), value: '' },
         value: 'placeholder' as const,
       })),
     ];
@@ -101,9 +102,4 @@ function credentialed(entry: ReportEntry): boolean {
   if (findings.some((f) => f.kind === 'credentials-inferred')) return true;
   const error = entry.corsError ?? '';
   return /Credentials|WildcardOriginNotAllowed/.test(error);
-}
-
-/** content-type → Content-Type, as a person writes it. */
-function headerCase(name: string): string {
-  return name.toLowerCase().replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase());
 }
