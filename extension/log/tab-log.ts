@@ -229,8 +229,9 @@ export class TabLogs {
       generation,
       incremental,
       ...(partial ? { partial } : {}),
-      // Over every entry read so far (the cache), not only this reply's: one fix per server.
-      servers: serversOf([...judged.values(), ...entries.filter((e) => e.state === 'pending')]),
+      // On a whole read only: a reader that keeps a copy (the panel) reads incrementally, many times
+      // a second under load, and derives the servers from its copy.
+      ...(incremental ? {} : { servers: serversOf(entries) }),
     };
   }
 

@@ -114,10 +114,11 @@ export interface ReportReply {
   /** True when `limit` left older finished entries out. */
   readonly partial?: boolean;
   /**
-   * One merged fix per server with a blocked request, from every entry of the log read so far (see
-   * src/fixes/merge.ts): what to paste once per API.
+   * One merged fix per server with a blocked request, from the entries of this reply (see
+   * src/fixes/merge.ts): what to paste once per API. Absent from incremental replies: their reader
+   * keeps the whole log and derives it (serversOf).
    */
-  readonly servers: readonly ServerFix[];
+  readonly servers?: readonly ServerFix[];
 }
 
 /** The part of a report request a reader chooses: see ReportRequest. */

@@ -71,7 +71,7 @@ test('an entry carries the contract fields', async () => {
   expect(entry?.time).toBeGreaterThan(0);
   // One merged fix per server: the raw API's covers this entry, blocked and allowed requests alike.
   const reply = await client.report(tabId);
-  const api = reply.servers.find((s) => s.origin === servers.origins.api);
+  const api = reply.servers?.find((s) => s.origin === servers.origins.api);
   expect(api?.entryIds).toContain(entry?.id);
   expect(api?.blocked).toBe(
     reply.entries.filter((e) => e.blocked && e.url.startsWith(servers.origins.api)).length,
