@@ -214,11 +214,7 @@ async function workerStopFigures(mode: 'devtools' | 'record'): Promise<StopsResu
       page = await ext.context.newPage();
       await page.goto(url);
       tabId = await client.tabId(url);
-      await waitUntil(
-        () => client.status(tabId),
-        (s) => s.capture === 'devtools',
-        { what: 'DevTools capture', timeoutMs: 30_000 },
-      );
+      await client.captured(tabId, 'devtools');
     }
     return await requestsWithWorkerStops(ext, client, page, tabId, `http://127.0.0.1:${api.port}/stops/`, {
       requests: quick ? 500 : 2000,

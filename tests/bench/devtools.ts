@@ -89,11 +89,7 @@ export async function devtoolsFigures(options: {
     const tab = await ext.context.newPage();
     await tab.goto(pageUrl);
     const tabId = await client.tabId(pageUrl);
-    await waitUntil(
-      () => client.status(tabId),
-      (s) => s.capture === 'devtools',
-      { what: 'DevTools capture', timeoutMs: 30_000 },
-    );
+    await client.captured(tabId, 'devtools');
     win = await DevToolsWindow.of(ext, pageUrl);
     await win.dock('bottom');
     await win.showPanel();

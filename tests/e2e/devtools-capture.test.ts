@@ -20,7 +20,6 @@ import { type CallResult, compareWithChrome, NetworkWatcher, runScenario } from 
 import { DEVTOOLS_ARGS } from './devtools-har.ts';
 import { type LoadedExtension, launchWithExtension } from './extension.ts';
 import { ReportClient, settledReport } from './report-client.ts';
-import { waitUntil } from './wait.ts';
 import { requestsWithWorkerStops } from './worker-stops.ts';
 
 let servers: CorpusServers;
@@ -38,11 +37,7 @@ beforeAll(async () => {
   await page.goto(servers.origins.page);
   tabId = await client.tabId(servers.origins.page);
   // DevTools boots in a few seconds; its devtools page then serves the tab.
-  await waitUntil(
-    () => client.status(tabId),
-    (s) => s.capture === 'devtools',
-    { what: 'DevTools capture of the tab', timeoutMs: 30_000 },
-  );
+  await client.captured(tabId, 'devtools');
   const watcher = await NetworkWatcher.attach(page);
   for (const scenario of ALL_SCENARIOS) {
     calls.push(...(await runScenario(page, watcher, scenario, servers.origins, servers.log)));

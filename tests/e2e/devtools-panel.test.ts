@@ -43,11 +43,7 @@ beforeAll(async () => {
   page = await ext.context.newPage();
   await page.goto(servers.origins.page);
   tabId = await client.tabId(servers.origins.page);
-  await waitUntil(
-    () => client.status(tabId),
-    (s) => s.capture === 'devtools',
-    { what: 'DevTools capture of the tab', timeoutMs: 30_000 },
-  );
+  await client.captured(tabId, 'devtools');
   devtools = await DevToolsWindow.of(ext, servers.origins.page);
 }, 120_000);
 

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { StatusReply } from '../../extension/shared/messages.ts';
 import type { ReportEntry } from '../../src/report/entry.ts';
 import { type DemoServers, startDemo } from '../servers/demo-api.ts';
-import { firefoxCorsError, type LaunchedFirefox, launchFirefox } from './firefox.ts';
+import { type LaunchedFirefox, launchFirefox, loadDemo } from './firefox.ts';
 import { waitUntil } from './wait.ts';
 
 const DIST_FIREFOX = resolve(import.meta.dirname, '../../dist-firefox');
@@ -33,19 +33,7 @@ beforeAll(async () => {
   await firefox.evaluateInAddon(addonId, 'extension/devtools/', 'location.href');
   const [page] = await firefox.browser.pages();
   if (!page) throw new Error('Firefox opened no tab');
-  page.on('pageerror', (err) => {
-    const blocked = firefoxCorsError(String(err));
-    if (blocked && !firefoxSaid.has(blocked.url)) firefoxSaid.set(blocked.url, blocked.reason);
-  });
-  await page.goto(demo.pageOrigin);
-  await page.waitForFunction(() => document.title.includes('done'), { timeout: 20_000 });
-  const tabs = (await firefox.evaluateInBackground(
-    addonId,
-    'chrome.tabs.query({}).then((ts) => ts.map((t) => ({ id: t.id, url: t.url })))',
-  )) as { id: number; url?: string }[];
-  const tab = tabs.find((t) => t.url?.startsWith(demo.pageOrigin));
-  if (!tab) throw new Error(`the demo tab is not among ${JSON.stringify(tabs)}`);
-  tabId = tab.id;
+  tabId = await loadDemo(firefox, addonId, page, demo.pageOrigin, firefoxSaid);
   // An extension page to ask from (Firefox does not deliver a background page's message to itself).
   await firefox.evaluateInBackground(
     addonId,

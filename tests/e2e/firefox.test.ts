@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ReportEntry } from '../../src/report/entry.ts';
 import { type DemoServers, startDemo } from '../servers/demo-api.ts';
-import { firefoxCorsError, type LaunchedFirefox, launchFirefox } from './firefox.ts';
+import { type LaunchedFirefox, launchFirefox, loadDemo } from './firefox.ts';
 import { waitUntil } from './wait.ts';
 
 const DIST_FIREFOX = resolve(import.meta.dirname, '../../dist-firefox');
@@ -50,19 +50,7 @@ beforeAll(async () => {
     `chrome.tabs.query({}).then((ts) => chrome.tabs.remove(ts.filter((t) => t.url?.startsWith('moz-extension://')).map((t) => t.id))).then(() => true)`,
   );
   const page = await firefox.browser.newPage();
-  page.on('pageerror', (err) => {
-    const blocked = firefoxCorsError(String(err));
-    if (blocked && !firefoxSaid.has(blocked.url)) firefoxSaid.set(blocked.url, blocked.reason);
-  });
-  await page.goto(demo.pageOrigin);
-  await page.waitForFunction(() => document.title.includes('done'), { timeout: 20_000 });
-  const tabs = (await firefox.evaluateInBackground(
-    addonId,
-    'chrome.tabs.query({}).then((ts) => ts.map((t) => ({ id: t.id, url: t.url })))',
-  )) as { id: number; url?: string }[];
-  const tab = tabs.find((t) => t.url?.startsWith(demo.pageOrigin));
-  if (!tab) throw new Error(`the demo tab is not among ${JSON.stringify(tabs)}`);
-  tabId = tab.id;
+  tabId = await loadDemo(firefox, addonId, page, demo.pageOrigin, firefoxSaid);
   // The panel, as a tab of the extension's own: it is what reads the report below.
   await firefox.evaluateInBackground(
     addonId,

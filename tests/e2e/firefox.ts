@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import puppeteer, { type Browser } from 'puppeteer-core';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { findBrowser } from './chromium.ts';
 import { waitUntil } from './wait.ts';
 
@@ -294,4 +294,31 @@ export function firefoxCorsError(text: string): { url: string; reason: string } 
   if (!match) return null;
   const [, url, said] = match as unknown as [string, string, string];
   return { url, reason: FIREFOX_REASONS.find(([pattern]) => pattern.test(said))?.[1] ?? `unknown: ${said}` };
+}
+
+/**
+ * Loads the demo page in `page` and waits for its requests; each reason Firefox printed for a
+ * blocked URL (the first, a preflight failure being followed by "did not succeed") goes into
+ * `said`. Returns the demo tab's id, as the extension knows it.
+ */
+export async function loadDemo(
+  firefox: LaunchedFirefox,
+  addonId: string,
+  page: Page,
+  pageOrigin: string,
+  said: Map<string, string>,
+): Promise<number> {
+  page.on('pageerror', (err) => {
+    const blocked = firefoxCorsError(String(err));
+    if (blocked && !said.has(blocked.url)) said.set(blocked.url, blocked.reason);
+  });
+  await page.goto(pageOrigin);
+  await page.waitForFunction(() => document.title.includes('done'), { timeout: 20_000 });
+  const tabs = (await firefox.evaluateInBackground(
+    addonId,
+    'chrome.tabs.query({}).then((ts) => ts.map((t) => ({ id: t.id, url: t.url })))',
+  )) as { id: number; url?: string }[];
+  const tab = tabs.find((t) => t.url?.startsWith(pageOrigin));
+  if (!tab) throw new Error(`the demo tab is not among ${JSON.stringify(tabs)}`);
+  return tab.id;
 }

@@ -100,11 +100,7 @@ describe.each([
     watcher = await NetworkWatcher.attach(page);
     tabId = await client.tabId(pageOrigin());
     if (args.length === 0) await client.record(tabId, true);
-    await waitUntil(
-      () => client.status(tabId),
-      (s) => s.capture === (args.length === 0 ? 'webrequest' : 'devtools'),
-      { what: 'capture of the tab', timeoutMs: 30_000 },
-    );
+    await client.captured(tabId, args.length === 0 ? 'webrequest' : 'devtools');
   }, 60_000);
 
   afterAll(async () => {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ReportEntry } from '../../src/report/entry.ts';
-import { type DemoServers, startDemo } from '../servers/demo-api.ts';
+import { type DemoServers, runDemoAgain, startDemo } from '../servers/demo-api.ts';
 import { DEVTOOLS_ARGS, DevToolsHar, withoutChromeMarkers } from './devtools-har.ts';
 import { type LoadedExtension, launchWithExtension } from './extension.ts';
 import { ReportClient } from './report-client.ts';
@@ -36,18 +36,10 @@ beforeAll(async () => {
   const page = await ext.context.newPage();
   await page.goto(demo.pageOrigin);
   const tabId = await client.tabId(demo.pageOrigin);
-  await waitUntil(
-    () => client.status(tabId),
-    (s) => s.capture === 'devtools',
-    { what: 'DevTools capture of the demo tab', timeoutMs: 30_000 },
-  );
+  await client.captured(tabId, 'devtools');
   const devtools = await DevToolsHar.attach(page);
   // DevTools records from when it opened: run the demo's requests again now that it listens.
-  await page.evaluate(() => {
-    document.title = 'again';
-    (document.getElementById('run') as HTMLButtonElement).click();
-  });
-  await page.waitForFunction(() => document.title.includes('done'), null, { timeout: 15_000 });
+  await runDemoAgain(page);
   harText = await devtools.export();
   // Live capture: what DevTools' network log gave (the worker also counted, without headers, the
   // failures of the page's first load, before DevTools served the tab).

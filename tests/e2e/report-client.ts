@@ -39,6 +39,18 @@ export class ReportClient {
     );
   }
 
+  /**
+   * Waits (30 s at most) until the tab is captured by `capture`: DevTools' log once DevTools has
+   * booted and its devtools page serves the tab, or webRequest once the tab records.
+   */
+  captured(tabId: number, capture: StatusReply['capture']): Promise<StatusReply> {
+    return waitUntil(
+      () => this.status(tabId),
+      (s) => s.capture === capture,
+      { what: `${capture} capture of the tab`, timeoutMs: 30_000 },
+    );
+  }
+
   /** Changes settings as the panel does, through the typed `cors:settings` message. */
   settings(patch: Partial<Settings>): Promise<Settings> {
     return this.page.evaluate((p) => chrome.runtime.sendMessage({ type: 'cors:settings', patch: p }), patch);

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startDemo } from '../servers/demo-api.ts';
+import { runDemoAgain, startDemo } from '../servers/demo-api.ts';
 import { DEVTOOLS_ARGS, DevToolsHar } from './devtools-har.ts';
 import { launchWithExtension } from './extension.ts';
 import { ReportClient } from './report-client.ts';
@@ -24,11 +24,7 @@ try {
   const tabId = await client.tabId(demo.pageOrigin);
   // DevTools opened with the tab and takes a moment to start; then the page again, as a user's
   // "Reload to capture" does, so DevTools' log holds it from its first request.
-  await waitUntil(
-    () => client.status(tabId),
-    (s) => s.capture === 'devtools',
-    { what: "DevTools' network log to serve the tab", timeoutMs: 30_000 },
-  );
+  await client.captured(tabId, 'devtools');
   await page.reload();
   await waitUntil(
     () => page.title(),
@@ -59,15 +55,7 @@ try {
 
   // The same page's requests again, this time as a HAR exported by DevTools and opened in the panel.
   const devtools = await DevToolsHar.attach(page);
-  await page.evaluate(() => {
-    document.title = 'again';
-    (document.getElementById('run') as HTMLButtonElement).click();
-  });
-  await waitUntil(
-    () => page.title(),
-    (t) => t.includes('done'),
-    { what: 'the demo page, again' },
-  );
+  await runDemoAgain(page);
   const har = join(scratch, 'localhost.har');
   writeFileSync(har, await devtools.export());
   await panel.goto(ext.url(`extension/panel/index.html?tabId=${tabId}&theme=light`));

@@ -25,7 +25,13 @@ import { type CorsRequirement, fixesFor } from '../../src/fixes/index.ts';
 import { importHar } from '../../src/har/import.ts';
 import { checkScript } from '../../src/report/check-script.ts';
 import { serversOf } from '../../src/report/servers.ts';
-import { createDemoApi, DEMO_REQUESTS, type DemoServers, startDemo } from '../servers/demo-api.ts';
+import {
+  createDemoApi,
+  DEMO_REQUESTS,
+  type DemoServers,
+  runDemoAgain,
+  startDemo,
+} from '../servers/demo-api.ts';
 import { type LaunchedBrowser, launchChromium } from './chromium.ts';
 import { NetworkWatcher } from './corpus-runner.ts';
 import { DEVTOOLS_ARGS, DevToolsHar } from './devtools-har.ts';
@@ -52,26 +58,13 @@ afterAll(async () => {
   await demo?.close();
 });
 
-/** Runs the demo page's requests again and waits until they are done. */
-async function runDemo(): Promise<void> {
-  await page.evaluate(() => {
-    document.title = 'again';
-    (document.getElementById('run') as HTMLButtonElement).click();
-  });
-  await waitUntil(
-    () => page.title(),
-    (t) => t.includes('done'),
-    { what: 'the demo requests' },
-  );
-}
-
 /** The demo's API merged requirement, from Chromium's own HAR of the demo (read once). */
 let merged: CorsRequirement | undefined;
 
 /** Runs the demo again against what the API serves now; Chrome's corsError for each request. */
 async function chromeVerdicts(): Promise<{ request: string; corsError: string | null }[]> {
   const watcher = await NetworkWatcher.attach(page);
-  await runDemo();
+  await runDemoAgain(page);
   const verdicts = await waitUntil(
     () => Promise.resolve(watcher.finished(demo.apiOrigin)),
     (done) => DEMO_REQUESTS.every((r) => done.some((t) => t.url === demo.apiOrigin + r.path)),
@@ -88,7 +81,7 @@ const allPass = () => DEMO_REQUESTS.map((r) => ({ request: r.label, corsError: n
 
 test("the demo API's merged Express fix, applied once, makes every request pass in Chrome", async () => {
   const devtools = await DevToolsHar.attach(page);
-  await runDemo();
+  await runDemoAgain(page);
   const imported = importHar(await devtools.export());
   if (!imported.ok) throw new Error(imported.error);
   const servers = serversOf(imported.entries);

@@ -6,6 +6,8 @@
 import type { RequestListener } from 'node:http';
 import cors from 'cors';
 import express, { type ErrorRequestHandler, type Express } from 'express';
+import type { Page } from 'playwright';
+import { waitUntil } from '../e2e/wait.ts';
 import { listenLoopback } from './listen.ts';
 
 export interface DemoRequest {
@@ -171,6 +173,19 @@ document.getElementById('run').onclick = run;
 run();
 </script>
 </body></html>`;
+}
+
+/** Runs the demo page's requests again in `page` (its Run button) and waits until they are done. */
+export async function runDemoAgain(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    document.title = 'again';
+    (document.getElementById('run') as HTMLButtonElement).click();
+  });
+  await waitUntil(
+    () => page.title(),
+    (t) => t.includes('done'),
+    { what: 'the demo requests, again' },
+  );
 }
 
 export interface DemoServers {

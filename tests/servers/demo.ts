@@ -121,11 +121,7 @@ async function runHeadless(pageOrigin: string): Promise<void> {
     await tab.goto(`${pageOrigin}/`);
     const tabId = await client.tabId(pageOrigin);
     // DevTools opened with the tab, and takes a moment to start; then "Reload to capture".
-    await waitUntil(
-      () => client.status(tabId),
-      (s) => s.capture === 'devtools',
-      { what: "DevTools' network log to serve the tab", timeoutMs: 30_000 },
-    );
+    await client.captured(tabId, 'devtools');
     await tab.reload();
     await waitUntil(
       () => tab.title(),
