@@ -84,7 +84,7 @@ function withFinding(verdict: Verdict, finding: Finding): Verdict {
  * and on no other (measured in Chromium 156 — on the request, never on its preflight); a beacon
  * (`type: ping`), which always includes credentials.
  */
-function provesCredentials(r: CapturedRequest): boolean {
+export function provesCredentials(r: Pick<CapturedRequest, 'type' | 'requestHeaders'>): boolean {
   if (r.type === 'ping') return true;
   if (r.requestHeaders === null) return false;
   return (

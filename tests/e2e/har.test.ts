@@ -6,8 +6,17 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type CorsError, familyOf } from '../../src/cors/errors.ts';
 import { importHar } from '../../src/har/import.ts';
 import type { ReportEntry } from '../../src/report/entry.ts';
+import { serversOf } from '../../src/report/servers.ts';
+import {
+  answerOf,
+  capturedAnswer,
+  underMergedFix,
+  type WhatIfOutcome,
+  whatIf,
+} from '../../src/report/what-if.ts';
 import type { CorpusServers } from '../servers/corpus-servers.ts';
 import { ALL_SCENARIOS, scenarioById, scenarioUrl } from '../servers/scenarios.ts';
 import type { LaunchedBrowser } from './chromium.ts';
@@ -153,5 +162,102 @@ describe('HAR recorded by Chromium DevTools', () => {
     }
     expect(checked).toBeGreaterThan(110);
     expect(unknowable).toBeLessThan(15);
+  });
+});
+
+describe('what if the server answered as its fix says (pure engine, on the requests Chrome blocked)', () => {
+  /** Every blocked request CORS headers can fix, by failure family: what the engine says under its own fix's answer. */
+  function underFix(pick: (entries: readonly ReportEntry[]) => Map<ReportEntry, WhatIfOutcome>) {
+    const imported = importHar(harText);
+    if (!imported.ok) throw new Error(imported.error);
+    const results = pick(imported.entries);
+    const byFamily = new Map<string, string[]>();
+    for (const [entry, outcome] of results) {
+      if (!entry.blocked || !entry.requirement || !entry.corsError) continue;
+      const family = familyOf(entry.corsError as CorsError);
+      const list = byFamily.get(family) ?? [];
+      const structural: string[] = entry.requirement.problems.map((p) => p.kind);
+      // Nothing recorded tells whether the page sent credentials: then "undetermined" is the honest answer.
+      if (entry.verdict?.findings.some((f) => f.kind === 'credentials-undetermined'))
+        structural.push('mode unknown');
+      list.push(
+        `${outcome.kind === 'allowed' ? 'allowed' : outcome.kind === 'not-modelled' ? `not modelled (${outcome.reason})` : `${outcome.kind} ${outcome.corsError}`}${structural.length ? ` [${structural.join(',')}]` : ''}`,
+      );
+      byFamily.set(family, list);
+    }
+    return byFamily;
+  }
+
+  /**
+   * What an answer cannot settle: a redirect (each hop answers for itself), a method the page wrote
+   * in lower case (the page must change), a credentials mode nothing recorded.
+   */
+  const expected = (line: string) =>
+    line.startsWith('allowed') ||
+    line.startsWith('not modelled (it was redirected') ||
+    (line.startsWith('blocked MethodDisallowedByPreflightResponse') && line.includes('lowercase-method')) ||
+    (line.startsWith('undetermined') && line.includes('mode unknown'));
+
+  test('each blocked request, answered as its own fix answers, is allowed — in every failure family', () => {
+    const byFamily = underFix(
+      (entries) =>
+        new Map(
+          entries.flatMap((e) =>
+            e.requirement ? [[e, whatIf(e, answerOf(e.requirement, e.initiator))]] : [],
+          ),
+        ),
+    );
+    let settled = 0;
+    for (const [family, lines] of byFamily) {
+      expect(
+        lines.filter((l) => !expected(l)),
+        family,
+      ).toEqual([]);
+      // Undetermined: allowed without credentials, by construction. Redirect families are each hop's.
+      if (lines.some((l) => /^(allowed|undetermined)/.test(l))) settled++;
+      else
+        expect(
+          lines.every((l) => l.includes('redirected')),
+          `${family}: ${lines.join('; ')}`,
+        ).toBe(true);
+    }
+    expect(settled).toBeGreaterThan(10);
+  });
+
+  test('answered as the merged fix of their server answers, every request to it is allowed', () => {
+    const byFamily = underFix((entries) => {
+      const out = new Map<ReportEntry, WhatIfOutcome>();
+      for (const server of serversOf(entries)) {
+        const ids = new Set(server.entryIds);
+        for (const row of underMergedFix(
+          entries.filter((e) => ids.has(e.id)),
+          server.requirement,
+        ))
+          out.set(row.entry, row.outcome);
+      }
+      return out;
+    });
+    for (const [family, lines] of byFamily)
+      expect(
+        lines.filter((l) => !expected(l)),
+        family,
+      ).toEqual([]);
+  });
+
+  test('as the server answered, the engine gives each request the verdict Chrome gave', () => {
+    const imported = importHar(harText);
+    if (!imported.ok) throw new Error(imported.error);
+    const differ: string[] = [];
+    for (const e of imported.entries) {
+      if (!e.requirement || e.preflightCached || e.redirects.length > 0) continue;
+      // One request's own answer, replayed through the what-if path: nothing may change.
+      const outcome = whatIf(e, capturedAnswer(e, []));
+      if (outcome.kind === 'not-modelled') continue;
+      const same = e.blocked
+        ? outcome.kind === 'blocked' && outcome.corsError === e.corsError
+        : outcome.kind !== 'blocked';
+      if (!same) differ.push(`${e.method} ${e.url}: ${e.corsError} → ${outcome.kind} ${outcome.corsError}`);
+    }
+    expect(differ).toEqual([]);
   });
 });
