@@ -2,6 +2,7 @@
  * The fix for the chosen stack: remembered across sessions, guessed from the server's own headers
  * (X-Powered-By, Server) until the user picks one. Copied, never sent anywhere.
  */
+import type { ComponentChildren } from 'preact';
 import { STACK_LABELS, STACKS, type StackId } from '../../src/fixes/index.ts';
 import type { EntryDescription } from '../../src/report/describe.ts';
 import { CopyButton } from '../ui/CopyButton.tsx';
@@ -12,19 +13,17 @@ interface Props {
   /** The stack the user chose, or null while the shown one is guessed or the default. */
   readonly chosen: StackId | null;
   readonly onChoose: (stack: StackId) => void;
-  /** The server the fix is merged for ("http://localhost:8000 — 7 requests, 6 blocked"), or null. */
-  readonly server?: string | null;
+  /** What the fix is for, under the heading: the server it is merged for, or where an edited answer came from. */
+  readonly children?: ComponentChildren;
+  /** The heading: "Fix the server" unless told. */
+  readonly title?: string;
 }
 
-export function FixView({ fix, chosen, onChoose, server = null }: Props) {
+export function FixView({ fix, chosen, onChoose, children, title = t('fixTitle') }: Props) {
   return (
-    <section class="fix" aria-label={t('fixTitle')}>
-      <h3>{t('fixTitle')}</h3>
-      {server ? (
-        <p class="fix-server">
-          {t('fixServer')} {server}
-        </p>
-      ) : null}
+    <section class="fix" aria-label={title}>
+      <h3>{title}</h3>
+      {children}
       <div class="fix-bar">
         <label>
           {t('fixStack')}{' '}

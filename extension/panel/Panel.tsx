@@ -178,6 +178,12 @@ export function Panel({ source }: { source: LogSource }) {
   const selected = visible.find((e) => e.id === selectedId) ?? null;
   // One fix per server, merged from every request to it: the card shows the fix its server needs.
   const covered = useMemo(() => coveredBy(serversOf(visible)), [visible]);
+  const server = selected ? (covered.get(selected.id) ?? null) : null;
+  const serverEntries = useMemo(() => {
+    if (!server) return [];
+    const ids = new Set(server.entryIds);
+    return visible.filter((e) => ids.has(e.id));
+  }, [visible, server]);
 
   const togglePreserve = async (on: boolean) => {
     setPreserveLog(on);
@@ -320,7 +326,8 @@ export function Panel({ source }: { source: LogSource }) {
           stack={stack}
           onChooseStack={chooseStack}
           firefoxFirst={browser === 'firefox'}
-          server={selected ? (covered.get(selected.id) ?? null) : null}
+          server={server}
+          serverEntries={serverEntries}
         />
       </div>
     </div>

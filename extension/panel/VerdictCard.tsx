@@ -8,13 +8,14 @@ import type { HeaderList } from '../../src/cors/headers.ts';
 import type { StackId } from '../../src/fixes/index.ts';
 import { cacheSentence, describeEntry, type EntryDescription } from '../../src/report/describe.ts';
 import type { ReportEntry } from '../../src/report/entry.ts';
-import { type ServerFix, serverHeading } from '../../src/report/servers.ts';
+import type { ServerFix } from '../../src/report/servers.ts';
 import { Chip } from '../ui/Chip.tsx';
 import { CopyButton } from '../ui/CopyButton.tsx';
 import { clock } from '../ui/clock.ts';
 import { t } from '../ui/i18n.ts';
 import { Text, Value } from '../ui/Text.tsx';
 import { FixView } from './FixView.tsx';
+import { ServerFixView } from './ServerFixView.tsx';
 
 function Headers({
   headers,
@@ -70,6 +71,8 @@ interface CardProps {
   readonly openSource?: ((url: string, line: number, column: number) => void) | undefined;
   /** The merged fix of the request's server, which the card shows instead of one for this request alone. */
   readonly server?: ServerFix | null;
+  /** Every request to that server in the log, for its fix's effect and the what-if editor. */
+  readonly serverEntries?: readonly ReportEntry[];
 }
 
 /** "Made by loadOrders() at app.js:42:13", the whole URL on hover; inside DevTools a click opens it in Sources. */
@@ -140,6 +143,7 @@ export function VerdictCard({
   firefoxFirst = false,
   openSource,
   server = null,
+  serverEntries = [],
 }: CardProps) {
   if (!entry) return <section class="card empty">{t('emptySelection')}</section>;
   // The panel always redacts the curl lines it offers to copy; exports follow the user's choice.
@@ -194,13 +198,16 @@ export function VerdictCard({
           <Text value={d.explanation} />
         </p>
       ) : null}
-      {d.fix ? (
-        <FixView
-          fix={server ? { ...d.fix, text: server.fixes[d.fix.stack] } : d.fix}
-          server={server ? serverHeading(server) : null}
-          chosen={stack}
-          onChoose={onChooseStack}
+      {server ? (
+        <ServerFixView
+          server={server}
+          entries={serverEntries}
+          selected={entry}
+          stack={stack}
+          onChooseStack={onChooseStack}
         />
+      ) : d.fix ? (
+        <FixView fix={d.fix} chosen={stack} onChoose={onChooseStack} />
       ) : null}
       {d.link ? (
         <p>

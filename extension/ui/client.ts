@@ -31,13 +31,19 @@ export function downloadReport(
 ): string {
   const spec = EXPORTS[format];
   const text = spec.render(entries, options);
+  downloadText('cors-lens', spec.ext, spec.mime, text);
+  return text;
+}
+
+/** Hands `text` to the browser as a download named `<base>-<time>.<ext>`; returns the file name. */
+export function downloadText(base: string, ext: string, mime: string, text: string): string {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
-  const filename = `cors-lens-${stamp}.${spec.ext}`;
-  const url = URL.createObjectURL(new Blob([text], { type: `${spec.mime};charset=utf-8` }));
+  const filename = `${base}-${stamp}.${ext}`;
+  const url = URL.createObjectURL(new Blob([text], { type: `${mime};charset=utf-8` }));
   const a = document.createElement('a');
   a.href = url;
   a.download = filename;
   a.click();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  return text;
+  return filename;
 }

@@ -4,7 +4,7 @@
  * culprits that live capture (from DevTools' network log, as it happened) reported for the page. Broken files get a message naming what
  * is wrong, and the panel keeps working.
  */
-import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright';
@@ -66,6 +66,83 @@ async function open(name: string, content: string | Buffer | null): Promise<void
 }
 
 const rows = () => panel.getByRole('listbox').getByRole('option');
+
+describe('panel: Fix this server', () => {
+  const server = () => panel.locator('.server-fix');
+  const rowFor = (scope: ReturnType<Page['locator']>, method: string, path: string) =>
+    scope.locator('tr.outcome').filter({ hasText: `${method} ${path}` });
+  const then = (scope: ReturnType<Page['locator']>, method: string, path: string) =>
+    rowFor(scope, method, path).locator('.then').textContent();
+
+  test("one fix for the demo API, and the engine's word that every request to it passes with it", async () => {
+    await rows().filter({ hasText: '/api/orders' }).last().click();
+    await expect
+      .poll(() => server().locator('.fix-server').textContent())
+      .toMatch(/— 7 requests, 6 blocked$/);
+    const effect = server().locator('.fix-effect');
+    expect(await effect.locator('.outcome-count').textContent()).toBe('7 of 7 requests pass');
+    const captured = await effect.locator('tr.outcome .chip').allTextContents();
+    expect(captured.filter((c) => c === 'blocked')).toHaveLength(6);
+    expect(await effect.locator('tr.outcome .then').allTextContents()).toEqual(Array(7).fill('passes'));
+  });
+
+  test('what if: start from what the request got, edit one header, and every verdict follows at once', async () => {
+    const whatIf = server().locator('.what-if');
+    await whatIf.locator('summary').click();
+    await whatIf.getByRole('button', { name: 'Start from what this request got' }).click();
+    // The tutorial's answer, given to every request: Authorization and PATCH refused, cookies not allowed.
+    expect(await then(whatIf, 'POST', '/api/orders')).toBe(
+      'blocked: HeaderDisallowedByPreflightResponse (authorization)',
+    );
+    expect(await then(whatIf, 'PATCH', '/api/profile')).toBe(
+      'blocked: MethodDisallowedByPreflightResponse (PATCH)',
+    );
+    expect(await then(whatIf, 'GET', '/api/me')).toMatch(/^blocked: .*AllowCredentials/);
+    const preflight = whatIf.locator('fieldset').first();
+    await preflight.getByLabel('Access-Control-Allow-Headers').fill('Content-Type, Authorization');
+    expect(await then(whatIf, 'POST', '/api/orders')).toBe('passes');
+    await preflight.getByLabel('Access-Control-Allow-Methods').fill('GET, POST, PUT, DELETE, PATCH');
+    expect(await then(whatIf, 'PATCH', '/api/profile')).toBe('passes');
+    // The request with cookies needs Access-Control-Allow-Credentials on its response.
+    await whatIf.locator('fieldset').last().getByLabel('Access-Control-Allow-Credentials').fill('true');
+    expect(await then(whatIf, 'GET', '/api/me')).toBe('passes');
+    // A preflight answered 404 refuses every preflighted request, whatever its headers say.
+    await preflight.getByLabel('Status').fill('404');
+    expect(await then(whatIf, 'POST', '/api/orders')).toBe('blocked: PreflightInvalidStatus');
+    expect(await then(whatIf, 'GET', '/api/data')).toBe('passes');
+  });
+
+  test('as the merged fix answers, every card passes; an edit taken as the fix renders what was edited', async () => {
+    const whatIf = server().locator('.what-if');
+    await whatIf.getByRole('button', { name: 'As the merged fix answers' }).click();
+    expect(await whatIf.locator('.outcome-count').textContent()).toBe('7 of 7 requests pass');
+    // Credentials taken away: the request with cookies is refused again, the others still pass.
+    for (const set of await whatIf.locator('fieldset').all())
+      await set.getByLabel('Access-Control-Allow-Credentials').fill('');
+    expect(await then(whatIf, 'GET', '/api/me')).toBe('blocked: InvalidAllowCredentials');
+    expect(await whatIf.locator('.outcome-count').textContent()).toBe('6 of 7 requests pass');
+    await panel.getByLabel('Server stack').selectOption('express');
+    await whatIf.getByRole('button', { name: 'Use as fix' }).click();
+    const code = () => server().locator('.fix-code').textContent();
+    expect(await server().locator('.fix-edited').textContent()).toMatch(/from the answer you edited/);
+    expect(await code()).toContain('"Authorization"');
+    expect(await code()).not.toContain('credentials: true');
+    await server().getByRole('button', { name: 'Back to the merged fix' }).click();
+    expect(await code()).toContain('credentials: true');
+  });
+
+  test('the check script downloads from the panel, and the panel says where it went', async () => {
+    const [download] = await Promise.all([
+      panel.waitForEvent('download'),
+      server().getByRole('button', { name: 'Download check script' }).click(),
+    ]);
+    const script = readFileSync((await download.path()) as string, 'utf8');
+    expect(script.split('\n')[0]).toBe('#!/bin/sh');
+    expect(script).toContain(`RECORDED='${demo.apiOrigin}'`);
+    expect(await server().locator('.saved').textContent()).toContain(download.suggestedFilename());
+    expect(download.suggestedFilename()).toMatch(/^cors-check-.*\.sh$/);
+  });
+});
 
 describe('panel: Open HAR…', () => {
   test('a Chrome DevTools HAR shows the same blocked requests and verdicts as live capture', async () => {
