@@ -5,19 +5,11 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, test } from 'vitest';
 import { DEMO_REQUESTS } from '../servers/demo-api.ts';
+import { freePort } from '../servers/listen.ts';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../..');
 const TSX = resolve(ROOT, 'node_modules/.bin/tsx');
-
-async function freePort(): Promise<number> {
-  return new Promise((done) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      s.close(() => done(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 test('the headless demo prints each request with its verdict, and Chrome agrees with every row', async () => {
   const [pagePort, apiPort] = [await freePort(), await freePort()];

@@ -10,6 +10,7 @@ import { createConnection, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { freePort } from '../servers/listen.ts';
 import { findBrowser } from './chromium.ts';
 import { waitUntil } from './wait.ts';
 
@@ -102,17 +103,6 @@ export interface LaunchedFirefox {
   /** Evaluates in the first tab whose URL starts with `urlPrefix` (an extension page, say). */
   evaluateInTab(urlPrefix: string, expression: string): Promise<unknown>;
   close(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 export interface FirefoxOptions {

@@ -5,11 +5,8 @@
  * request runs again in Chromium, and Chrome must now allow it. The snippet's code runs as
  * written; only its import lines are replaced by the packages handed in.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fastifyCors from '@fastify/cors';
 import { serve } from '@hono/node-server';
 import koaCors from '@koa/cors';
@@ -20,11 +17,11 @@ import { Hono } from 'hono';
 import { cors as honoCors } from 'hono/cors';
 import Koa from 'koa';
 import type { Page } from 'playwright';
-import { createServer as createViteServer, defineConfig } from 'vite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Fix, fixesFor } from '../../src/fixes/index.ts';
 import type { CorpusServers } from '../servers/corpus-servers.ts';
 import { hopUrl, type Scenario, scenarioById } from '../servers/scenarios.ts';
+import { startViteWithFix } from '../servers/vite.ts';
 import type { LaunchedBrowser } from './chromium.ts';
 import {
   type BlockedCase,
@@ -194,23 +191,9 @@ describe('Vite dev proxy', () => {
       const { requirement } = entries.get(id) as BlockedCase;
       const scenario = scenarioById(id);
       const fix = fixesFor(requirement)['vite-proxy'];
-      // The snippet is a vite.config module: its default export is the config.
-      const config = new Function('defineConfig', fix.code.replace('export default ', 'return '))(
-        defineConfig,
-      );
-      const root = mkdtempSync(join(tmpdir(), 'cors-lens-vite-'));
-      writeFileSync(join(root, 'index.html'), '<!doctype html><title>vite page</title>');
-      const vite = await createViteServer({
-        ...config,
-        configFile: false,
-        root,
-        logLevel: 'silent',
-        server: { ...config.server, host: '127.0.0.1', port: 0, strictPort: false, hmr: false },
-      });
-      await vite.listen();
-      const address = vite.httpServer?.address() as AddressInfo | null | undefined;
-      if (!address) throw new Error('the Vite dev server did not listen');
-      const viteOrigin = `http://127.0.0.1:${address.port}`;
+      // The snippet is a vite.config module, run as written.
+      const vite = await startViteWithFix(fix.code, '<!doctype html><title>vite page</title>');
+      const viteOrigin = vite.origin;
       const proxied = await browser.context.newPage();
       try {
         await proxied.goto(`${viteOrigin}/`);
@@ -224,7 +207,6 @@ describe('Vite dev proxy', () => {
       } finally {
         await proxied.close();
         await vite.close();
-        rmSync(root, { recursive: true, force: true });
       }
     },
   );

@@ -3,15 +3,11 @@
  * servers): Chrome must allow each failing request once it goes through the generated location
  * block. Without an nginx binary this fails and says how to install one.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Page } from 'playwright';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { type Fix, fixesFor } from '../../src/fixes/index.ts';
 import type { CorpusServers } from '../servers/corpus-servers.ts';
+import { NGINX, startNginx } from '../servers/nginx.ts';
 import { scenarioById } from '../servers/scenarios.ts';
 import type { LaunchedBrowser } from './chromium.ts';
 import {
@@ -21,9 +17,7 @@ import {
   type NetworkWatcher,
   openCorpusPage,
 } from './corpus-runner.ts';
-import { waitUntil } from './wait.ts';
 
-const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSync(p));
 const FAILING = [
   'simple-missing-acao',
   'simple-acao-two-lines',
@@ -46,15 +40,6 @@ let page: Page;
 let watcher: NetworkWatcher;
 let entries: Map<string, BlockedCase>;
 
-async function freePort(): Promise<number> {
-  return new Promise((done) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => done(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
-
 beforeAll(async () => {
   if (!NGINX) {
     throw new Error('No nginx found for the nginx fix test. Install it: sudo apt-get install -y nginx');
@@ -68,59 +53,16 @@ afterAll(async () => {
   await servers?.close();
 });
 
-/**
- * Serves the fix's location block on a real nginx in front of `upstream`, has the page make the
- * scenario's request to `pathAndSearch` through it, and returns Chrome's verdict.
- */
+/** Has the page make the scenario's request to `pathAndSearch` through nginx serving the fix; Chrome's verdict. */
 async function throughNginx(fix: Fix, upstream: string, pathAndSearch: string, id: string) {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'cors-lens-nginx-'));
-  for (const sub of ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) mkdirSync(join(dir, sub));
-  const location = fix.code.replace(
-    '# …your existing proxy_pass or root stays here.',
-    `proxy_pass ${upstream};`,
-  );
-  writeFileSync(
-    join(dir, 'nginx.conf'),
-    `daemon off;
-worker_processes 1;
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}/body;
-  proxy_temp_path ${dir}/proxy;
-  fastcgi_temp_path ${dir}/fastcgi;
-  uwsgi_temp_path ${dir}/uwsgi;
-  scgi_temp_path ${dir}/scgi;
-  server {
-    listen 127.0.0.1:${port};
-${location}
-  }
-}
-`,
-  );
-  let nginx: ChildProcess | undefined;
+  const nginx = await startNginx(fix.code, upstream);
   try {
-    nginx = spawn(NGINX as string, ['-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: 'ignore' });
-    await waitUntil(
-      () =>
-        fetch(`http://127.0.0.1:${port}/`).then(
-          () => true,
-          () => false,
-        ),
-      (up) => up,
-      { what: 'nginx to listen', timeoutMs: 10_000 },
-    );
-    const url = `http://127.0.0.1:${port}${pathAndSearch}`;
+    const url = `${nginx.origin}${pathAndSearch}`;
     const before = watcher.known();
     await fetchFromPage(page, url, scenarioById(id).request);
     return await watcher.verdictFor(url, before);
   } finally {
-    nginx?.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 100));
-    rmSync(dir, { recursive: true, force: true });
+    await nginx.close();
   }
 }
 

@@ -1,5 +1,5 @@
 /** Loopback listening helpers shared by the test servers and the demo. Nothing listens beyond loopback. */
-import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer, type RequestListener, request, type Server } from 'node:http';
 
 export interface Listening {
   readonly port: number;
@@ -59,4 +59,35 @@ export function describeListenError(err: unknown, port: number, flag: string): s
     return `Port ${port} is already in use. Stop what uses it, or choose another with ${flag}.`;
   if (code === 'EACCES') return `Not allowed to listen on port ${port}. Choose another with ${flag}.`;
   return `Could not listen on port ${port}: ${(err as Error)?.message ?? String(err)}`;
+}
+
+/** A loopback port free right now, for a server this process does not start itself (nginx, a browser). */
+export async function freePort(): Promise<number> {
+  const { createServer: createNetServer } = await import('node:net');
+  return new Promise((resolve) => {
+    const s = createNetServer();
+    s.listen(0, '127.0.0.1', () => {
+      const address = s.address();
+      s.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/** A listener that hands every request on to `origin` as it came (method, path, headers, body) and its answer back. */
+export function forwardTo(origin: string): RequestListener {
+  const target = new URL(origin);
+  return (req, res) => {
+    const upstream = request(
+      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.rawHeaders);
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', () => {
+      res.writeHead(502);
+      res.end();
+    });
+    req.pipe(upstream);
+  };
 }
