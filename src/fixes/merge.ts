@@ -14,6 +14,10 @@ export interface MergeInput {
   readonly blocked: boolean;
   /** What the server must send for this request; null where CORS headers play no part. */
   readonly requirement: CorsRequirement | null;
+  readonly method?: string;
+  readonly url?: string;
+  /** The engine's findings: one says when nothing captured tells whether credentials were sent. */
+  readonly verdict?: { readonly findings: readonly { readonly kind: string }[] } | null;
 }
 
 export interface ServerFix {
@@ -37,6 +41,15 @@ function commonPath(paths: readonly string[]): string {
   while (n < first.length && split.every((s) => s[n] === first[n])) n++;
   // A whole path shared by all is a route; a prefix of several routes covers them all.
   return `/${first.slice(0, n).join('/')}`;
+}
+
+function pathOf(url: string | undefined): string {
+  if (url === undefined) return '';
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return url;
+  }
 }
 
 function problemKey(p: StructuralProblem): string {
@@ -93,6 +106,19 @@ export function serverFixes(entries: readonly MergeInput[]): ServerFix[] {
     const paths = unique(list.map((e) => (e.requirement as CorsRequirement).path));
     if (paths.length > 1) {
       notes.push(`Covers ${paths.length} routes under ${requirement.path}: ${paths.join(', ')}.`);
+    }
+    // A request blocked before it went out shows no cookie: whether it was sent with credentials
+    // is unknown. The fix serves the reading the engine took, and says what the other would need.
+    const unknownMode = requirement.credentials
+      ? []
+      : list.filter((e) => e.verdict?.findings.some((f) => f.kind === 'credentials-undetermined'));
+    if (unknownMode.length > 0) {
+      const named = unknownMode.slice(0, 3).map((e) => `${e.method ?? ''} ${pathOf(e.url)}`.trim());
+      const more = unknownMode.length > named.length ? ` and ${unknownMode.length - named.length} more` : '';
+      notes.push(
+        `Blocked before ${unknownMode.length === 1 ? 'it' : 'they'} went out, ${named.join(', ')}${more} showed no cookie: nothing tells whether the page sends ${unknownMode.length === 1 ? 'it' : 'them'} with credentials. ` +
+          'If it does (credentials: "include", withCredentials), the server must allow credentials too.',
+      );
     }
     out.push({
       origin,

@@ -136,3 +136,27 @@ test('"Use as fix": the edited answer is what the fix sends, never an empty meth
 function fail(): never {
   throw new Error('expected a requirement');
 }
+
+test('a request blocked before it went out: the server fix says credentials are unknown, and what they would need', () => {
+  const [server] = serversOf([post, get]);
+  expect(server?.requirement.credentials).toBe(false);
+  expect(server?.notes.join(' ')).toMatch(
+    /Blocked before it went out, POST \/r\/1 showed no cookie: nothing tells whether the page sends it with credentials/,
+  );
+  // Once a request to the server proves credentials, the fix allows them, and the note goes.
+  const withCookie = reportEntryOf(
+    allowedGet('8', {
+      requestHeaders: [h('Origin', PAGE), h('Cookie', 'sid=1')],
+      responses: [
+        {
+          url: `${API}/r/8`,
+          status: 200,
+          headers: [h('Access-Control-Allow-Origin', PAGE), h('Access-Control-Allow-Credentials', 'true')],
+        },
+      ],
+    }),
+  );
+  const [proved] = serversOf([post, get, withCookie]);
+  expect(proved?.requirement.credentials).toBe(true);
+  expect(proved?.notes.join(' ')).not.toMatch(/showed no cookie/);
+});
