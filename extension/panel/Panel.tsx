@@ -3,7 +3,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import type { StackId } from '../../src/fixes/index.ts';
 import type { OpenedFile } from '../../src/har/open.ts';
 import type { ReportEntry } from '../../src/report/entry.ts';
-import { coveredBy, serversOf } from '../../src/report/servers.ts';
+import { serverOf } from '../../src/report/servers.ts';
 import { kindOf } from '../../src/report/summary.ts';
 import { BROWSER } from '../platform/browser.ts';
 import type { Settings, StatusReply } from '../shared/messages.ts';
@@ -177,8 +177,8 @@ export function Panel({ source }: { source: LogSource }) {
 
   const selected = visible.find((e) => e.id === selectedId) ?? null;
   // One fix per server, merged from every request to it: the card shows the fix its server needs.
-  const covered = useMemo(() => coveredBy(serversOf(visible)), [visible]);
-  const server = selected ? (covered.get(selected.id) ?? null) : null;
+  // Merged for the selected request's server only, when a request is selected.
+  const server = useMemo(() => (selected ? serverOf(visible, selected) : null), [visible, selected]);
   const serverEntries = useMemo(() => {
     if (!server) return [];
     const ids = new Set(server.entryIds);

@@ -56,27 +56,54 @@ function problemKey(p: StructuralProblem): string {
   return JSON.stringify(p);
 }
 
-/** The requirements of several requests to one server as one: every origin, method and header any needs. */
+/** Adds each value once (by `key`), first spelling kept, in order. */
+function addAll(into: Map<string, string>, values: readonly string[], key: (s: string) => string): void {
+  for (const v of values) {
+    if (!v) continue;
+    const k = key(v);
+    if (!into.has(k)) into.set(k, v);
+  }
+}
+
+const same = (s: string) => s;
+const upper = (s: string) => s.toUpperCase();
+const lower = (s: string) => s.toLowerCase();
+
+/**
+ * The requirements of several requests to one server as one: every origin, method and header any
+ * needs. One pass (a page's log can hold thousands of requests to one API, merged on each change).
+ */
 export function mergeRequirements(reqs: readonly CorsRequirement[]): CorsRequirement {
   const [first] = reqs;
   if (!first) throw new Error('mergeRequirements needs at least one requirement');
-  const origins = unique(reqs.flatMap((r) => r.origins));
+  const origins = new Map<string, string>();
+  const methods = new Map<string, string>();
+  const headers = new Map<string, string>();
+  const paths = new Set<string>();
+  const problems = new Map<string, StructuralProblem>();
+  let credentials = false;
+  for (const r of reqs) {
+    addAll(origins, r.origins, same);
+    addAll(methods, r.methods, upper);
+    addAll(headers, r.headers, lower);
+    paths.add(r.path);
+    credentials ||= r.credentials;
+    for (const p of r.problems) {
+      const key = problemKey(p);
+      if (!problems.has(key)) problems.set(key, p);
+    }
+  }
+  const allOrigins = [...origins.values()];
   return {
-    origin: origins[0] ?? first.origin,
-    origins,
+    origin: allOrigins[0] ?? first.origin,
+    origins: allOrigins,
     apiOrigin: first.apiOrigin,
-    path: reqs.length === 1 ? first.path : commonPath(reqs.map((r) => r.path)),
-    methods: unique(
-      reqs.flatMap((r) => r.methods),
-      (m) => m.toUpperCase(),
-    ),
-    headers: unique(
-      reqs.flatMap((r) => r.headers),
-      (h) => h.toLowerCase(),
-    ),
-    credentials: reqs.some((r) => r.credentials),
+    path: paths.size === 1 ? first.path : commonPath([...paths]),
+    methods: [...methods.values()],
+    headers: [...headers.values()],
+    credentials,
     maxAge: FIX_MAX_AGE,
-    problems: unique(reqs.flatMap((r) => r.problems).map(problemKey)).map((k) => JSON.parse(k)),
+    problems: [...problems.values()],
   };
 }
 

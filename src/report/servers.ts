@@ -14,6 +14,17 @@ export function serversOf(entries: readonly ReportEntry[]): ServerFix[] {
   return serverFixes(entries);
 }
 
+/**
+ * The merged fix of the one server `entry` calls, or null when its server has nothing blocked (or
+ * CORS headers play no part): what a view needs for one selected request, without merging the others.
+ */
+export function serverOf(entries: readonly ReportEntry[], entry: ReportEntry): ServerFix | null {
+  const origin = entry.requirement?.apiOrigin;
+  if (origin === undefined) return null;
+  const [server] = serverFixes(entries.filter((e) => e.requirement?.apiOrigin === origin));
+  return server ?? null;
+}
+
 /** A server's fix for the stack the view shows: the one chosen, else the one its server's headers suggest. */
 export function serverFixFor(
   server: ServerFix,

@@ -169,20 +169,41 @@ export function whatIf(entry: ReportEntry, answer: ServerAnswer): WhatIfOutcome 
   };
 }
 
-/** Every request to a server, judged under one answer (or, given a function, one answer each). */
-export function whatIfAll(
-  entries: readonly ReportEntry[],
-  answer: ServerAnswer | ((entry: ReportEntry) => ServerAnswer),
-): WhatIfRow[] {
-  return entries.map((entry) => ({
-    entry,
-    outcome: whatIf(entry, typeof answer === 'function' ? answer(entry) : answer),
-  }));
+/**
+ * Outcomes already worked out, per entry and per answer: a view shows the same requests under the
+ * same answer on every change of the log, and only the new requests need the engine. A few answers
+ * are kept per entry (the merged fix's, the one being edited).
+ */
+const outcomes = new WeakMap<ReportEntry, Map<string, WhatIfOutcome>>();
+const ANSWERS_KEPT = 4;
+
+function remembered(entry: ReportEntry, key: string, work: () => WhatIfOutcome): WhatIfOutcome {
+  let known = outcomes.get(entry);
+  const hit = known?.get(key);
+  if (hit) return hit;
+  const outcome = work();
+  if (!known) {
+    known = new Map();
+    outcomes.set(entry, known);
+  }
+  if (known.size >= ANSWERS_KEPT) known.delete(known.keys().next().value as string);
+  known.set(key, outcome);
+  return outcome;
+}
+
+/** Every request to a server, judged under one answer. */
+export function whatIfAll(entries: readonly ReportEntry[], answer: ServerAnswer): WhatIfRow[] {
+  const key = JSON.stringify(answer);
+  return entries.map((entry) => ({ entry, outcome: remembered(entry, key, () => whatIf(entry, answer)) }));
 }
 
 /** The requests to a server under its merged fix: each answered as the fix answers its page origin. */
 export function underMergedFix(entries: readonly ReportEntry[], req: CorsRequirement): WhatIfRow[] {
-  return whatIfAll(entries, (e) => answerOf(req, e.initiator));
+  const key = `merged ${JSON.stringify(req)}`;
+  return entries.map((entry) => ({
+    entry,
+    outcome: remembered(entry, key, () => whatIf(entry, answerOf(req, entry.initiator))),
+  }));
 }
 
 function listOf(value: string | null): string[] {
