@@ -5,7 +5,7 @@
  * theme), which is how tests and screenshots use it.
  */
 import { render } from 'preact';
-import { devtoolsTheme, inspectedTabId } from '../platform/devtools.ts';
+import { devtoolsTheme, inspectedTabId, onDevtoolsThemeChange } from '../platform/devtools.ts';
 import { markOnce, PANEL_MARKS } from '../shared/page-names.ts';
 import { findDevToolsSource, type LogSource, workerSource } from '../ui/source.ts';
 import { Panel } from './Panel.tsx';
@@ -20,6 +20,12 @@ const theme =
   devtoolsTheme() ??
   (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light');
 document.documentElement.dataset.theme = theme;
+// A theme switched in DevTools' settings applies at once, as it does to DevTools' own panels.
+if (!params.has('theme')) {
+  onDevtoolsThemeChange((next) => {
+    document.documentElement.dataset.theme = next;
+  });
+}
 
 /** Inside DevTools, its devtools page; without one (it failed to start), the worker. */
 async function sourceOf(): Promise<LogSource | null> {

@@ -16,6 +16,22 @@ export function devtoolsTheme(): 'dark' | 'light' | null {
   return browser.devtools.panels.themeName === 'dark' ? 'dark' : 'light';
 }
 
+/**
+ * Calls `listener` each time the user switches DevTools' theme: Chrome's setThemeChangeHandler,
+ * Firefox's onThemeChanged. Outside DevTools, nothing.
+ */
+export function onDevtoolsThemeChange(listener: (theme: 'dark' | 'light') => void): void {
+  const panels = browser.devtools?.panels as
+    | {
+        onThemeChanged?: { addListener(cb: (name: string) => void): void };
+        setThemeChangeHandler?: (cb: (name: string) => void) => void;
+      }
+    | undefined;
+  const relay = (name: string) => listener(name === 'dark' ? 'dark' : 'light');
+  if (panels?.onThemeChanged) panels.onThemeChanged.addListener(relay);
+  else if (typeof panels?.setThemeChangeHandler === 'function') panels.setThemeChangeHandler(relay);
+}
+
 /** Adds our panel; `onShown` hears the panel's window each time the user shows it, `onHidden` when it goes. */
 export function createPanel(
   title: string,

@@ -140,3 +140,15 @@ test("the card names the line of the page's code that made the request", async (
     { what: 'the Sources panel' },
   );
 });
+
+test("the panel follows DevTools' theme when the user switches it, without a reload", async () => {
+  await devtools.showPanel();
+  const theme = () => devtools.inPanel<string>('document.documentElement.dataset.theme');
+  const background = () => devtools.inPanel<string>('getComputedStyle(document.body).backgroundColor');
+  await devtools.setTheme('dark');
+  await waitUntil(theme, (t) => t === 'dark', { what: 'the dark theme in the panel' });
+  const dark = await background();
+  await devtools.setTheme('light');
+  await waitUntil(theme, (t) => t === 'light', { what: 'the light theme in the panel' });
+  expect(await background()).not.toBe(dark);
+});

@@ -112,6 +112,14 @@ export class DevToolsWindow {
     );
   }
 
+  /** Switches DevTools' theme, as its Settings → Preferences → Theme does. */
+  async setTheme(theme: 'dark' | 'light'): Promise<void> {
+    await evaluate(
+      this.frontend,
+      `(async () => { (await import('./core/common/common.js')).Settings.Settings.instance().moduleSetting('ui-theme').set('${theme}'); })()`,
+    );
+  }
+
   /** Evaluates in the panel's frame (once it exists) and returns the value. */
   inPanel<T>(expression: string): Promise<T> {
     return this.inFrame<T>('/extension/panel/index.html', expression);
