@@ -3,6 +3,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import type { StackId } from '../../src/fixes/index.ts';
 import type { OpenedFile } from '../../src/har/open.ts';
 import type { ReportEntry } from '../../src/report/entry.ts';
+import { entryMatches } from '../../src/report/filter.ts';
 import { serverOf } from '../../src/report/servers.ts';
 import { kindOf } from '../../src/report/summary.ts';
 import { BROWSER } from '../platform/browser.ts';
@@ -75,6 +76,8 @@ export function Panel({ source }: { source: LogSource }) {
       }
       for (const seq of finished.keys()) if (seq < report.tail) finished.delete(seq);
       // After a partial first read, hold nothing: the next read brings the whole log.
+      // A new page (or a cleared log) leaves an old file's error behind.
+      if (held && report.generation !== held.generation) setImportError(null);
       log.current = report.partial
         ? null
         : { generation: report.generation, cursor: report.cursor, finished };
@@ -165,13 +168,9 @@ export function Panel({ source }: { source: LogSource }) {
   const visible = imported ? imported.entries : entries;
 
   const shown = useMemo(() => {
-    const needle = filter.trim().toLowerCase();
     return visible.filter((e) => {
       if (blockedOnly && !['blocked', 'not-recorded', 'undetermined'].includes(kindOf(e))) return false;
-      if (!needle) return true;
-      return `${e.method} ${e.url} ${e.corsError ?? ''} ${e.failedParameter ?? ''}`
-        .toLowerCase()
-        .includes(needle);
+      return entryMatches(e, filter);
     });
   }, [visible, filter, blockedOnly]);
 
@@ -267,7 +266,10 @@ export function Panel({ source }: { source: LogSource }) {
       ) : null}
       {importError ? (
         <p class="warning import-error" role="alert">
-          {importError}
+          {importError}{' '}
+          <button type="button" onClick={() => setImportError(null)}>
+            {t('dismiss')}
+          </button>
         </p>
       ) : null}
       {imported ? (
@@ -278,7 +280,13 @@ export function Panel({ source }: { source: LogSource }) {
             {imported.entries.length} {t('importCrossOrigin')},{' '}
             {imported.entries.filter((e) => kindOf(e) === 'blocked').length} {t('importBlocked')}.
           </span>{' '}
-          <button type="button" onClick={() => setImported(null)}>
+          <button
+            type="button"
+            onClick={() => {
+              setImported(null);
+              setImportError(null);
+            }}
+          >
             {t('importBack')}
           </button>
           {imported.notes.map((n) => (
@@ -319,7 +327,33 @@ export function Panel({ source }: { source: LogSource }) {
         </p>
       ) : null}
       <div class="main">
-        <RequestList entries={shown} selectedId={selectedId} onSelect={setSelectedId} />
+        <RequestList
+          entries={shown}
+          selectedId={selectedId}
+          onSelect={setSelectedId}
+          empty={
+            visible.length === 0 ? (
+              <p>{imported ? t('emptyFile') : t('emptyList')}</p>
+            ) : (
+              <>
+                <p>
+                  {filter.trim()
+                    ? `${t('emptyFilter')} “${filter.trim()}”${blockedOnly ? ` ${t('emptyAmongBlocked')}` : ''}.`
+                    : t('emptyBlocked')}
+                </p>
+                <button
+                  type="button"
+                  onClick={() => {
+                    setFilter('');
+                    setBlockedOnly(false);
+                  }}
+                >
+                  {t('emptyShowAll')} ({visible.length})
+                </button>
+              </>
+            )
+          }
+        />
         <VerdictCard
           entry={selected}
           openSource={imported ? undefined : source.openSource}

@@ -2,6 +2,7 @@
  * The request list: a listbox, virtualized with fixed-height rows so that 10,000 entries render
  * as the few dozen that are visible. Arrow keys, Home/End and Page keys move the selection.
  */
+import type { ComponentChildren } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { statusText } from '../../src/report/describe.ts';
 import type { ReportEntry } from '../../src/report/entry.ts';
@@ -17,6 +18,8 @@ interface Props {
   readonly entries: readonly ReportEntry[];
   readonly selectedId: string | null;
   readonly onSelect: (id: string) => void;
+  /** What the list says when it has no row: nothing yet, nothing matches, a file without any. */
+  readonly empty: ComponentChildren;
 }
 
 /** Scheme dropped: the host, path and query are what tell requests apart. */
@@ -29,7 +32,7 @@ function shortUrl(url: string): string {
   }
 }
 
-export function RequestList({ entries, selectedId, onSelect }: Props) {
+export function RequestList({ entries, selectedId, onSelect, empty }: Props) {
   const box = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(400);
@@ -105,7 +108,9 @@ export function RequestList({ entries, selectedId, onSelect }: Props) {
       onKeyDown={onKeyDown}
     >
       {entries.length === 0 ? (
-        <p class="empty">{t('emptyList')}</p>
+        <div class="empty" role="status">
+          {empty}
+        </div>
       ) : (
         <div class="rows" style={{ height: `${entries.length * ROW_HEIGHT}px` }}>
           {visible.map((e, i) => (

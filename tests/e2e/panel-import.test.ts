@@ -240,3 +240,38 @@ describe('panel: Open HAR…', () => {
     await expect.poll(() => panel.locator('.imported').textContent()).toMatch(/a CORS Lens report/);
   });
 });
+
+describe('panel: empty files and errors that belong to a file', () => {
+  test('a HAR with only same-origin requests says the file has none, not "use the page"', async () => {
+    const sameOrigin = JSON.stringify({
+      log: {
+        version: '1.2',
+        creator: { name: 'WebInspector', version: '537.36' },
+        entries: [
+          {
+            startedDateTime: new Date().toISOString(),
+            time: 3,
+            request: { method: 'GET', url: `${demo.pageOrigin}/app.js`, headers: [] },
+            response: { status: 200, headers: [] },
+          },
+        ],
+      },
+    });
+    await open('same-origin.har', sameOrigin);
+    await expect.poll(() => panel.locator('.imported').textContent()).toMatch(/Showing same-origin\.har/);
+    expect(await panel.locator('.list .empty').textContent()).toBe(
+      'This file has no cross-origin request: nothing in it can be blocked by CORS.',
+    );
+  });
+
+  test("a file's error goes with it: back to live requests, or dismissed", async () => {
+    await open('broken.har', '{"log": ');
+    await expect.poll(() => panel.locator('.import-error').count()).toBe(1);
+    await panel.getByRole('button', { name: 'Back to live requests' }).click();
+    await expect.poll(() => panel.locator('.import-error').count()).toBe(0);
+    await open('broken.har', '{"log": ');
+    await expect.poll(() => panel.locator('.import-error').count()).toBe(1);
+    await panel.locator('.import-error').getByRole('button', { name: 'Dismiss' }).click();
+    expect(await panel.locator('.import-error').count()).toBe(0);
+  });
+});

@@ -183,6 +183,33 @@ describe('list', () => {
     await panel.getByLabel('Blocked only').uncheck();
   });
 
+  test('the filter finds culprit headers, headers the page sent and Firefox reasons; no match says so', async () => {
+    const { entries } = await client.report(tabId);
+    const rowCount = () => panel.getByRole('listbox').getByRole('option').count();
+    const filterTo = async (text: string, expected: number) => {
+      await panel.getByLabel('Filter requests').fill(text);
+      await waitUntil(rowCount, (n) => n === expected, { what: `${expected} rows for "${text}"` });
+    };
+    const culpritAcah = entries.filter((e) => e.verdict?.culprit?.field === 'Access-Control-Allow-Headers');
+    expect(culpritAcah.length).toBeGreaterThan(0);
+    await filterTo('access-control-allow-headers', culpritAcah.length);
+    const sentAuthorization = entries.filter((e) =>
+      [...(e.requestHeaders ?? []), ...(e.preflight?.requestHeaders ?? [])].some(
+        (h) => h.name.toLowerCase() === 'authorization' || /authorization/i.test(h.value),
+      ),
+    );
+    expect(sentAuthorization.length).toBeGreaterThan(0);
+    await filterTo('Authorization', sentAuthorization.length);
+    await filterTo(
+      'CORSMissingAllowOrigin',
+      entries.filter((e) => e.firefoxReason === 'CORSMissingAllowOrigin').length,
+    );
+    await filterTo('zzz-nothing', 0);
+    expect(await panel.locator('.list .empty').textContent()).toMatch(/^No request matches “zzz-nothing”\./);
+    await panel.getByRole('button', { name: /^Show all requests/ }).click();
+    await waitUntil(rowCount, (n) => n === entries.length, { what: 'all rows again' });
+  });
+
   test('the theme follows the request (DevTools theme inside DevTools)', async () => {
     const dark = await ext.context.newPage();
     await dark.goto(ext.url(`extension/panel/index.html?tabId=${tabId}&theme=dark`));
