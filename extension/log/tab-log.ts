@@ -9,6 +9,7 @@ import type { ErrorOccurredEvent } from '../../src/capture/events.ts';
 import { isCorsBlock, judge, type OutcomeSource } from '../../src/capture/judge.ts';
 import type { CapturedRequest } from '../../src/capture/record.ts';
 import { entryOf, notRecordedEntry, type ReportEntry } from '../../src/report/entry.ts';
+import { problemsOf } from '../../src/report/problems.ts';
 import { serversOf } from '../../src/report/servers.ts';
 import type { ReportReply } from '../shared/messages.ts';
 import type { CaptureStore, StoredEntry } from './store.ts';
@@ -230,8 +231,8 @@ export class TabLogs {
       incremental,
       ...(partial ? { partial } : {}),
       // On a whole read only: a reader that keeps a copy (the panel) reads incrementally, many times
-      // a second under load, and derives the servers from its copy.
-      ...(incremental ? {} : { servers: serversOf(entries) }),
+      // a second under load, and derives the servers and problems from its copy.
+      ...(incremental ? {} : { servers: serversOf(entries), problems: problemsOf(entries) }),
     };
   }
 

@@ -9,6 +9,7 @@
 
 import type { CapturedRequest } from '../../src/capture/record.ts';
 import type { ReportEntry } from '../../src/report/entry.ts';
+import type { Problem } from '../../src/report/problems.ts';
 import type { ServerFix } from '../../src/report/servers.ts';
 import type { Settings } from './settings.ts';
 
@@ -119,6 +120,8 @@ export interface ReportReply {
    * keeps the whole log and derives it (serversOf).
    */
   readonly servers?: readonly ServerFix[];
+  /** The blocked requests grouped by server, error and culprit (src/report/problems.ts); whole replies only. */
+  readonly problems?: readonly Problem[];
 }
 
 /** The part of a report request a reader chooses: see ReportRequest. */

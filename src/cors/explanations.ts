@@ -294,7 +294,7 @@ function infoOf(error: CorsError): CorsErrorInfo {
         explanation:
           'The page sends `{param}`, which is not CORS-safelisted, so the preflight asked for it and the server did ' +
           'not list it. Add `{param}` to `Access-Control-Allow-Headers` (case does not matter). A `*` covers nothing ' +
-          'for requests with credentials, and the standard never lets it cover `Authorization`: list names explicitly.',
+          'for requests with credentials, and the Fetch standard leaves `Authorization` out of it (Chrome still lets it through, with a warning that it will stop): list names explicitly.',
         firefox: { reason: 'CORSMissingAllowHeaderFromPreflight' },
         link: `${MDN}CORSMissingAllowHeaderFromPreflight`,
       };

@@ -6,7 +6,8 @@
 import type { HeaderList } from '../cors/headers.ts';
 import { describeEntry, type EntryDescription, locationText } from './describe.ts';
 import type { ReportEntry } from './entry.ts';
-import { type ExportOptions, toJsonReport } from './json.ts';
+import { type ExportOptions, type JsonReport, toJsonReport } from './json.ts';
+import { problemCount, problemName } from './problems.ts';
 import { coveredBy, serverFixFor, serverHeading } from './servers.ts';
 import { summaryText } from './summary.ts';
 
@@ -20,6 +21,11 @@ export function escapeHtml(text: string): string {
 }
 
 const e = escapeHtml;
+
+/** Our own sentences (explanations, titles) hold `code` in backticks: escaped, then shown as code. */
+function prose(text: string): string {
+  return e(text).replace(/`([^`]+)`/g, '<code>$1</code>');
+}
 
 function headerTable(headers: HeaderList | null | undefined, highlight?: string): string {
   if (!headers || headers.length === 0) return '<p class="none">none recorded</p>';
@@ -48,7 +54,7 @@ function entrySection(x: ReportEntry, d: EntryDescription, n: number, server: st
   const parts = [
     `<section class="entry ${d.kind}" id="entry-${n}">`,
     `<h2>${n}. ${e(d.method)} <code>${e(d.url)}</code></h2>`,
-    `<p class="verdict">${e(d.headline)}</p>`,
+    `<p class="verdict">${prose(d.headline)}</p>`,
     namesLine(d),
   ];
   if (d.madeBy) parts.push(`<p>Made by <code>${e(locationText(d.madeBy))}</code></p>`);
@@ -60,8 +66,10 @@ function entrySection(x: ReportEntry, d: EntryDescription, n: number, server: st
       )}</td><td>${culprit.received === null ? '<em>missing</em>' : e(culprit.received)}</td></tr></table>`,
     );
   }
-  if (d.explanation) parts.push(`<p>${e(d.explanation)}</p>`);
-  for (const f of [...d.notes, ...d.risks]) parts.push(`<p class="finding">${e(f.message)}</p>`);
+  if (d.explanation) parts.push(`<p>${prose(d.explanation)}</p>`);
+  for (const f of [...d.notes, ...d.risks]) parts.push(`<p class="finding">${prose(f.message)}</p>`);
+  // The header dumps are the evidence, not the story: folded until the reader asks.
+  parts.push('<details class="headers-box"><summary>Headers sent and received</summary>');
   if (x.preflight) {
     parts.push(
       `<div class="pair"><div><h3>Preflight sent</h3>${headerTable(x.preflight.requestHeaders)}</div><div><h3>Preflight answer (${e(
@@ -76,6 +84,7 @@ function entrySection(x: ReportEntry, d: EntryDescription, n: number, server: st
       }</h3>${headerTable(x.response?.headers, culprit && culprit.where !== 'preflight' ? culprit.field : undefined)}</div></div>`,
     );
   }
+  parts.push('</details>');
   if (server) parts.push(`<p>Fixed by the fix for <code>${e(server)}</code> above.</p>`);
   else if (d.fix) parts.push(`<h3>Fix (${e(d.fix.label)})</h3><pre>${e(d.fix.text)}</pre>`);
   if (d.reproduce)
@@ -88,17 +97,74 @@ function entrySection(x: ReportEntry, d: EntryDescription, n: number, server: st
 }
 
 const STYLE = `body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:70rem;padding:0 1rem;color:#111}
-code,pre,td{font-family:ui-monospace,monospace;word-break:break-all}pre{white-space:pre-wrap;background:#f4f4f5;padding:.6rem}
+code,pre,td{font-family:ui-monospace,monospace;overflow-wrap:anywhere}pre{white-space:pre-wrap;background:#f4f4f5;padding:.6rem}
 .entry{border-top:1px solid #ddd;padding:.5rem 0}.blocked h2,.not-recorded h2{color:#b91c1c}.verdict{font-weight:600}
 table{border-collapse:collapse}td,th{border:1px solid #e4e4e7;padding:.15rem .4rem;text-align:left;vertical-align:top}
 .headers th{font-weight:500;white-space:nowrap}.culprit{background:#fee2e2}.pair{display:grid;grid-template-columns:1fr 1fr;gap:1rem}
-.finding{color:#92400e}.none{color:#71717a}.summary td{text-align:right}
-@media (prefers-color-scheme:dark){body{background:#18181b;color:#e4e4e7}pre{background:#27272a}td,th{border-color:#3f3f46}.culprit{background:#7f1d1d}}`;
+.finding{color:#92400e}.none{color:#71717a}.summary-table{margin:.5rem 0 1rem}.summary-table td.n{text-align:right}
+.summary-table tr.blocked td,.summary-table tr.not-recorded td{color:#b91c1c}details.headers-box{margin:.5rem 0}details.headers-box>summary{cursor:pointer;color:#52525b}
+p code,td code,h3 code{background:#f4f4f5;padding:0 .2rem;border-radius:3px}
+@media (prefers-color-scheme:dark){body{background:#18181b;color:#e4e4e7}pre,p code,td code,h3 code{background:#27272a}td,th{border-color:#3f3f46}.culprit{background:#7f1d1d}}`;
+
+/** The summary: the problems, then every request, each linked to its section. */
+function summaryTables(
+  report: JsonReport,
+  described: readonly EntryDescription[],
+  order: readonly number[],
+  firefoxFirst: boolean,
+): string {
+  const out: string[] = [];
+  if (report.problems.length > 0) {
+    out.push(
+      `<h2>Problems: ${e(problemCount(report.problems))}</h2>`,
+      '<table class="summary-table"><tr><th>#</th><th>problem</th><th>server</th><th>requests</th><th>header at fault</th></tr>',
+      ...report.problems.map(
+        (p, i) =>
+          `<tr><td>${i + 1}</td><td><code>${e(problemName(p, firefoxFirst))}</code></td><td><code>${e(p.origin)}</code></td><td class="n">${p.count}</td><td>${p.culprit ? `<code>${e(p.culprit)}</code>` : '—'}</td></tr>`,
+      ),
+      '</table>',
+    );
+  }
+  out.push(
+    '<h2>Requests</h2>',
+    '<table class="summary-table"><tr><th>#</th><th>request</th><th>result</th><th>error</th></tr>',
+    ...order.map((i, n) => {
+      const d = described[i] as EntryDescription;
+      const error = firefoxFirst
+        ? (d.names?.firefox ?? d.names?.chrome?.error)
+        : (d.names?.chrome?.error ?? d.names?.firefox);
+      return `<tr class="${d.kind}"><td><a href="#entry-${n + 1}">${n + 1}</a></td><td><code>${e(`${d.method} ${d.url}`)}</code></td><td>${e(RESULT[d.kind])}</td><td>${error ? `<code>${e(error)}</code>` : ''}</td></tr>`;
+    }),
+    '</table>',
+  );
+  return out.join('\n');
+}
+
+const RESULT: Record<EntryDescription['kind'], string> = {
+  blocked: 'blocked',
+  'not-recorded': 'blocked (not recorded)',
+  undetermined: 'blocked with credentials, allowed without',
+  'network-error': 'network error',
+  allowed: 'allowed',
+  'same-origin': 'no CORS check',
+  pending: 'in flight',
+};
+
+/** Blocked first (the reason to open the report), then the rest, each group in time order. */
+function blockedFirst(described: readonly EntryDescription[]): number[] {
+  const index = described.map((_d, i) => i);
+  const bad = (d: EntryDescription | undefined) => d?.kind === 'blocked' || d?.kind === 'not-recorded';
+  return [...index.filter((i) => bad(described[i])), ...index.filter((i) => !bad(described[i]))];
+}
 
 export function renderHtml(entries: readonly ReportEntry[], options: ExportOptions = {}): string {
   const report = toJsonReport(entries, options);
   const s = report.summary;
   const covered = coveredBy(report.servers);
+  const described = report.entries.map((x) =>
+    describeEntry(x, { stack: options.stack, browser: options.browser, redact: report.redacted }),
+  );
+  const order = blockedFirst(described);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
@@ -107,25 +173,22 @@ export function renderHtml(entries: readonly ReportEntry[], options: ExportOptio
 <h1>CORS Lens report</h1>
 <p>${e(report.generatedAt)} — ${e(summaryText(s))}
 ${report.redacted ? 'Secrets are redacted.' : '<strong>Not redacted: this report may contain credentials.</strong>'}</p>
+${summaryTables(report, described, order, options.browser === 'firefox')}
 ${report.servers
   .map((server) => {
     const fix = serverFixFor(server, report.entries, options.stack);
     return `<section class="server"><h2>Fix for ${e(serverHeading(server))}</h2>${server.notes
-      .map((n) => `<p>${e(n)}</p>`)
+      .map((n) => `<p>${prose(n)}</p>`)
       .join(
         '',
       )}<h3>${e(fix.label)} — makes every request to this server pass</h3><pre>${e(fix.text)}</pre></section>`;
   })
   .join('\n')}
-${report.entries
-  .map((x, i) =>
-    entrySection(
-      x,
-      describeEntry(x, { stack: options.stack, browser: options.browser, redact: report.redacted }),
-      i + 1,
-      covered.get(x.id)?.origin ?? null,
-    ),
-  )
+${order
+  .map((i, n) => {
+    const x = report.entries[i] as ReportEntry;
+    return entrySection(x, described[i] as EntryDescription, n + 1, covered.get(x.id)?.origin ?? null);
+  })
   .join('\n')}
 </body></html>
 `;

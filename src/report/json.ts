@@ -4,12 +4,14 @@
  * Schema, version 1:
  *   { format: "cors-lens-report", version: 1, generatedAt: ISO date, tabId: number | null,
  *     redacted: boolean, summary: ReportSummary, dropped: number, entries: ReportEntry[],
- *     servers: [{ origin, entryIds, blocked, requirement, fixes, notes }] }
+ *     servers: [{ origin, entryIds, blocked, requirement, fixes, notes }],
+ *     problems: [{ key, origin, corsError, failedParameter, culprit, firefoxReason, count, entryIds }] }
  * A new field is a minor change; removing or changing one bumps `version`.
  */
 import type { StackId } from '../fixes/fix.ts';
 import type { Browser } from './describe.ts';
 import type { ReportEntry } from './entry.ts';
+import { type Problem, problemsOf } from './problems.ts';
 import { redact } from './redact.ts';
 import { type ServerFix, serversOf } from './servers.ts';
 import { type ReportSummary, summarize } from './summary.ts';
@@ -28,6 +30,8 @@ export interface JsonReport {
   readonly entries: readonly ReportEntry[];
   /** One merged fix per server with a blocked request (see src/fixes/merge.ts). */
   readonly servers: readonly ServerFix[];
+  /** The blocked requests grouped by server, error and culprit (see problems.ts). */
+  readonly problems: readonly Problem[];
 }
 
 export interface ExportOptions {
@@ -55,6 +59,7 @@ export function toJsonReport(entries: readonly ReportEntry[], options: ExportOpt
     dropped: options.dropped ?? 0,
     entries: kept,
     servers: serversOf(kept),
+    problems: problemsOf(kept),
   };
 }
 

@@ -7,6 +7,7 @@
 import type { StackId } from '../fixes/fix.ts';
 import { type Browser, culpritText, describeEntry, locationText } from './describe.ts';
 import type { ReportEntry } from './entry.ts';
+import { problemCount, problemName, problemsOf } from './problems.ts';
 import { redact } from './redact.ts';
 import { coveredBy, serverFixFor, serverHeading, serversOf } from './servers.ts';
 
@@ -57,6 +58,17 @@ export function renderTable(entries: readonly ReportEntry[], options: TableOptio
   if (listed.length === 0) {
     out.push(blocked.length === 0 ? 'Nothing was blocked.' : '');
     return `${out.join('\n')}\n`;
+  }
+  const problems = problemsOf(shown);
+  if (problems.length > 0) {
+    out.push('', oneLineSafe(`${problemCount(problems)}:`));
+    for (const p of problems) {
+      out.push(
+        oneLineSafe(
+          `  ${String(p.count).padStart(4)}× ${problemName(p, options.browser === 'firefox')} — ${p.origin}${p.culprit ? ` (${p.culprit})` : ''}`,
+        ),
+      );
+    }
   }
   const rows = listed.map((d, i) => {
     const error = d.names?.chrome;
