@@ -4,7 +4,9 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { ReportEntry } from '../../src/report/entry.ts';
+import { problemName, problemsOf } from '../../src/report/problems.ts';
 import { kindOf, oneLine } from '../../src/report/summary.ts';
+import { BROWSER } from '../platform/browser.ts';
 import { reloadTab } from '../platform/tabs.ts';
 import type { StatusReply } from '../shared/messages.ts';
 import { downloadReport, type ExportFormat, send } from '../ui/client.ts';
@@ -12,7 +14,8 @@ import { ExportControls, RedactionWarning } from '../ui/ExportControls.tsx';
 import { t } from '../ui/i18n.ts';
 import { Text } from '../ui/Text.tsx';
 
-const LATEST = 6;
+const LATEST = 3;
+const PROBLEMS = 4;
 
 export function Popup({ tabId }: { tabId: number }) {
   const [entries, setEntries] = useState<readonly ReportEntry[]>([]);
@@ -42,12 +45,13 @@ export function Popup({ tabId }: { tabId: number }) {
   }, [tabId]);
 
   const blocked = entries.filter((e) => kindOf(e) === 'blocked' || kindOf(e) === 'not-recorded');
+  const problems = problemsOf(entries);
   const setRecording = async (on: boolean, reload: boolean) => {
     setStatus(await send({ type: 'cors:record', tabId, recording: on }));
     if (reload) await reloadTab(tabId);
   };
   const exportAs = (format: ExportFormat) =>
-    downloadReport(format, entries, { redact: redactSecrets, tabId, dropped });
+    downloadReport(format, entries, { redact: redactSecrets, tabId, dropped, browser: BROWSER });
 
   return (
     <main class="popup">
@@ -67,12 +71,33 @@ export function Popup({ tabId }: { tabId: number }) {
         </p>
       ) : null}
       <p class="count" aria-live="polite">
+        <strong class="problem-count">{problems.length}</strong>{' '}
+        {problems.length === 1 ? t('popupProblem') : t('popupProblems')} ·{' '}
         <strong class="blocked-count">{blocked.length}</strong> {t('popupBlocked')}
       </p>
+      {problems.length > 0 ? (
+        <ul class="problems">
+          {problems.slice(0, PROBLEMS).map((p) => (
+            <li key={p.key}>
+              <span class="times">{p.count}×</span> <code>{problemName(p, BROWSER === 'firefox')}</code>
+              <br />
+              <span class="why">
+                {p.origin}
+                {p.culprit ? ` · ${p.culprit}` : ''}
+              </span>
+            </li>
+          ))}
+          {problems.length > PROBLEMS ? (
+            <li class="muted">
+              … {problems.length - PROBLEMS} {t('popupMoreProblems')}
+            </li>
+          ) : null}
+        </ul>
+      ) : null}
       {blocked.length === 0 ? (
         <p class="muted">{t('popupNoBlocks')}</p>
       ) : (
-        <ol class="latest">
+        <ol class="latest" aria-label={t('popupLatest')}>
           {blocked
             .slice(-LATEST)
             .reverse()

@@ -84,7 +84,11 @@ export const EN = {
   reproduce: 'Reproduce from a terminal',
   copy: 'Copy',
   copied: 'Copied',
-  popupBlocked: 'blocked in this tab',
+  popupBlocked: 'blocked requests in this tab',
+  popupProblem: 'problem',
+  popupProblems: 'problems',
+  popupMoreProblems: 'more in the DevTools panel',
+  popupLatest: 'Latest blocked requests',
   popupOpenPanel: 'Open DevTools (F12) → CORS for the headers, the culprit and the fix.',
   popupNoBlocks: 'No blocked cross-origin request in this tab.',
   popupNotRecordingHint:

@@ -110,9 +110,9 @@ export function renderMarkdown(entries: readonly ReportEntry[], options: ExportO
   const described = report.entries.map((e) =>
     describeEntry(e, { stack: options.stack, browser: options.browser, redact: report.redacted }),
   );
+  const firefoxFirst = options.browser === 'firefox';
   const problems = report.problems;
   if (problems.length > 0) {
-    const firefoxFirst = options.browser === 'firefox';
     out.push(`### Problems: ${problemCount(problems)}`, '');
     out.push('| # | problem | server | requests | header at fault |', '|---|---|---|---|---|');
     problems.forEach((p, i) => {
@@ -124,9 +124,13 @@ export function renderMarkdown(entries: readonly ReportEntry[], options: ExportO
     });
     out.push('', '### Requests', '');
   }
-  out.push('| # | request | result | Chrome error | culprit |', '|---|---|---|---|---|');
+  // On Firefox the console's "Reason: …" is what the reader knows: that column leads.
+  out.push(
+    `| # | request | result | ${firefoxFirst ? 'Firefox reason' : 'Chrome error'} | culprit |`,
+    '|---|---|---|---|---|',
+  );
   described.forEach((d, i) => {
-    const error = d.names?.chrome?.error;
+    const error = firefoxFirst ? (d.names?.firefox ?? d.names?.chrome?.error) : d.names?.chrome?.error;
     out.push(
       `| ${i + 1} | ${code(`${d.method} ${d.url}`, true)} | ${MARK[d.kind]} | ${error ? code(error, true) : ''} | ${culpritCell(d)} |`,
     );

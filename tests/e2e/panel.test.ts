@@ -249,6 +249,12 @@ describe('popup and badge', () => {
     expect(await client.page.evaluate((id) => chrome.action.getBadgeText({ tabId: id }), tabId)).toBe(
       String(blocked),
     );
+    // Grouped as the report groups them: "N problems · M blocked requests".
+    const { problems } = await client.report(tabId);
+    expect(problems?.length).toBeGreaterThan(1);
+    expect(problems?.length).toBeLessThan(blocked);
+    expect(await popup.locator('.problem-count').textContent()).toBe(String(problems?.length));
+    expect(await popup.locator('.problems li').first().textContent()).toMatch(/^\d+× \w+/);
     expect(await popup.locator('.latest li').count()).toBeGreaterThan(0);
     expect(await popup.locator('.latest').textContent()).not.toContain('`');
     await popup.close();

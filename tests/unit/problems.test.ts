@@ -89,3 +89,17 @@ test('HTML: blocked first, headers folded, our own code spans rendered as code, 
   expect(html).not.toContain('`Access-Control-Allow-Headers`');
   expect(html).not.toMatch(/<script/i);
 });
+
+test("on Firefox the exports lead with Firefox's reason: problems, the requests table, each section", () => {
+  const md = renderMarkdown(entries, { browser: 'firefox' });
+  expect(md).toContain('| # | request | result | Firefox reason | culprit |');
+  expect(md).toContain(
+    '`CORSMissingAllowHeaderFromPreflight — Chrome: HeaderDisallowedByPreflightResponse (authorization)`',
+  );
+  expect(md).toMatch(/\| ❌ blocked \| `CORSMissingAllowHeaderFromPreflight` \|/);
+  const html = renderHtml(entries, { browser: 'firefox' });
+  expect(html).toMatch(/<td>blocked<\/td><td><code>CORSMissingAllowHeaderFromPreflight<\/code><\/td>/);
+  expect(html.indexOf('Firefox: <code>CORSMissingAllowHeaderFromPreflight')).toBeLessThan(
+    html.indexOf('Chrome: <code>HeaderDisallowedByPreflightResponse'),
+  );
+});
