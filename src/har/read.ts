@@ -160,7 +160,10 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false; er
   } catch (err) {
     const message = (err as Error).message;
     // V8 words the end of input differently across versions; all say "end of JSON input" or "Unterminated".
-    if (/end of (JSON )?input|Unterminated/i.test(message) || !/[}\]]\s*$/.test(text)) {
+    // A file cut right after a `}` parses up to its end, then wants more: the error is at the end.
+    const at = Number(/position (\d+)/.exec(message)?.[1] ?? Number.NaN);
+    const atEnd = at >= text.trimEnd().length;
+    if (/end of (JSON )?input|Unterminated/i.test(message) || !/[}\]]\s*$/.test(text) || atEnd) {
       return {
         ok: false,
         error: `The HAR is cut off: the JSON ends early (${text.length.toLocaleString('en-US')} characters read). Export it again; a download may have been interrupted.`,

@@ -15,6 +15,8 @@ describe('readHar: a clear message for every broken file', () => {
     ['   \n', /empty/],
     ['<html><body>Sign in</body></html>', /HTML or XML/],
     ['{"log": {"entries": [', /cut off/],
+    // Cut right after a closing brace: it still ends in "}", and JSON wants more at the very end.
+    ['{"log": {"entries": [{"a": {"b": 1}}', /cut off/],
     ['{"log": {"entries": [}]}}', /not valid JSON/],
     ['[1, 2]', /not an object with a "log"/],
     ['"a string"', /not an object/],
