@@ -3,7 +3,7 @@
  * as the few dozen that are visible. Arrow keys, Home/End and Page keys move the selection.
  */
 import type { ComponentChildren } from 'preact';
-import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { statusText } from '../../src/report/describe.ts';
 import type { ReportEntry } from '../../src/report/entry.ts';
 import { markOnce, PANEL_MARKS } from '../shared/page-names.ts';
@@ -22,11 +22,19 @@ interface Props {
   readonly empty: ComponentChildren;
 }
 
-/** Scheme dropped: the host, path and query are what tell requests apart. */
-function shortUrl(url: string): string {
+/** The path and query; the host too when the list holds more than one (the scheme never tells requests apart). */
+function shortUrl(url: string, withHost: boolean): string {
   try {
     const u = new URL(url);
-    return `${u.host}${u.pathname}${u.search}`;
+    return `${withHost ? u.host : ''}${u.pathname}${u.search}`;
+  } catch {
+    return url;
+  }
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
   } catch {
     return url;
   }
@@ -47,6 +55,11 @@ export function RequestList({ entries, selectedId, onSelect, empty }: Props) {
   }, []);
 
   const index = entries.findIndex((e) => e.id === selectedId);
+  // One server: its host on every row says nothing, and the path is what a narrow panel has room for.
+  const manyHosts = useMemo(() => {
+    const first = entries[0];
+    return first !== undefined && entries.some((e) => hostOf(e.url) !== hostOf(first.url));
+  }, [entries]);
 
   useLayoutEffect(() => {
     if (entries.length > 0) markOnce(PANEL_MARKS.firstRow);
@@ -129,10 +142,10 @@ export function RequestList({ entries, selectedId, onSelect, empty }: Props) {
               title={e.url}
             >
               <span class="method">{e.method}</span>
-              <span class="url">{shortUrl(e.url)}</span>
+              <span class="url">{shortUrl(e.url, manyHosts)}</span>
               <span class="status">{statusText(e)}</span>
               <span class="verdict">
-                <Chip entry={e} />
+                <Chip entry={e} short />
               </span>
               <span class="time">{clock(e.time)}</span>
             </div>

@@ -53,6 +53,7 @@ export const EN = {
   chipNetworkError: 'network error',
   chipCached: 'preflight cached',
   chipNotRecorded: 'blocked — not recorded',
+  chipNotRecordedShort: 'not recorded',
   chipUndetermined: 'credentials?',
   chipPending: 'pending',
   chipSameOrigin: 'no CORS',

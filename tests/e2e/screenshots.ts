@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runDemoAgain, startDemo } from '../servers/demo-api.ts';
 import { DEVTOOLS_ARGS, DevToolsHar } from './devtools-har.ts';
+import { DEBUGGING_PORT_ARG, DevToolsWindow } from './devtools-window.ts';
 import { launchWithExtension } from './extension.ts';
 import { ReportClient } from './report-client.ts';
 import { waitUntil } from './wait.ts';
@@ -63,9 +64,51 @@ try {
   await panel.locator('.imported').waitFor();
   await panel.getByRole('listbox').getByRole('option').filter({ hasText: '/api/profile' }).last().click();
   await panel.screenshot({ path: resolve(OUT, 'panel-import.png') });
-  console.log(`Screenshots written to ${OUT}`);
 } finally {
   rmSync(scratch, { recursive: true, force: true });
   await ext.close();
+}
+
+/**
+ * The panel where developers use it: inside the real DevTools window, docked right (DevTools'
+ * default, a narrow panel), at the bottom and undocked. One browser each: the dock side is set
+ * before the panel shows, as a user's DevTools opens.
+ */
+const DOCKS = [
+  { side: 'right', window: '1000,820' },
+  { side: 'bottom', window: '1280,900' },
+  { side: 'undocked', window: '1280,900' },
+] as const;
+try {
+  for (const { side, window } of DOCKS) {
+    const docked = await launchWithExtension([
+      ...DEVTOOLS_ARGS,
+      DEBUGGING_PORT_ARG,
+      `--window-size=${window}`,
+    ]);
+    try {
+      const client = await ReportClient.open(docked);
+      const page = await docked.context.newPage();
+      await page.goto(`${demo.pageOrigin}/`);
+      const tabId = await client.tabId(demo.pageOrigin);
+      await client.captured(tabId, 'devtools');
+      const devtools = await DevToolsWindow.of(docked, demo.pageOrigin);
+      await devtools.dock(side);
+      await new Promise((r) => setTimeout(r, 1500));
+      await devtools.showPanel();
+      await runDemoAgain(page);
+      await devtools.panelRows((rows) => rows.some((r) => r.includes('/api/orders')), 'the demo rows');
+      await devtools.inPanel(
+        `[...document.querySelectorAll('[role="option"]')].filter((r) => r.getAttribute('title').endsWith('/api/orders')).at(-1).click()`,
+      );
+      await new Promise((r) => setTimeout(r, 800));
+      writeFileSync(resolve(OUT, `devtools-${side}.png`), await devtools.screenshot());
+      await devtools.close();
+    } finally {
+      await docked.close();
+    }
+  }
+  console.log(`Screenshots written to ${OUT}`);
+} finally {
   await demo.close();
 }
