@@ -152,3 +152,33 @@ test("the panel follows DevTools' theme when the user switches it, without a rel
   await waitUntil(theme, (t) => t === 'light', { what: 'the light theme in the panel' });
   expect(await background()).not.toBe(dark);
 });
+
+test('docked right, as DevTools opens by default, the list keeps its URLs and sits above the card', async () => {
+  await devtools.dock('right');
+  await devtools.showPanel();
+  const id = 'pf-method-missing';
+  await fetchFromPage(page, urlOf(id), scenarioById(id).request);
+  await devtools.panelRows((r) => r.some((row) => row.startsWith(`${urlOf(id)} |`)), 'the request as a row');
+  const layout = await waitUntil(
+    () =>
+      devtools.inPanel<{ width: number; url: number; urlText: string; listBottom: number; cardTop: number }>(
+        `(() => {
+          const row = [...document.querySelectorAll('[role="option"]')].find((r) => r.getAttribute('title') === ${JSON.stringify(urlOf(id))});
+          const url = row.querySelector('.url');
+          return {
+            width: innerWidth,
+            url: url.getBoundingClientRect().width,
+            urlText: url.textContent,
+            listBottom: document.querySelector('.list').getBoundingClientRect().bottom,
+            cardTop: document.querySelector('.card').getBoundingClientRect().top,
+          };
+        })()`,
+      ),
+    (l) => l.width < 700,
+    { what: 'the panel docked right, narrower than 700 px' },
+  );
+  expect(layout.url, JSON.stringify(layout)).toBeGreaterThan(100);
+  expect(layout.urlText).toBe(new URL(urlOf(id)).pathname + new URL(urlOf(id)).search);
+  expect(layout.cardTop, JSON.stringify(layout)).toBeGreaterThanOrEqual(layout.listBottom - 1);
+  await devtools.dock('bottom');
+});
