@@ -362,6 +362,7 @@ export function Panel({ source }: { source: LogSource }) {
           firefoxFirst={browser === 'firefox'}
           server={server}
           serverEntries={serverEntries}
+          reload={imported ? undefined : source.reload}
         />
       </div>
     </div>

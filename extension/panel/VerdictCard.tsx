@@ -73,6 +73,36 @@ interface CardProps {
   readonly server?: ServerFix | null;
   /** Every request to that server in the log, for its fix's effect and the what-if editor. */
   readonly serverEntries?: readonly ReportEntry[];
+  /** Inside DevTools: reloads the page so that DevTools records it from its first request. */
+  readonly reload?: (() => void) | undefined;
+}
+
+/**
+ * A request blocked while nothing recorded its headers: what is known (method, URL, that it failed
+ * as a CORS block does) and what is not, and how to see the rest. Nothing is claimed beyond that.
+ */
+function NotRecorded({ entry, reload }: { entry: ReportEntry; reload: CardProps['reload'] }) {
+  return (
+    <section class="card" aria-label={`${entry.method} ${entry.url}`}>
+      <header>
+        <h2>
+          <span class="method">{entry.method}</span> <span class="url">{entry.url}</span>
+        </h2>
+        <Chip entry={entry} />
+      </header>
+      <p class="title">{t('notRecordedTitle')}</p>
+      <p>{t('notRecordedUnknown')}</p>
+      <p>
+        {reload ? (
+          <button type="button" class="primary" onClick={() => reload()}>
+            {t('reloadToCapture')}
+          </button>
+        ) : (
+          t('notRecordedHowTo')
+        )}
+      </p>
+    </section>
+  );
 }
 
 /** "Made by loadOrders() at app.js:42:13", the whole URL on hover; inside DevTools a click opens it in Sources. */
@@ -144,8 +174,10 @@ export function VerdictCard({
   openSource,
   server = null,
   serverEntries = [],
+  reload,
 }: CardProps) {
   if (!entry) return <section class="card empty">{t('emptySelection')}</section>;
+  if (entry.state === 'not-recorded') return <NotRecorded entry={entry} reload={reload} />;
   // The panel always redacts the curl lines it offers to copy; exports follow the user's choice.
   const d = describeEntry(entry, { stack, browser: firefoxFirst ? 'firefox' : 'chrome', redact: true });
   const culprit = d.culprit;

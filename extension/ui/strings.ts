@@ -65,6 +65,11 @@ export const EN = {
   emptyShowAll: 'Show all requests',
   dismiss: 'Dismiss',
   emptySelection: 'Select a request to see why it was blocked or allowed.',
+  notRecordedTitle: 'Blocked before anything recorded its headers',
+  notRecordedUnknown:
+    'The browser failed this request the way it fails a CORS block, but its headers were not captured: which rule blocked it, whether a preflight went out and what the server answered are unknown.',
+  notRecordedHowTo:
+    'To see why: open DevTools on the tab and reload it, or use the toolbar button’s Record and reload.',
   dropped: 'older requests were dropped to keep memory bounded',
   reconnecting: 'Reconnecting to the extension…',
   culprit: 'Culprit',
@@ -81,7 +86,6 @@ export const EN = {
   findings: 'Also worth knowing',
   chromeName: 'Chrome',
   firefoxName: 'Firefox',
-  learnMore: 'The rule',
   reproduce: 'Reproduce from a terminal',
   copy: 'Copy',
   copied: 'Copied',

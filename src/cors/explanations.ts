@@ -137,10 +137,11 @@ function infoOf(error: CorsError): CorsErrorInfo {
     case 'InvalidAllowCredentials':
       return {
         stage: 'response',
-        title: 'Credentials were sent but `Access-Control-Allow-Credentials` is not `true`',
+        title: 'Made with credentials, but `Access-Control-Allow-Credentials` is not `true`',
         explanation:
-          'The request includes credentials, so the response must carry `Access-Control-Allow-Credentials: true` ' +
-          '(lower case, exactly). The browser read `{param}`.',
+          'The page made this request with credentials (fetch `credentials: "include"`, XHR `withCredentials`), ' +
+          'whether or not a cookie went with it, so the response must carry ' +
+          '`Access-Control-Allow-Credentials: true` (lower case, exactly). The browser read `{param}`.',
         firefox: { reason: 'CORSMissingAllowCredentials' },
         link: `${MDN}CORSMissingAllowCredentials`,
       };
@@ -438,7 +439,7 @@ function compile(template: string): Compiled {
   return template.split(/\{(origin|param)\}/);
 }
 
-/** An absent header reads as "nothing", not as an empty code span. */
+/** An absent header reads as "found no such header", not as an empty code span. */
 const READ_EMPTY = /read `$/;
 
 /** Fills an explanation's placeholders. The result is still text: the UI renders it escaped. */
@@ -453,7 +454,7 @@ function fill(parts: Compiled, values: { origin: string; param: string }): strin
     if (parts[i] === 'origin') text = text + values.origin + after;
     else if (values.param !== '') text = text + values.param + after;
     else if (READ_EMPTY.test(text) && after.startsWith('`'))
-      text = `${text.slice(0, -6)}read nothing${after.slice(1)}`;
+      text = `${text.slice(0, -6)}found no such header${after.slice(1)}`;
     else text = text + after;
   }
   return text;

@@ -27,6 +27,7 @@ export function describeReason(r: PreflightReason): string {
     case 'safelisted-total-too-long':
       return `The safelisted headers' values together are ${why.total} bytes, over 1024.`;
     case 'declared-by-preflight':
-      return `The browser listed ${name} in Access-Control-Request-Headers (its value was not captured).`;
+      // The preflight carries names only: the header needs the server's permission, whatever its value.
+      return `The page set ${name}, which the browser listed in the preflight's Access-Control-Request-Headers: it needs the server's permission.`;
   }
 }

@@ -67,6 +67,22 @@ async function open(name: string, content: string | Buffer | null): Promise<void
 
 const rows = () => panel.getByRole('listbox').getByRole('option');
 
+describe('panel: a request nothing recorded', () => {
+  test('says what is unknown and how to see it, and claims nothing else', async () => {
+    // The demo's first load, before DevTools served the tab: the worker saw only the failures.
+    await rows().filter({ hasText: 'not recorded' }).first().click();
+    const card = panel.locator('.card');
+    expect(await card.locator('.title').textContent()).toBe('Blocked before anything recorded its headers');
+    expect(await card.textContent()).toMatch(
+      /which rule blocked it, whether a preflight went out and what the server answered are unknown/,
+    );
+    expect(await card.textContent()).not.toMatch(
+      /simple request|no preflight was needed|Credentials were sent/i,
+    );
+    expect(await card.locator('h3').count()).toBe(0);
+  });
+});
+
 describe('panel: Fix this server', () => {
   const server = () => panel.locator('.server-fix');
   const rowFor = (scope: ReturnType<Page['locator']>, method: string, path: string) =>

@@ -61,9 +61,9 @@ describe('families', () => {
   });
 });
 
-test('fillTemplate: an absent parameter reads "nothing", never an empty code span', () => {
+test('fillTemplate: an absent header reads "found no such header", never an empty code span', () => {
   expect(fillTemplate('The browser read `{param}`.', { origin: 'O', param: '' })).toBe(
-    'The browser read nothing.',
+    'The browser found no such header.',
   );
   expect(fillTemplate('The browser read `{param}` from {origin}.', { origin: 'O', param: 'x' })).toBe(
     'The browser read `x` from O.',
