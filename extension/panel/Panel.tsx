@@ -4,6 +4,7 @@ import type { StackId } from '../../src/fixes/index.ts';
 import type { OpenedFile } from '../../src/har/open.ts';
 import type { ReportEntry } from '../../src/report/entry.ts';
 import { entryMatches } from '../../src/report/filter.ts';
+import { problemKeyOf, problemsOf } from '../../src/report/problems.ts';
 import { serverOf } from '../../src/report/servers.ts';
 import { kindOf } from '../../src/report/summary.ts';
 import { BROWSER } from '../platform/browser.ts';
@@ -13,6 +14,7 @@ import { ExportControls, RedactionWarning } from '../ui/ExportControls.tsx';
 import { t } from '../ui/i18n.ts';
 import type { ConnectionState, LogSource } from '../ui/source.ts';
 import { openPickedFile } from './open-file.ts';
+import { ProblemBar } from './ProblemBar.tsx';
 import { RequestList } from './RequestList.tsx';
 import { VerdictCard } from './VerdictCard.tsx';
 
@@ -39,6 +41,8 @@ export function Panel({ source }: { source: LogSource }) {
   const [error, setError] = useState<string | null>(null);
   const [filter, setFilter] = useState('');
   const [blockedOnly, setBlockedOnly] = useState(false);
+  /** The problem whose requests the list shows, or null for all. */
+  const [problemKey, setProblemKey] = useState<string | null>(null);
   const [preserveLog, setPreserveLog] = useState(false);
   const [redactSecrets, setRedactSecrets] = useState(true);
   const [selectedId, setSelectedId] = useState<string | null>(null);
@@ -167,12 +171,22 @@ export function Panel({ source }: { source: LogSource }) {
 
   const visible = imported ? imported.entries : entries;
 
+  const problems = useMemo(() => problemsOf(visible), [visible]);
+  const chosenProblem = problems.find((p) => p.key === problemKey) ?? null;
+
   const shown = useMemo(() => {
     return visible.filter((e) => {
       if (blockedOnly && !['blocked', 'not-recorded', 'undetermined'].includes(kindOf(e))) return false;
+      if (problemKey !== null && problemKeyOf(e) !== problemKey) return false;
       return entryMatches(e, filter);
     });
-  }, [visible, filter, blockedOnly]);
+  }, [visible, filter, blockedOnly, problemKey]);
+
+  const chooseProblem = (key: string | null) => {
+    setProblemKey(key);
+    const first = problems.find((p) => p.key === key)?.entryIds[0];
+    if (first) setSelectedId(first);
+  };
 
   const selected = visible.find((e) => e.id === selectedId) ?? null;
   // One fix per server, merged from every request to it: the card shows the fix its server needs.
@@ -326,6 +340,12 @@ export function Panel({ source }: { source: LogSource }) {
           {dropped.toLocaleString()} {t('dropped')}
         </p>
       ) : null}
+      <ProblemBar
+        problems={problems}
+        chosen={chosenProblem ? chosenProblem.key : null}
+        onChoose={chooseProblem}
+        firefoxFirst={browser === 'firefox'}
+      />
       <div class="main">
         <RequestList
           entries={shown}
@@ -346,6 +366,7 @@ export function Panel({ source }: { source: LogSource }) {
                   onClick={() => {
                     setFilter('');
                     setBlockedOnly(false);
+                    setProblemKey(null);
                   }}
                 >
                   {t('emptyShowAll')} ({visible.length})
@@ -363,6 +384,7 @@ export function Panel({ source }: { source: LogSource }) {
           server={server}
           serverEntries={serverEntries}
           reload={imported ? undefined : source.reload}
+          problem={selected ? (problems.find((p) => p.key === problemKeyOf(selected)) ?? null) : null}
         />
       </div>
     </div>

@@ -8,6 +8,7 @@ import type { HeaderList } from '../../src/cors/headers.ts';
 import type { StackId } from '../../src/fixes/index.ts';
 import { cacheSentence, describeEntry, type EntryDescription } from '../../src/report/describe.ts';
 import type { ReportEntry } from '../../src/report/entry.ts';
+import type { Problem } from '../../src/report/problems.ts';
 import type { ServerFix } from '../../src/report/servers.ts';
 import { Chip } from '../ui/Chip.tsx';
 import { CopyButton } from '../ui/CopyButton.tsx';
@@ -75,6 +76,8 @@ interface CardProps {
   readonly serverEntries?: readonly ReportEntry[];
   /** Inside DevTools: reloads the page so that DevTools records it from its first request. */
   readonly reload?: (() => void) | undefined;
+  /** The problem the request belongs to (same server, error and culprit), or null. */
+  readonly problem?: Problem | null;
 }
 
 /**
@@ -175,6 +178,7 @@ export function VerdictCard({
   server = null,
   serverEntries = [],
   reload,
+  problem = null,
 }: CardProps) {
   if (!entry) return <section class="card empty">{t('emptySelection')}</section>;
   if (entry.state === 'not-recorded') return <NotRecorded entry={entry} reload={reload} />;
@@ -194,6 +198,11 @@ export function VerdictCard({
       <p class="title">
         <Text value={d.headline} />
       </p>
+      {problem && problem.count > 1 ? (
+        <p class="problem-line">
+          {t('problemLine')} {problem.count - 1} {t('problemOthers')}
+        </p>
+      ) : null}
       {d.madeBy ? <MadeBy at={d.madeBy} open={openSource} /> : null}
       {d.madeByWorker ? (
         <p class="made-by">

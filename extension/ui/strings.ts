@@ -65,6 +65,10 @@ export const EN = {
   emptyShowAll: 'Show all requests',
   dismiss: 'Dismiss',
   emptySelection: 'Select a request to see why it was blocked or allowed.',
+  problemsLabel: 'Problems: blocked requests grouped by server, error and culprit',
+  problemsAll: 'All requests',
+  problemLine: 'The same problem (same server, error and culprit) blocked',
+  problemOthers: 'other requests: one fix covers them all.',
   notRecordedTitle: 'Blocked before anything recorded its headers',
   notRecordedUnknown:
     'The browser failed this request the way it fails a CORS block, but its headers were not captured: which rule blocked it, whether a preflight went out and what the server answered are unknown.',

@@ -183,6 +183,35 @@ describe('list', () => {
     await panel.getByLabel('Blocked only').uncheck();
   });
 
+  test('problems: the blocked requests grouped by server, error and culprit; one chosen shows its requests', async () => {
+    const { problems } = await client.report(tabId);
+    const biggest = [...(problems ?? [])].sort((a, b) => b.count - a.count)[0];
+    if (!biggest) throw new Error('no problems');
+    expect(biggest.count).toBeGreaterThan(1);
+    expect(await panel.locator('.problems-count').textContent()).toMatch(
+      new RegExp(`^${problems?.length} problems · \\d+ blocked requests$`),
+    );
+    const button = panel.locator('button.problem').nth(problems?.indexOf(biggest) ?? 0);
+    await button.click();
+    await waitUntil(
+      () => panel.getByRole('listbox').getByRole('option').count(),
+      (n) => n === biggest.count,
+      { what: `the ${biggest.count} requests of the problem` },
+    );
+    expect(await button.getAttribute('aria-pressed')).toBe('true');
+    // The card shows the first of them, and says how many more the same fix covers.
+    expect(await panel.locator('.card .problem-line').textContent()).toContain(
+      `blocked ${biggest.count - 1} other`,
+    );
+    await panel.getByRole('button', { name: 'All requests' }).click();
+    const { entries } = await client.report(tabId);
+    await waitUntil(
+      () => panel.getByRole('listbox').getByRole('option').count(),
+      (n) => n === entries.length,
+      { what: 'every request again' },
+    );
+  });
+
   test('the filter finds culprit headers, headers the page sent and Firefox reasons; no match says so', async () => {
     const { entries } = await client.report(tabId);
     const rowCount = () => panel.getByRole('listbox').getByRole('option').count();
