@@ -125,7 +125,14 @@ export function Panel({ source }: { source: LogSource }) {
   }, []);
 
   useEffect(() => {
-    void send({ type: 'cors:settings' }).then(showSettings, (err) => setError(String(err)));
+    void send({ type: 'cors:settings' }).then(
+      (settings) => {
+        showSettings(settings);
+        // The options' default; the toolbar box then changes it for this panel only.
+        setRedactSecrets(settings.redact);
+      },
+      (err) => setError(String(err)),
+    );
   }, [showSettings]);
 
   /** Settings go to the worker, which keeps them and applies them; the panel shows what it answered. */

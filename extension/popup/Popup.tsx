@@ -39,6 +39,13 @@ export function Popup({ tabId }: { tabId: number }) {
   };
 
   useEffect(() => {
+    void send({ type: 'cors:settings' }).then(
+      (s) => setRedactSecrets(s.redact),
+      () => {},
+    );
+  }, []);
+
+  useEffect(() => {
     void refresh();
     const timer = setInterval(() => void refresh(), 1000);
     return () => clearInterval(timer);

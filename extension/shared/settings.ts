@@ -20,6 +20,8 @@ export interface Settings {
   readonly preserveLog: boolean;
   /** The stack fixes are shown for; null: guessed from the server, else the default. */
   readonly stack: StackId | null;
+  /** Whether exports start with secrets redacted (the user can still turn it off per export). */
+  readonly redact: boolean;
 }
 
 export const DEFAULT_RING_SIZE = 1000;
@@ -30,7 +32,12 @@ export const DEFAULT_SETTINGS: Settings = {
   ringSize: DEFAULT_RING_SIZE,
   preserveLog: false,
   stack: null,
+  redact: true,
 };
+
+/** The ring sizes the options page offers to set: enough to matter, not so many that storage fills. */
+export const RING_SIZE_MIN = 100;
+export const RING_SIZE_MAX = 20_000;
 
 /** Whether a tab at `url` records because it is on a development origin. */
 export function recordsAsDevelopment(settings: Settings, url: string | undefined): boolean {
@@ -54,6 +61,7 @@ export function patchSettings(settings: Settings, patch: unknown): Settings {
       : settings.devOrigins,
     ringSize:
       Number.isInteger(p.ringSize) && (p.ringSize as number) > 0 ? (p.ringSize as number) : settings.ringSize,
+    redact: typeof p.redact === 'boolean' ? p.redact : settings.redact,
     preserveLog: typeof p.preserveLog === 'boolean' ? p.preserveLog : settings.preserveLog,
     stack:
       p.stack === null

@@ -133,6 +133,26 @@ export const EN = {
   whatIfStatus: 'Status',
   whatIfResponse: 'Response',
   warningsTitle: 'Works, but risky',
+  optionsTitle: 'CORS Lens options',
+  optionsSaved: 'Saved and applied at',
+  optionsDevOrigins: 'Development origins',
+  optionsRecordDev: 'Record tabs on a development origin while DevTools is closed',
+  optionsRecordDevHelp:
+    'Recording without DevTools uses webRequest listeners that see CORS headers; while any tab records they slow every request of the browser (about ×1.6 measured). With DevTools open nothing is needed: the CORS panel reads DevTools’ own network log. Blocked requests are counted (the badge) either way.',
+  optionsPatterns: 'Patterns, one per line',
+  optionsPatternsHelp:
+    'A host name (localhost), "*." and a suffix (*.test), an IPv4 range (192.168.0.0/16) or [::1]. No scheme, port or path: every port of a matching host counts. Saved as soon as every line is valid.',
+  optionsTestUrl: 'Test a page URL',
+  optionsMatches: 'A development origin: it matches',
+  optionsNoMatch: 'Not a development origin: no pattern matches its host.',
+  optionsLog: 'The log',
+  optionsRingSize: 'Requests kept per tab',
+  optionsRingRange: 'Choose a number from',
+  optionsRingHelp: 'When a tab has more, the oldest go first, and the panel says how many went.',
+  optionsFixesAndReports: 'Fixes and reports',
+  optionsStack: 'Server stack for fixes',
+  optionsStackGuess: 'Guess from the server’s own headers',
+  optionsRedact: 'Redact secrets in exports by default (Authorization, cookies, API keys, tokens)',
 } as const;
 
 export type MessageKey = keyof typeof EN;

@@ -57,3 +57,29 @@ export function isDevelopmentUrl(
   }
   return patterns.some((p) => matchesPattern(host, p));
 }
+
+/**
+ * What is wrong with a development-origin pattern, in one sentence, or null when it is one: a host
+ * name, `*.` and a host suffix, an IPv4 CIDR range, or `[::1]`. A URL or a port is not a host.
+ */
+export function patternProblem(pattern: string): string | null {
+  const p = pattern.trim().toLowerCase();
+  if (p === '') return 'Empty.';
+  if (/^[a-z][a-z0-9+.-]*:\/\//.test(p)) return 'A host, not a URL: leave out the scheme (http://) and path.';
+  if (p === '[::1]') return null;
+  const cidr = /^(\d+\.\d+\.\d+\.\d+)\/(\d{1,2})$/.exec(p);
+  if (cidr) {
+    if (ipv4(cidr[1] as string) === null) return 'Not an IPv4 address before the "/".';
+    return Number(cidr[2]) > 32 ? 'An IPv4 range has at most 32 bits after the "/".' : null;
+  }
+  if (/:\d+$/.test(p)) return 'A host without a port: every port of the host counts.';
+  const host = p.startsWith('*.') ? p.slice(2) : p;
+  if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(host))
+    return 'Not a host name: letters, digits, dots and hyphens, optionally after "*."';
+  return null;
+}
+
+/** The first pattern a page URL matches, or null: what the options page shows for "Test a URL". */
+export function matchingPattern(url: string, patterns: readonly string[]): string | null {
+  return patterns.find((p) => isDevelopmentUrl(url, [p])) ?? null;
+}

@@ -5,6 +5,7 @@
  */
 import type { Page } from 'playwright';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { DEFAULT_DEV_ORIGINS } from '../../src/capture/dev-origins.ts';
 import { type CorpusServers, startCorpusServers } from '../servers/corpus-servers.ts';
 import { scenarioById, scenarioUrl } from '../servers/scenarios.ts';
 import { type LoadedExtension, launchWithExtension } from './extension.ts';
@@ -143,6 +144,74 @@ test('recordDevOrigins makes development-origin tabs record, by the devOrigins p
     (s) => !s.recording && !s.armed,
     { what: 'recording to stop with the setting off' },
   );
+});
+
+test('the options page: each change applies at once, a pattern that is not one is named and not saved', async () => {
+  const options = await ext.context.newPage();
+  await options.goto(ext.url('extension/options/index.html'));
+  const status = () => client.status(tabId);
+  await options.getByLabel('Record tabs on a development origin while DevTools is closed').check();
+  await waitUntil(status, (s) => s.reasons.includes('development-origin'), {
+    what: 'the localhost tab to record as a development origin',
+  });
+
+  const patterns = options.getByLabel('Patterns, one per line');
+  await patterns.fill('*.test\nhttp://app.test:8080/');
+  expect(await options.locator('.errors').textContent()).toContain(
+    'http://app.test:8080/: A host, not a URL: leave out the scheme (http://) and path.',
+  );
+  // Not saved while a line is wrong: localhost still records.
+  expect((await client.settings({})).devOrigins).toContain('localhost');
+  await patterns.fill('*.test');
+  await waitUntil(
+    async () => (await client.settings({})).devOrigins,
+    (o) => o.length === 1 && o[0] === '*.test',
+    { what: 'the patterns saved' },
+  );
+  await waitUntil(status, (s) => !s.reasons.includes('development-origin'), {
+    what: 'localhost to stop recording once no pattern matches it',
+  });
+  const testUrl = options.getByLabel('Test a page URL');
+  await testUrl.fill('http://api.test:8080/orders');
+  expect(await options.locator('.match').textContent()).toBe('A development origin: it matches *.test');
+  await testUrl.fill(servers.origins.page);
+  expect(await options.locator('.match').textContent()).toBe(
+    'Not a development origin: no pattern matches its host.',
+  );
+
+  await options.getByLabel('Requests kept per tab').fill('50');
+  expect(await options.locator('.errors').textContent()).toMatch(/Choose a number from 100–20,000/);
+  expect((await client.settings({})).ringSize).toBe(1000);
+  await options.getByLabel('Requests kept per tab').fill('5000');
+  await waitUntil(
+    async () => (await client.settings({})).ringSize,
+    (n) => n === 5000,
+    { what: 'the ring size saved' },
+  );
+  await options.getByLabel('Server stack for fixes').selectOption('nginx');
+  await options.getByLabel(/Redact secrets in exports by default/).uncheck();
+  await waitUntil(
+    () => client.settings({}),
+    (s) => s.stack === 'nginx' && !s.redact,
+    { what: 'stack and redaction saved' },
+  );
+  // The panel opens with them.
+  const panel = await ext.context.newPage();
+  await panel.goto(ext.url(`extension/panel/index.html?tabId=${tabId}`));
+  await waitUntil(
+    () => panel.getByLabel('Redact secrets').isChecked(),
+    (checked) => !checked,
+    { what: 'the panel to start unredacted' },
+  );
+  await panel.close();
+  await options.close();
+  await client.settings({
+    recordDevOrigins: false,
+    devOrigins: [...DEFAULT_DEV_ORIGINS],
+    ringSize: 1000,
+    stack: null,
+    redact: true,
+  });
 });
 
 test('a new page in the tab starts a new log, and a closed tab frees its data', async () => {

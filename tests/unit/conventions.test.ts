@@ -66,7 +66,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['extension/platform/', 'extension/shared/'],
   ['extension/log/'],
   ['extension/background/', 'extension/ui/'],
-  ['extension/panel/', 'extension/popup/', 'extension/devtools/'],
+  ['extension/panel/', 'extension/popup/', 'extension/devtools/', 'extension/options/'],
 ];
 
 const layerOf = (file: string) => LAYERS.findIndex((l) => l.some((prefix) => file.startsWith(prefix)));

@@ -1,0 +1,182 @@
+/**
+ * The options: development origins (validated, with a URL to test them on), how many requests each
+ * tab keeps, preserve log, the default stack and the redaction default. Each change goes to the
+ * worker at once (`cors:settings`), which applies it and answers with what it now holds.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { matchingPattern, patternProblem } from '../../src/capture/dev-origins.ts';
+import { STACK_LABELS, STACKS, type StackId } from '../../src/fixes/fix.ts';
+import { RING_SIZE_MAX, RING_SIZE_MIN, type Settings } from '../shared/settings.ts';
+import { send } from '../ui/client.ts';
+import { t } from '../ui/i18n.ts';
+
+function linesOf(text: string): string[] {
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+}
+
+export function Options() {
+  const [settings, setSettings] = useState<Settings | null>(null);
+  const [origins, setOrigins] = useState('');
+  const [ring, setRing] = useState('');
+  const [testUrl, setTestUrl] = useState('http://localhost:5173/');
+  const [saved, setSaved] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const show = (s: Settings) => {
+    setSettings(s);
+    setOrigins(s.devOrigins.join('\n'));
+    setRing(String(s.ringSize));
+  };
+
+  useEffect(() => {
+    void send({ type: 'cors:settings' }).then(show, (err) => setError(String(err)));
+  }, []);
+
+  const change = async (patch: Partial<Settings>) => {
+    try {
+      const next = await send({ type: 'cors:settings', patch });
+      setSettings(next);
+      setError(null);
+      setSaved(`${t('optionsSaved')} ${new Date().toLocaleTimeString()}`);
+    } catch (err) {
+      setError(String(err));
+    }
+  };
+
+  if (!settings) return <main class="options">{error ?? '…'}</main>;
+
+  const patterns = linesOf(origins);
+  const problems = patterns.flatMap((p) => {
+    const problem = patternProblem(p);
+    return problem ? [`${p}: ${problem}`] : [];
+  });
+  const ringValue = Number(ring);
+  const ringOk = Number.isInteger(ringValue) && ringValue >= RING_SIZE_MIN && ringValue <= RING_SIZE_MAX;
+  const match = matchingPattern(testUrl, settings.devOrigins);
+
+  return (
+    <main class="options">
+      <h1>{t('optionsTitle')}</h1>
+      {error ? (
+        <p class="warning" role="alert">
+          {error}
+        </p>
+      ) : null}
+
+      <fieldset>
+        <legend>{t('optionsDevOrigins')}</legend>
+        <label>
+          <input
+            type="checkbox"
+            checked={settings.recordDevOrigins}
+            onChange={(ev) =>
+              void change({ recordDevOrigins: (ev.currentTarget as HTMLInputElement).checked })
+            }
+          />{' '}
+          {t('optionsRecordDev')}
+        </label>
+        <p class="help">{t('optionsRecordDevHelp')}</p>
+        <label for="dev-origins">{t('optionsPatterns')}</label>
+        <textarea
+          id="dev-origins"
+          spellcheck={false}
+          value={origins}
+          onInput={(ev) => {
+            const text = (ev.currentTarget as HTMLTextAreaElement).value;
+            setOrigins(text);
+            const next = linesOf(text);
+            // Saved only when every line is a pattern: a half-typed one never reaches the worker.
+            if (next.every((p) => patternProblem(p) === null)) void change({ devOrigins: next });
+          }}
+        />
+        {problems.length > 0 ? (
+          <ul class="errors" role="alert">
+            {problems.map((p) => (
+              <li key={p}>{p}</li>
+            ))}
+          </ul>
+        ) : null}
+        <p class="help">{t('optionsPatternsHelp')}</p>
+        <label for="test-url">{t('optionsTestUrl')}</label>
+        <input
+          id="test-url"
+          type="url"
+          value={testUrl}
+          onInput={(ev) => setTestUrl((ev.currentTarget as HTMLInputElement).value)}
+        />
+        <p class={`match ${match ? 'yes' : 'no'}`} role="status">
+          {match ? `${t('optionsMatches')} ${match}` : t('optionsNoMatch')}
+        </p>
+      </fieldset>
+
+      <fieldset>
+        <legend>{t('optionsLog')}</legend>
+        <label for="ring-size">{t('optionsRingSize')}</label>{' '}
+        <input
+          id="ring-size"
+          type="number"
+          min={RING_SIZE_MIN}
+          max={RING_SIZE_MAX}
+          step={100}
+          value={ring}
+          onInput={(ev) => {
+            const text = (ev.currentTarget as HTMLInputElement).value;
+            setRing(text);
+            const n = Number(text);
+            if (Number.isInteger(n) && n >= RING_SIZE_MIN && n <= RING_SIZE_MAX) void change({ ringSize: n });
+          }}
+        />
+        {ringOk ? null : (
+          <p class="errors" role="alert">
+            {t('optionsRingRange')} {RING_SIZE_MIN.toLocaleString()}–{RING_SIZE_MAX.toLocaleString()}.
+          </p>
+        )}
+        <p class="help">{t('optionsRingHelp')}</p>
+        <label>
+          <input
+            type="checkbox"
+            checked={settings.preserveLog}
+            onChange={(ev) => void change({ preserveLog: (ev.currentTarget as HTMLInputElement).checked })}
+          />{' '}
+          {t('preserveLog')}
+        </label>
+      </fieldset>
+
+      <fieldset>
+        <legend>{t('optionsFixesAndReports')}</legend>
+        <label for="stack">{t('optionsStack')}</label>{' '}
+        <select
+          id="stack"
+          value={settings.stack ?? ''}
+          onChange={(ev) => {
+            const v = (ev.currentTarget as HTMLSelectElement).value;
+            void change({ stack: v === '' ? null : (v as StackId) });
+          }}
+        >
+          <option value="">{t('optionsStackGuess')}</option>
+          {STACKS.map((s) => (
+            <option key={s} value={s}>
+              {STACK_LABELS[s]}
+            </option>
+          ))}
+        </select>
+        <p>
+          <label>
+            <input
+              type="checkbox"
+              checked={settings.redact}
+              onChange={(ev) => void change({ redact: (ev.currentTarget as HTMLInputElement).checked })}
+            />{' '}
+            {t('optionsRedact')}
+          </label>
+        </p>
+      </fieldset>
+      <p class="saved" role="status">
+        {saved}
+      </p>
+    </main>
+  );
+}
