@@ -1,4 +1,5 @@
 /** Export buttons with the redaction switch, and the warning when it is off; panel and popup share them. */
+import { useState } from 'preact/hooks';
 import type { ExportFormat } from './client.ts';
 import { t } from './i18n.ts';
 
@@ -11,11 +12,13 @@ const FORMATS = [
 interface Props {
   readonly redact: boolean;
   readonly onRedact: (on: boolean) => void;
-  readonly onExport: (format: ExportFormat) => void;
+  /** Starts the download; returns the file's name, which the controls then show. */
+  readonly onExport: (format: ExportFormat) => string;
   readonly class?: string;
 }
 
 export function ExportControls({ redact, onRedact, onExport, class: className }: Props) {
+  const [saved, setSaved] = useState<string | null>(null);
   return (
     <span class={className}>
       {t('exportLabel')}:
@@ -24,7 +27,7 @@ export function ExportControls({ redact, onRedact, onExport, class: className }:
           key={format}
           type="button"
           aria-label={`${t('exportLabel')} ${t(label)}`}
-          onClick={() => onExport(format)}
+          onClick={() => setSaved(onExport(format))}
         >
           {t(label)}
         </button>
@@ -37,6 +40,11 @@ export function ExportControls({ redact, onRedact, onExport, class: className }:
         />
         {t('redactSecrets')}
       </label>
+      {saved ? (
+        <span class="saved" role="status" title={saved}>
+          {t('checkSaved')} {saved}
+        </span>
+      ) : null}
     </span>
   );
 }

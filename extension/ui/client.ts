@@ -23,16 +23,14 @@ const EXPORTS: Record<ExportFormat, { ext: string; mime: string; render: typeof 
   html: { ext: 'html', mime: 'text/html', render: renderHtml },
 };
 
-/** Renders the export and hands it to the browser as a download; nothing leaves the machine. */
+/** Renders the export and hands it to the browser as a download; nothing leaves the machine. Returns the file name. */
 export function downloadReport(
   format: ExportFormat,
   entries: readonly ReportEntry[],
   options: { redact: boolean; tabId: number; dropped: number; stack?: StackId | null; browser?: Browser },
 ): string {
   const spec = EXPORTS[format];
-  const text = spec.render(entries, options);
-  downloadText('cors-lens', spec.ext, spec.mime, text);
-  return text;
+  return downloadText('cors-lens', spec.ext, spec.mime, spec.render(entries, options));
 }
 
 /** Hands `text` to the browser as a download named `<base>-<time>.<ext>`; returns the file name. */

@@ -299,6 +299,10 @@ describe('exports', () => {
       panel.getByRole('button', { name: 'JSON' }).click(),
     ]);
     const read = readJsonReport(readFileSync((await json.path()) as string, 'utf8'));
+    // The panel says where the file went.
+    expect(await panel.locator('.export .saved').textContent()).toBe(
+      `Saved to your downloads folder as ${json.suggestedFilename()}`,
+    );
     const { entries } = await client.report(tabId);
     expect(read.ok).toBe(true);
     if (read.ok) expect(read.report.entries.map((e) => e.id).sort()).toEqual(entries.map((e) => e.id).sort());
