@@ -258,6 +258,7 @@ export function VerdictCard({
         </p>
       ) : null}
       <h3>{t('whyPreflight')}</h3>
+      <p class="glossary">{t('preflightGlossary')}</p>
       {d.preflightReasons.length === 0 ? (
         <p>{t('noPreflightNeeded')}</p>
       ) : (

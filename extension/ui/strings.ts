@@ -82,6 +82,8 @@ export const EN = {
   missing: 'missing',
   whyPreflight: 'Why was there a preflight?',
   noPreflightNeeded: 'A simple request: no preflight was needed.',
+  preflightGlossary:
+    'A preflight is the OPTIONS request the browser sends first, to ask the server whether the page may send this request.',
   preflight: 'Preflight (OPTIONS)',
   request: 'Request',
   sent: 'Sent',

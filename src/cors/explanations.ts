@@ -293,7 +293,7 @@ function infoOf(error: CorsError): CorsErrorInfo {
         stage: 'preflight',
         title: 'The request header `{param}` is not in `Access-Control-Allow-Headers`',
         explanation:
-          'The page sends `{param}`, which is not CORS-safelisted, so the preflight asked for it and the server did ' +
+          "The page sends `{param}`, a header a page may not send to another origin without the server's permission, so the preflight asked for it and the server did " +
           'not list it. Add `{param}` to `Access-Control-Allow-Headers` (case does not matter). A `*` covers nothing ' +
           'for requests with credentials, and the Fetch standard leaves `Authorization` out of it (Chrome still lets it through, with a warning that it will stop): list names explicitly.',
         firefox: { reason: 'CORSMissingAllowHeaderFromPreflight' },

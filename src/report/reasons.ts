@@ -7,7 +7,7 @@ export function describeReason(r: PreflightReason): string {
   const why = r.why;
   switch (why.kind) {
     case 'name-not-safelisted':
-      return `The header ${name} is not a CORS-safelisted header.`;
+      return `The header ${name} is not one of the few a page may send to another origin without asking (Accept, Accept-Language, Content-Language, Content-Type of a form or plain text, Range).`;
     case 'value-too-long':
       return `The ${name} value is ${why.length} bytes long; safelisted values may have 128 at most.`;
     case 'unsafe-byte':
