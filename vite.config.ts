@@ -46,22 +46,32 @@ function executable(file: string): Plugin {
  * `vite build`: the Chrome extension in dist/.
  * `vite build --mode firefox`: the same extension for Firefox (MV3, event page) in dist-firefox/.
  * `vite build --mode cli`: the `cors-lens` command, one self-contained ES module for Node, in dist-cli/.
+ * `vite build --mode playwright`: the Playwright fixture (`cors-lens/playwright`), beside it.
  */
 export default defineConfig(({ mode }): UserConfig => {
-  if (mode === 'cli') {
+  if (mode === 'cli' || mode === 'playwright') {
+    const cli = mode === 'cli';
     return {
       publicDir: false,
-      plugins: [executable('cors-lens.mjs')],
+      plugins: cli ? [executable('cors-lens.mjs')] : [],
       build: {
         outDir: 'dist-cli',
-        emptyOutDir: true,
+        // The command first (it empties the folder), then the Playwright fixture beside it.
+        emptyOutDir: cli,
         target: 'node20',
-        ssr: 'src/cli/main.ts',
+        ssr: cli ? 'src/cli/main.ts' : 'src/playwright/index.ts',
         minify: false,
-        rolldownOptions: { output: { entryFileNames: 'cors-lens.mjs', banner: '#!/usr/bin/env node' } },
+        rolldownOptions: {
+          // The fixture uses the test runner the user's project already has.
+          external: ['@playwright/test'],
+          output: {
+            entryFileNames: cli ? 'cors-lens.mjs' : 'playwright.mjs',
+            ...(cli ? { banner: '#!/usr/bin/env node' } : {}),
+          },
+        },
       },
-      // Bundle the engine's own dependencies too: the command must run from its file alone.
-      ssr: { noExternal: true, target: 'node' },
+      // Bundle the engine's own dependencies too: each file runs alone.
+      ssr: { noExternal: true, external: ['@playwright/test'], target: 'node' },
     };
   }
   const firefox = mode === 'firefox';

@@ -1,8 +1,11 @@
 /** One cross-origin request as capture assembles it from webRequest events: serializable, stored as is. */
 import type { HeaderList } from '../cors/headers.ts';
 
-/** Where a request was seen: Chrome's DevTools network log, the worker's webRequest listeners, a HAR file. */
-export type CaptureSource = 'devtools' | 'webrequest' | 'har';
+/**
+ * Where a request was seen: Chrome's DevTools network log, the worker's webRequest listeners, a HAR
+ * file, or Chrome's DevTools protocol (`cors-lens --cdp`, the Playwright fixture).
+ */
+export type CaptureSource = 'devtools' | 'webrequest' | 'har' | 'cdp';
 
 /** A line of the page's code, as a person reads it (line and column from 1). */
 export interface SourceLocation {

@@ -44,12 +44,18 @@ interface Options {
   readonly all: boolean;
   /** Print a shell script that checks each server's CORS answers (fails until the fix is deployed). */
   readonly emitCheck: boolean;
+  /** Watch a running Chrome at this DevTools endpoint instead of reading a file. */
+  readonly cdp: string | null;
+  readonly timeout: number | null;
 }
 
 export const USAGE = `Usage: cors-lens <file.har> [options]
+       cors-lens --cdp <endpoint> [--timeout S] [options]
 
 Prints every request a browser blocked for CORS in a HAR file (exported from Chrome's or
-Firefox's DevTools), with the header that failed and the server fix.
+Firefox's DevTools), with the header that failed and the server fix. With --cdp, watches a
+running Chrome instead (started with --remote-debugging-port=9222; endpoint
+http://127.0.0.1:9222): all its pages, each new one as it opens, every failure as it happens.
 
 Options:
   --format table|json|markdown   output (default: table)
@@ -59,10 +65,12 @@ Options:
   --emit-check                   print a shell script (curl) that fails until each server sends
                                  what its pages need: cors-lens x.har --emit-check > cors-check.sh
   --no-redact                    keep cookies, tokens and API keys in the output
+  --cdp <endpoint>               watch a running Chrome over its DevTools protocol
+  --timeout <seconds>            with --cdp: stop after that long (default: Ctrl-C)
   -h, --help                     this text
 
-Exit code: 0 nothing blocked, 1 something blocked, 2 unreadable file or bad arguments,
-3 a bug in cors-lens.
+Exit code: 0 nothing blocked, 1 something blocked, 2 unreadable file, unreachable endpoint or
+bad arguments, 3 a bug in cors-lens.
 `;
 
 function parseArgs(argv: readonly string[]): Options | { help: true } | { error: string } {
@@ -72,6 +80,8 @@ function parseArgs(argv: readonly string[]): Options | { help: true } | { error:
   let redactOn = true;
   let all = false;
   let emitCheck = false;
+  let cdp: string | null = null;
+  let timeout: number | null = null;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const [flag, inline] =
@@ -104,6 +114,18 @@ function parseArgs(argv: readonly string[]): Options | { help: true } | { error:
       case '--emit-check':
         emitCheck = true;
         break;
+      case '--cdp': {
+        const v = value();
+        if (!v) return { error: '--cdp takes the DevTools endpoint, e.g. http://127.0.0.1:9222.' };
+        cdp = v;
+        break;
+      }
+      case '--timeout': {
+        const v = Number(value());
+        if (!Number.isFinite(v) || v <= 0) return { error: '--timeout takes a number of seconds above 0.' };
+        timeout = v;
+        break;
+      }
       default:
         if (arg.startsWith('-') && arg !== '-')
           return { error: `Unknown option ${arg}. Run cors-lens --help.` };
@@ -111,8 +133,29 @@ function parseArgs(argv: readonly string[]): Options | { help: true } | { error:
         file = arg;
     }
   }
-  if (file === null) return { error: 'No HAR file given. Run cors-lens --help.' };
-  return { file, format, stack, redact: redactOn, all, emitCheck };
+  if (cdp !== null && file !== null) return { error: `Either a HAR file or --cdp, not both (got ${file}).` };
+  if (timeout !== null && cdp === null) return { error: '--timeout goes with --cdp.' };
+  if (file === null && cdp === null) return { error: 'No HAR file given. Run cors-lens --help.' };
+  return { file: file ?? '', format, stack, redact: redactOn, all, emitCheck, cdp, timeout };
+}
+
+/** The options of a `--cdp` run, or null when the command line asks for something else (a file, help, an error). */
+export function cdpOptionsOf(argv: readonly string[]): {
+  endpoint: string;
+  timeout: number | null;
+  format: Format;
+  stack: StackId | null;
+  redact: boolean;
+} | null {
+  const parsed = parseArgs(argv);
+  if ('help' in parsed || 'error' in parsed || parsed.cdp === null) return null;
+  return {
+    endpoint: parsed.cdp,
+    timeout: parsed.timeout,
+    format: parsed.format,
+    stack: parsed.stack,
+    redact: parsed.redact,
+  };
 }
 
 export function runCli(argv: readonly string[], io: CliIo): CliResult {
