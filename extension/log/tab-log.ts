@@ -43,6 +43,8 @@ export class TabLogs {
   readonly #judged = new Map<number, Map<number, ReportEntry>>();
   /** Requests in flight, judged when read, until the pairer reports a change: requestId → entry. */
   readonly #inFlight = new Map<string, ReportEntry>();
+  /** The request ids each tab's log has filed from webRequest capture (built from the store when first needed). */
+  readonly #filedIds = new Map<number, Set<string>>();
 
   /**
    * `outcome`: who says a request was blocked (see OutcomeSource). `onChange`: a tab's log changed
@@ -71,8 +73,23 @@ export class TabLogs {
    */
   finished(r: CapturedRequest): void {
     this.#inFlight.delete(r.id);
+    // Filed once: an end event Chrome delivers again to a restarted worker would file it twice.
+    const ids = this.#idsOf(r.tabId);
+    if (ids.has(r.id)) return;
+    ids.add(r.id);
     this.#file(r);
     this.#onChange(r.tabId);
+  }
+
+  #idsOf(tabId: number): Set<string> {
+    let ids = this.#filedIds.get(tabId);
+    if (!ids) {
+      ids = new Set();
+      for (const { entry } of this.#store.entriesSince(tabId, 0))
+        if (entry.kind === 'captured' && entry.request.source !== 'devtools') ids.add(entry.request.id);
+      this.#filedIds.set(tabId, ids);
+    }
+    return ids;
   }
 
   #file(r: CapturedRequest, filed = this.#storedOf(r)): void {
@@ -210,8 +227,10 @@ export class TabLogs {
       }
       entries.push(entry);
     }
+    const filed = this.#idsOf(tabId);
     for (const r of inFlight) {
-      if (r.tabId !== tabId) continue;
+      // A request both filed and still pending (a worker stopped between the two writes) is listed once.
+      if (r.tabId !== tabId || filed.has(r.id)) continue;
       let entry = this.#inFlight.get(r.id);
       if (!entry) {
         entry = entryOf(r, judge(r, this.#outcome));
@@ -253,6 +272,7 @@ export class TabLogs {
 
   #drop(tabId: number): void {
     this.#judged.delete(tabId);
+    this.#filedIds.delete(tabId);
     for (const [id, entry] of this.#inFlight) if (entry.tabId === tabId) this.#inFlight.delete(id);
   }
 }

@@ -73,6 +73,26 @@ describe('report()', () => {
   });
 });
 
+describe('each request once, whatever a restarted worker is told again', () => {
+  test('a request finished twice (an end event delivered again) is filed once, and counted once', () => {
+    const { logs: log } = logs();
+    log.finished(blockedPost('1'));
+    log.finished({ ...blockedPost('1'), requestHeaders: null });
+    expect(ids(log.report(1, {}, []).entries)).toEqual(['1']);
+    expect(log.blocked(1)).toBe(1);
+  });
+
+  test('a request filed and still pending (stopped between the two writes) is listed once', () => {
+    const { logs: log, store } = logs();
+    log.finished(allowedGet('1'));
+    // A worker that starts again reads the same store: its log knows what was filed.
+    const restarted = new TabLogs(store, 'browser', () => {});
+    const pendingTwin = { ...inFlightGet('1'), url: allowedGet('1').url };
+    expect(ids(restarted.report(1, {}, [pendingTwin, inFlightGet('2')]).entries)).toEqual(['1', '2']);
+    expect(restarted.report(1, {}, [pendingTwin]).entries.map((e) => e.state)).toEqual(['completed']);
+  });
+});
+
 describe('the blocked count (the badge)', () => {
   test('counts blocked requests and failures in tabs that did not record; clear resets it', () => {
     const { logs: log } = logs();
