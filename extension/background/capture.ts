@@ -15,6 +15,8 @@ import type { RecordingTabs } from './recording.ts';
 
 export class Capture {
   #pairer = new Pairer();
+  /** Whether each tab recorded when its page started loading (see recordingAfterPageStart). */
+  readonly #fromPageStart = new Map<number, boolean>();
   /** Each tab's page origin, the latest navigated last: a shared or service worker's requests go to its tabs. */
   readonly #tabOrigins = new Map<number, string>();
 
@@ -66,6 +68,40 @@ export class Capture {
     if (blockedWithoutRecord(e.error)) this.logs.notRecorded(e);
   }
 
+  /**
+   * A tab's main frame starts loading (the always-on navigation listener): whether the tab records
+   * is decided now, so that capture is armed before the page's first request. A tab that records
+   * starts its new log here (the capture listeners may also report the same navigation; starting
+   * twice at one time keeps the same entries).
+   */
+  navigationStarted(tabId: number, url: string, time: number): void {
+    this.#knowTab(tabId, url);
+    this.recording.set(tabId, 'development-origin', recordsAsDevelopment(this.settings(), url));
+    this.#fromPageStart.set(tabId, this.recording.isRecording(tabId));
+    if (this.recording.isRecording(tabId)) this.navigated(tabId, url, time);
+  }
+
+  /**
+   * The page's response started (`time`): from then on it can make requests. Capture armed later
+   * than that (`armedSince`: a worker woken by this very navigation, say) may have missed its first
+   * ones, and the tab says so.
+   */
+  pageResponded(tabId: number, time: number, armedSince: number | null): void {
+    if (!this.#fromPageStart.get(tabId)) return;
+    if (armedSince === null || armedSince > time) this.#fromPageStart.set(tabId, false);
+  }
+
+  /**
+   * True when the tab records but did not when its page started loading: the requests the page
+   * made before are not in the log. False when it recorded from the start; null when unknown
+   * (no navigation seen since this worker started).
+   */
+  recordingAfterPageStart(tabId: number): boolean | null {
+    const fromStart = this.#fromPageStart.get(tabId);
+    if (fromStart === undefined) return null;
+    return this.recording.isRecording(tabId) && !fromStart;
+  }
+
   /** A recording tab's main frame is loading a page: its new log starts from that request. */
   navigated(tabId: number, url: string, time: number): void {
     this.#knowTab(tabId, url);
@@ -89,6 +125,7 @@ export class Capture {
 
   tabClosed(tabId: number): void {
     this.#tabOrigins.delete(tabId);
+    this.#fromPageStart.delete(tabId);
     this.recording.forget(tabId);
     this.logs.forget(tabId);
     this.#pairer.dropTab(tabId);

@@ -18,7 +18,7 @@ import {
   sessionStorage,
 } from '../platform/storage.ts';
 import { allTabs, onTabRemoved, onTabUpdated, setBadgeCount } from '../platform/tabs.ts';
-import { CaptureListeners, onRequestError } from '../platform/webrequest.ts';
+import { CaptureListeners, onNavigation, onRequestError } from '../platform/webrequest.ts';
 import { isMessage, type Message, type Reply, type StatusReply } from '../shared/messages.ts';
 import {
   DEFAULT_SETTINGS,
@@ -57,6 +57,15 @@ let stopKeepingAlive: (() => void) | null = null;
 // state is loaded it is disarmed again unless a tab records.
 listeners.arm();
 onRequestError((e) => enqueue(() => capture.error(e)));
+// Recording decided from the navigation itself, before the page can make a request.
+onNavigation({
+  started: (tabId, url, time) => enqueue(() => capture.navigationStarted(tabId, url, time)),
+  // Whether capture was armed before the page could make a request: read now, not when handled.
+  responded: (tabId, time) => {
+    const armedSince = listeners.armedSince;
+    enqueue(() => capture.pageResponded(tabId, time, armedSince));
+  },
+});
 onTabRemoved((tabId) =>
   enqueue(() => {
     capture.tabClosed(tabId);
@@ -106,7 +115,9 @@ async function init(): Promise<void> {
   }
   await recordDevelopmentTabs();
   loaded = true;
-  updateArming();
+  // Capture stays armed (as it was at start) until the events that woke the worker are handled:
+  // a navigation among them may make its tab record. Queued behind them, arming is decided then.
+  enqueue(updateArming);
   for (const tabId of store.tabs()) setBadgeCount(tabId, logs.blocked(tabId));
 }
 
@@ -161,6 +172,9 @@ function status(tabId: number): StatusReply {
     blocked: meta.blocked,
     dropped: meta.dropped,
     notices: [...store.notices],
+    ...(capture.recordingAfterPageStart(tabId) && !recording.isServed(tabId)
+      ? { recordingAfterPage: true }
+      : {}),
   };
 }
 

@@ -327,6 +327,11 @@ export function Panel({ source }: { source: LogSource }) {
           ) : null}
         </p>
       ) : null}
+      {status?.recordingAfterPage && !imported ? (
+        <p class="notice" role="status">
+          {t('recordingAfterPage')}
+        </p>
+      ) : null}
       {connection === 'reconnecting' ? (
         <p class="notice" role="status">
           {t('reconnecting')}

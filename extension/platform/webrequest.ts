@@ -91,6 +91,8 @@ export type CaptureSink = (event: CaptureEvent) => void;
 /** Registers and removes the capture listeners as one set. */
 export class CaptureListeners {
   #armed = false;
+  /** When the listeners were last added (ms since the epoch, as webRequest's timeStamp), or null while disarmed. */
+  #armedSince: number | null = null;
   readonly #listeners;
 
   constructor(deliver: CaptureSink) {
@@ -127,6 +129,10 @@ export class CaptureListeners {
     };
   }
 
+  get armedSince(): number | null {
+    return this.#armedSince;
+  }
+
   get armed(): boolean {
     return this.#armed;
   }
@@ -141,6 +147,7 @@ export class CaptureListeners {
     wr.onBeforeRedirect.addListener(l.beforeRedirect, FILTER);
     wr.onCompleted.addListener(l.completed, FILTER);
     this.#armed = true;
+    this.#armedSince = Date.now();
   }
 
   disarm(): void {
@@ -154,6 +161,7 @@ export class CaptureListeners {
     wr.onCompleted.removeListener(l.completed);
     firefoxOrder?.flush();
     this.#armed = false;
+    this.#armedSince = null;
   }
 }
 
@@ -167,4 +175,24 @@ export function onRequestError(listener: (e: ErrorOccurredEvent) => void): void 
     firefoxOrder?.release(d.requestId);
     listener({ ...base(d), error: errorOf(d.error) });
   }, FILTER);
+}
+
+/**
+ * The always-on navigation listeners: a tab's main frame starting to load (before the page
+ * exists) and its response starting (before the page can make a request). Only main frames, no
+ * extraHeaders: two events per page, nothing on the page's own requests. A tab starts recording
+ * before its first request, and the worker knows whether capture was armed before the page could
+ * make one.
+ */
+export function onNavigation(listener: {
+  started(tabId: number, url: string, timeStamp: number): void;
+  responded(tabId: number, timeStamp: number): void;
+}): void {
+  const mainFrames = { urls: ['<all_urls>'], types: ['main_frame' as const] };
+  browser.webRequest.onBeforeRequest.addListener((d) => {
+    if (d.tabId >= 0) listener.started(d.tabId, d.url, d.timeStamp);
+  }, mainFrames);
+  browser.webRequest.onResponseStarted.addListener((d) => {
+    if (d.tabId >= 0) listener.responded(d.tabId, d.timeStamp);
+  }, mainFrames);
 }

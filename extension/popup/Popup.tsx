@@ -123,6 +123,14 @@ export function Popup({ tabId }: { tabId: number }) {
         </ol>
       )}
       {status?.capture === 'none' ? <p class="muted">{t('popupNotRecordingHint')}</p> : null}
+      {status?.recordingAfterPage ? (
+        <p class="notice" role="status">
+          {t('recordingAfterPage')}{' '}
+          <button type="button" onClick={() => void reloadTab(tabId)}>
+            {t('reloadToCapture')}
+          </button>
+        </p>
+      ) : null}
       <div class="actions">
         {status?.capture === 'devtools' ? null : status?.recording ? (
           status.reasons.includes('user') ? (

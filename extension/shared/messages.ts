@@ -93,6 +93,11 @@ export interface StatusReply {
   readonly notices: readonly string[];
   /** DevTools capture: the page loaded before DevTools recorded it, so its first requests are not in the log. */
   readonly pageBeforeCapture?: boolean;
+  /**
+   * The tab records through webRequest, but did not when its page started loading: the requests
+   * the page made before recording started are not in the log (reload to capture them).
+   */
+  readonly recordingAfterPage?: boolean;
 }
 
 export interface PingReply {

@@ -12,6 +12,8 @@ export const EN = {
   pageBeforeCapture:
     'DevTools opened after this page loaded: the requests it made before then are not in the log.',
   reloadToCapture: 'Reload to capture',
+  recordingAfterPage:
+    'Recording started after this page began loading: requests it made before that may be missing.',
   madeBy: 'Made by',
   madeAt: 'at',
   reasonDevelopmentOrigin: 'development origin',

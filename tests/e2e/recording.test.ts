@@ -146,6 +146,31 @@ test('recordDevOrigins makes development-origin tabs record, by the devOrigins p
   );
 });
 
+test('recording started after the page loaded says the earlier requests are missing, until a reload', async () => {
+  const late = await ext.context.newPage();
+  await late.goto(`${servers.origins.page}/?late=1`);
+  const lateTab = await client.tabId(`${servers.origins.page}/?late=1`);
+  expect((await client.status(lateTab)).recordingAfterPage).toBeUndefined();
+  await client.record(lateTab, true);
+  expect((await client.status(lateTab)).recordingAfterPage).toBe(true);
+  const popup = await ext.context.newPage();
+  await popup.goto(ext.url(`extension/popup/index.html?tabId=${lateTab}`));
+  await waitUntil(
+    () => popup.locator('.notice').allTextContents(),
+    (texts) => texts.some((t) => t.startsWith('Recording started after this page began loading')),
+    { what: 'the popup to say so' },
+  );
+  await late.reload();
+  await waitUntil(
+    () => client.status(lateTab),
+    (s) => s.recording && !s.recordingAfterPage,
+    { what: 'the notice to go once the page loaded while recording' },
+  );
+  await client.record(lateTab, false);
+  await popup.close();
+  await late.close();
+});
+
 test('the options page: each change applies at once, a pattern that is not one is named and not saved', async () => {
   const options = await ext.context.newPage();
   await options.goto(ext.url('extension/options/index.html'));
