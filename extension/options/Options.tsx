@@ -55,7 +55,11 @@ export function Options() {
   });
   const ringValue = Number(ring);
   const ringOk = Number.isInteger(ringValue) && ringValue >= RING_SIZE_MIN && ringValue <= RING_SIZE_MAX;
-  const match = matchingPattern(testUrl, settings.devOrigins);
+  // Tested against what is typed (its valid lines), so a pattern can be tried before it is kept.
+  const match = matchingPattern(
+    testUrl,
+    patterns.filter((p) => patternProblem(p) === null),
+  );
 
   return (
     <main class="options">
