@@ -1,19 +1,12 @@
 /** Each request to a server, as it fared and as it would fare under an answer (the engine's word, nothing sent). */
+
+import { pathAndQuery } from '../../src/cors/origin.ts';
 import { outcomeCounts, outcomeText, type WhatIfRow } from '../../src/report/what-if.ts';
 import { Chip } from '../ui/Chip.tsx';
 import { t } from '../ui/i18n.ts';
 
 /** Rows shown; the counts above them cover all. */
 const SHOWN = 100;
-
-function pathOf(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.pathname}${u.search}`;
-  } catch {
-    return url;
-  }
-}
 
 export function OutcomeList({ rows }: { rows: readonly WhatIfRow[] }) {
   const { pass, withoutCredentials, tried } = outcomeCounts(rows);
@@ -36,7 +29,7 @@ export function OutcomeList({ rows }: { rows: readonly WhatIfRow[] }) {
           {rows.slice(0, SHOWN).map(({ entry, outcome }) => (
             <tr key={entry.id} class={`outcome ${outcome.kind}`}>
               <td class="request">
-                <code>{entry.method}</code> <span title={entry.url}>{pathOf(entry.url)}</span>
+                <code>{entry.method}</code> <span title={entry.url}>{pathAndQuery(entry.url)}</span>
               </td>
               <td>
                 <Chip entry={entry} />

@@ -2,6 +2,7 @@
  * The tab's problems above the list: each one the blocked requests to one server with the same
  * error and culprit, with its count. Choosing one shows only its requests; choosing it again, all.
  */
+import { hostOf } from '../../src/cors/origin.ts';
 import { type Problem, problemCount, problemName } from '../../src/report/problems.ts';
 import { t } from '../ui/i18n.ts';
 
@@ -11,14 +12,6 @@ interface Props {
   readonly chosen: string | null;
   readonly onChoose: (key: string | null) => void;
   readonly firefoxFirst: boolean;
-}
-
-function hostOf(origin: string): string {
-  try {
-    return new URL(origin).host;
-  } catch {
-    return origin;
-  }
 }
 
 export function ProblemBar({ problems, chosen, onChoose, firefoxFirst }: Props) {

@@ -4,6 +4,7 @@
  */
 import type { ComponentChildren } from 'preact';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { hostOf } from '../../src/cors/origin.ts';
 import { statusText } from '../../src/report/describe.ts';
 import type { ReportEntry } from '../../src/report/entry.ts';
 import { markOnce, PANEL_MARKS } from '../shared/page-names.ts';
@@ -27,14 +28,6 @@ function shortUrl(url: string, withHost: boolean): string {
   try {
     const u = new URL(url);
     return `${withHost ? u.host : ''}${u.pathname}${u.search}`;
-  } catch {
-    return url;
-  }
-}
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
   } catch {
     return url;
   }

@@ -19,6 +19,25 @@ export function originOf(url: string): string | null {
   return origin;
 }
 
+/** A URL's host (with port), or the text itself when it does not parse: for display. */
+export function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+/** A URL's path and query, or the text itself when it does not parse: for display and checks. */
+export function pathAndQuery(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.pathname}${u.search}`;
+  } catch {
+    return url;
+  }
+}
+
 export function isHttpScheme(url: string): boolean {
   return /^https?:/i.test(url.trimStart()) && originOf(url) !== null;
 }

@@ -6,6 +6,7 @@
  * checked through their preflight only.
  */
 import { asciiLower, combinedValue } from '../cors/headers.ts';
+import { pathAndQuery } from '../cors/origin.ts';
 import { isCorsSafelistedMethod } from '../cors/safelist.ts';
 import { shellQuote } from './curl.ts';
 import type { ReportEntry } from './entry.ts';
@@ -23,18 +24,9 @@ interface Check {
   readonly curl: readonly string[];
 }
 
-function pathOf(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.pathname}${u.search}`;
-  } catch {
-    return url;
-  }
-}
-
 /** What one request needs from its server, as checks. */
 function checksFor(entry: ReportEntry, credentials: boolean): Check[] {
-  const path = pathOf(entry.url);
+  const path = pathAndQuery(entry.url);
   const origin = entry.initiator;
   const acao = `^access-control-allow-origin: ${literal(origin)}$`;
   const acac = '^access-control-allow-credentials: true$';
