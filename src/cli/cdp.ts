@@ -9,7 +9,7 @@
 import WebSocket from 'ws';
 import { type CdpEntry, CdpNetworkLog } from '../cdp/network.ts';
 import type { StackId } from '../fixes/fix.ts';
-import { culpritText, describeEntry, locationText } from '../report/describe.ts';
+import { culpritText, describeEntry, errorWithParameter, locationText } from '../report/describe.ts';
 import { redact } from '../report/redact.ts';
 import { renderTable, terminalSafe } from '../report/table.ts';
 
@@ -58,13 +58,13 @@ function failureLines(c: CdpEntry, o: CdpOptions): string {
     browser: 'chrome',
     redact: o.redact,
   });
-  const chrome = `${c.chrome.corsError}${c.chrome.failedParameter ? ` (${c.chrome.failedParameter})` : ''}`;
+  const chrome = errorWithParameter(c.chrome.corsError, c.chrome.failedParameter);
   const lines = [`✗ ${d.method} ${d.url}`, `  Chrome: ${chrome}`];
   if (d.culprit) lines.push(`  Culprit: ${culpritText(d.culprit)}`);
   if (d.madeBy) lines.push(`  Made by ${locationText(d.madeBy)}`);
   if (c.disagree) {
     const engine = c.entry.verdict?.blocked
-      ? `${c.entry.verdict.corsError}${c.entry.verdict.failedParameter ? ` (${c.entry.verdict.failedParameter})` : ''}`
+      ? errorWithParameter(c.entry.verdict.corsError, c.entry.verdict.failedParameter)
       : 'allowed';
     lines.push(
       `  CORS Lens disagrees: its engine says ${engine}. Please report it: both verdicts are above.`,

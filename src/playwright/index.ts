@@ -8,7 +8,7 @@
  */
 import { test as base, expect } from '@playwright/test';
 import { type CdpEntry, CdpNetworkLog } from '../cdp/network.ts';
-import { culpritText } from '../report/describe.ts';
+import { culpritText, errorWithParameter } from '../report/describe.ts';
 import { renderMarkdown } from '../report/markdown.ts';
 
 export { expect };
@@ -34,10 +34,7 @@ const SETTLE_MS = 300;
 /** "POST http://api/orders — HeaderDisallowedByPreflightResponse (authorization) — Access-Control-Allow-Headers: … — made by load() in app.js line 12, column 5". */
 export function failureLine(c: CdpEntry): string {
   const e = c.entry;
-  const parts = [
-    `${e.method} ${e.url}`,
-    `${c.chrome.corsError}${c.chrome.failedParameter ? ` (${c.chrome.failedParameter})` : ''}`,
-  ];
+  const parts = [`${e.method} ${e.url}`, errorWithParameter(c.chrome.corsError, c.chrome.failedParameter)];
   if (e.verdict?.culprit) parts.push(culpritText(e.verdict.culprit));
   // Not "at url:line:col": Playwright would take the line for a stack frame of its own.
   const at = e.initiatorLocation;

@@ -119,6 +119,11 @@ export function statusText(e: ReportEntry): string {
   return e.networkError ? '—' : '';
 }
 
+/** "HeaderDisallowedByPreflightResponse (authorization)": Chrome's name with its failed parameter, when it has one. */
+export function errorWithParameter(error: string | null, parameter: string | null): string {
+  return `${error}${parameter ? ` (${parameter})` : ''}`;
+}
+
 /** "loadOrders() at http://localhost:3000/app.js:42:13": a call site as a person writes it. */
 export function locationText(l: SourceLocation): string {
   return `${l.functionName ? `${l.functionName}() at ` : ''}${l.url}:${l.line}:${l.column}`;

@@ -4,6 +4,7 @@
  * those first, each expandable to its requests (Chrome's Issues panel groups the same way).
  */
 import { originOf } from '../cors/origin.ts';
+import { errorWithParameter } from './describe.ts';
 import type { ReportEntry } from './entry.ts';
 import { kindOf } from './summary.ts';
 
@@ -61,7 +62,7 @@ export function problemsOf(entries: readonly ReportEntry[]): Problem[] {
 /** "HeaderDisallowedByPreflightResponse (authorization)", or what is known of a request not recorded. */
 export function problemName(p: Problem, firefoxFirst = false): string {
   if (p.corsError === null) return 'Blocked while not recording (record and reload to see why)';
-  const chrome = `${p.corsError}${p.failedParameter ? ` (${p.failedParameter})` : ''}`;
+  const chrome = errorWithParameter(p.corsError, p.failedParameter);
   return firefoxFirst && p.firefoxReason ? `${p.firefoxReason} — Chrome: ${chrome}` : chrome;
 }
 

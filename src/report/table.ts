@@ -5,7 +5,7 @@
  * escape in a header could rewrite the terminal) are shown as \xNN, never written raw.
  */
 import type { StackId } from '../fixes/fix.ts';
-import { type Browser, culpritText, describeEntry, locationText } from './describe.ts';
+import { type Browser, culpritText, describeEntry, errorWithParameter, locationText } from './describe.ts';
 import type { ReportEntry } from './entry.ts';
 import { problemCount, problemName, problemsOf } from './problems.ts';
 import { redact } from './redact.ts';
@@ -75,7 +75,7 @@ export function renderTable(entries: readonly ReportEntry[], options: TableOptio
     return [
       String(i + 1),
       oneLineSafe(clip(`${d.method} ${d.url}`, 64)),
-      oneLineSafe(error ? `${error.error}${error.param ? ` (${error.param})` : ''}` : d.headline),
+      oneLineSafe(error ? errorWithParameter(error.error, error.param) : d.headline),
       oneLineSafe(clip(d.culprit ? culpritText(d.culprit) : (error?.param ?? ''), 72)),
     ];
   });

@@ -14,6 +14,7 @@ import { parseList } from '../cors/lists.ts';
 import { isRedirectStatus } from '../cors/redirect.ts';
 import type { Culprit } from '../cors/verdict.ts';
 import { type CorsRequirement, FIX_MAX_AGE, unique } from '../fixes/requirement.ts';
+import { errorWithParameter } from './describe.ts';
 import type { ReportEntry } from './entry.ts';
 
 /** The headers of a preflight answer the editor offers, in the order a server usually sends them. */
@@ -243,7 +244,7 @@ export function outcomeText(outcome: WhatIfOutcome): string {
     case 'allowed':
       return 'passes';
     case 'blocked':
-      return `blocked: ${outcome.corsError}${outcome.failedParameter ? ` (${outcome.failedParameter})` : ''}`;
+      return `blocked: ${errorWithParameter(outcome.corsError, outcome.failedParameter)}`;
     case 'undetermined':
       return `passes without credentials; with them, blocked: ${outcome.corsError}`;
     case 'not-modelled':
