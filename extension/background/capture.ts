@@ -40,10 +40,7 @@ export class Capture {
   event(event: CaptureEvent): void {
     const { details } = this.#owned(event);
     if (!this.recording.isRecording(details.tabId)) return;
-    if (event.kind === 'beforeRequest' && details.type === 'main_frame') {
-      this.navigated(details.tabId, details.url, details.timeStamp);
-      return;
-    }
+    // Navigations are the always-on navigation listener's (navigationStarted).
     if (details.type === 'main_frame' || details.type === 'sub_frame') return;
     const update = this.#pairer.handle({ ...event, details } as CaptureEvent);
     // The finished entry is written before its pending record goes: a worker stopped in between
@@ -70,15 +67,17 @@ export class Capture {
 
   /**
    * A tab's main frame starts loading (the always-on navigation listener): whether the tab records
-   * is decided now, so that capture is armed before the page's first request. A tab that records
-   * starts its new log here (the capture listeners may also report the same navigation; starting
-   * twice at one time keeps the same entries).
+   * is decided now, so that capture is armed before the page's first request, and a tab that
+   * records starts its new log here (unless the log is preserved).
    */
   navigationStarted(tabId: number, url: string, time: number): void {
-    this.#knowTab(tabId, url);
-    this.recording.set(tabId, 'development-origin', recordsAsDevelopment(this.settings(), url));
-    this.#fromPageStart.set(tabId, this.recording.isRecording(tabId));
-    if (this.recording.isRecording(tabId)) this.navigated(tabId, url, time);
+    this.#pageAt(tabId, url);
+    const recording = this.recording.isRecording(tabId);
+    this.#fromPageStart.set(tabId, recording);
+    if (!recording || this.settings().preserveLog) return;
+    this.logs.startPage(tabId, time);
+    this.#pairer.dropTab(tabId);
+    this.#persist();
   }
 
   /**
@@ -102,22 +101,9 @@ export class Capture {
     return this.recording.isRecording(tabId) && !fromStart;
   }
 
-  /** A recording tab's main frame is loading a page: its new log starts from that request. */
-  navigated(tabId: number, url: string, time: number): void {
-    this.#knowTab(tabId, url);
-    this.recording.set(tabId, 'development-origin', recordsAsDevelopment(this.settings(), url));
-    if (this.settings().preserveLog) return;
-    this.logs.startPage(tabId, time);
-    this.#pairer.dropTab(tabId);
-    this.#persist();
-  }
-
   /** A tab's URL changed, or it started loading. A tab that does not record starts its new log here. */
   tabUpdated(tabId: number, change: { loading: boolean; url: string | undefined }): void {
-    if (change.url !== undefined) {
-      this.#knowTab(tabId, change.url);
-      this.recording.set(tabId, 'development-origin', recordsAsDevelopment(this.settings(), change.url));
-    }
+    if (change.url !== undefined) this.#pageAt(tabId, change.url);
     if (change.loading && !this.recording.isRecording(tabId) && !this.settings().preserveLog) {
       if (this.store.meta(tabId).head > this.store.meta(tabId).tail) this.logs.clear(tabId);
     }
@@ -130,6 +116,12 @@ export class Capture {
     this.logs.forget(tabId);
     this.#pairer.dropTab(tabId);
     this.#persist();
+  }
+
+  /** The tab is at `url`: its origin (for workers' requests) and whether it records as a development origin. */
+  #pageAt(tabId: number, url: string): void {
+    this.#knowTab(tabId, url);
+    this.recording.set(tabId, 'development-origin', recordsAsDevelopment(this.settings(), url));
   }
 
   #knowTab(tabId: number, url: string): void {
