@@ -1,10 +1,15 @@
-import { chmodSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crx } from '@crxjs/vite-plugin';
 import preact from '@preact/preset-vite';
 import { defineConfig, type Plugin, type UserConfig } from 'vite';
 import { firefoxManifest } from './extension/platform/manifest.ts';
-import manifest from './manifest.json' with { type: 'json' };
+import source from './manifest.json' with { type: 'json' };
+import pkg from './package.json' with { type: 'json' };
+
+/** The version lives in package.json alone: both browsers' manifests get it at build time. */
+const manifest = { ...source, version: pkg.version };
 
 type CrxManifest = Parameters<typeof crx>[0]['manifest'];
 
@@ -42,35 +47,81 @@ function executable(file: string): Plugin {
   };
 }
 
+/** Every `.d.ts` file under a folder. */
+function declarationFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((d) => d.isFile() && d.name.endsWith('.d.ts'))
+    .map((d) => join(d.parentPath, d.name));
+}
+
+/**
+ * The npm package's types: `.d.ts` files written by `tsc` from the sources the package's two
+ * entries reach. Our sources import each other with `.ts` extensions (run as they are by tsx and
+ * Vite); a user's `tsc` under `nodenext` refuses such a path in a declaration (TS5097), so the
+ * written files import `.js`, as published JavaScript does.
+ */
+function declarations(entries: readonly string[], outDir: string): Plugin {
+  return {
+    name: 'cors-lens:declarations',
+    closeBundle() {
+      rmSync(outDir, { recursive: true, force: true });
+      const tsc = spawnSync(
+        process.execPath,
+        [
+          'node_modules/typescript/bin/tsc',
+          '--ignoreConfig',
+          ...entries,
+          ...['--declaration', '--emitDeclarationOnly', '--outDir', outDir, '--rootDir', 'src'],
+          ...['--target', 'ES2022', '--module', 'NodeNext', '--moduleResolution', 'NodeNext'],
+          ...['--strict', '--skipLibCheck', '--resolveJsonModule', '--types', 'node'],
+          '--allowImportingTsExtensions',
+        ],
+        { encoding: 'utf8' },
+      );
+      if (tsc.status !== 0)
+        this.error(`tsc could not write the package's types:\n${tsc.stdout}${tsc.stderr}`);
+      const tsPath = /((?:from\s+|import\()["']\.{1,2}\/[^"']*?)\.tsx?(["'])/g;
+      for (const file of declarationFiles(outDir)) {
+        writeFileSync(file, readFileSync(file, 'utf8').replace(tsPath, '$1.js$2'));
+      }
+    },
+  };
+}
+
 /**
  * `vite build`: the Chrome extension in dist/.
  * `vite build --mode firefox`: the same extension for Firefox (MV3, event page) in dist-firefox/.
  * `vite build --mode cli`: the `cors-lens` command, one self-contained ES module for Node, in dist-cli/.
- * `vite build --mode playwright`: the Playwright fixture (`cors-lens/playwright`), beside it.
+ * `vite build --mode lib`: the package's two imports beside it — the engine (`cors-lens`, index.mjs)
+ *   and the Playwright fixture (`cors-lens/playwright`, playwright.mjs) — and their types in
+ *   dist-cli/types/.
  */
 export default defineConfig(({ mode }): UserConfig => {
-  if (mode === 'cli' || mode === 'playwright') {
+  if (mode === 'cli' || mode === 'lib') {
     const cli = mode === 'cli';
+    const entries = { index: 'src/index.ts', playwright: 'src/playwright/index.ts' };
     return {
       publicDir: false,
-      plugins: cli ? [executable('cors-lens.mjs')] : [],
+      plugins: cli ? [executable('cors-lens.mjs')] : [declarations(Object.values(entries), 'dist-cli/types')],
       build: {
         outDir: 'dist-cli',
-        // The command first (it empties the folder), then the Playwright fixture beside it.
+        // The command first (it empties the folder), then the two imports beside it.
         emptyOutDir: cli,
         target: 'node20',
-        ssr: cli ? 'src/cli/main.ts' : 'src/playwright/index.ts',
+        ssr: true,
         minify: false,
         rolldownOptions: {
+          input: cli ? { 'cors-lens': 'src/cli/main.ts' } : entries,
           // The fixture uses the test runner the user's project already has.
           external: ['@playwright/test'],
           output: {
-            entryFileNames: cli ? 'cors-lens.mjs' : 'playwright.mjs',
+            entryFileNames: '[name].mjs',
+            chunkFileNames: 'chunks/[name]-[hash].mjs',
             ...(cli ? { banner: '#!/usr/bin/env node' } : {}),
           },
         },
       },
-      // Bundle the engine's own dependencies too: each file runs alone.
+      // Bundle the engine's own dependencies too: the package needs none installed beside it.
       ssr: { noExternal: true, external: ['@playwright/test'], target: 'node' },
     };
   }

@@ -5,6 +5,7 @@
  *
  * Pure: reading the file and writing output are the caller's (main.ts), so tests run it directly.
  */
+import { version } from '../../package.json';
 import { DEFAULT_STACK, STACKS, type StackId } from '../fixes/index.ts';
 import { importHar } from '../har/import.ts';
 import { checkSize } from '../har/open.ts';
@@ -68,12 +69,18 @@ Options:
   --cdp <endpoint>               watch a running Chrome over its DevTools protocol
   --timeout <seconds>            with --cdp: stop after that long (default: Ctrl-C)
   -h, --help                     this text
+  -v, --version                  the version of cors-lens
 
 Exit code: 0 nothing blocked, 1 something blocked, 2 unreadable file, unreachable endpoint or
 bad arguments, 3 a bug in cors-lens.
 `;
 
-function parseArgs(argv: readonly string[]): Options | { help: true } | { error: string } {
+/** `cors-lens --version`: the package's version, as npm shows it. */
+export const VERSION: string = version;
+
+function parseArgs(
+  argv: readonly string[],
+): Options | { help: true } | { version: true } | { error: string } {
   let file: string | null = null;
   let format: Format = 'table';
   let stack: StackId | null = null;
@@ -91,6 +98,9 @@ function parseArgs(argv: readonly string[]): Options | { help: true } | { error:
       case '-h':
       case '--help':
         return { help: true };
+      case '-v':
+      case '--version':
+        return { version: true };
       case '--format': {
         const v = value();
         if (v !== 'table' && v !== 'json' && v !== 'markdown')
@@ -148,7 +158,7 @@ export function cdpOptionsOf(argv: readonly string[]): {
   redact: boolean;
 } | null {
   const parsed = parseArgs(argv);
-  if ('help' in parsed || 'error' in parsed || parsed.cdp === null) return null;
+  if ('help' in parsed || 'version' in parsed || 'error' in parsed || parsed.cdp === null) return null;
   return {
     endpoint: parsed.cdp,
     timeout: parsed.timeout,
@@ -161,6 +171,7 @@ export function cdpOptionsOf(argv: readonly string[]): {
 export function runCli(argv: readonly string[], io: CliIo): CliResult {
   const parsed = parseArgs(argv);
   if ('help' in parsed) return { code: EXIT_OK, stdout: USAGE, stderr: '' };
+  if ('version' in parsed) return { code: EXIT_OK, stdout: `${VERSION}\n`, stderr: '' };
   if ('error' in parsed) return fail(parsed.error);
   const size = io.size(parsed.file);
   const tooBig = size === null ? null : checkSize(size);

@@ -1,4 +1,6 @@
 /** The `cors-lens` command on HAR text: exit codes, one-line errors, redaction, a terminal that stays safe. */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { type CliIo, EXIT_BAD_INPUT, EXIT_BLOCKED, EXIT_OK, runCli } from '../../src/cli/run.ts';
 import { terminalSafe } from '../../src/report/table.ts';
@@ -58,6 +60,14 @@ describe('cors-lens command', () => {
     const r = runCli(['--help'], io({}));
     expect(r.code).toBe(EXIT_OK);
     expect(r.stdout).toMatch(/^Usage: cors-lens <file\.har>/);
+  });
+
+  test('--version and -v print the version package.json holds, whatever else the line says', () => {
+    const { version } = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../package.json'), 'utf8'));
+    for (const args of [['--version'], ['-v'], ['x.har', '--version']]) {
+      const r = runCli(args, io({}));
+      expect(r).toEqual({ code: EXIT_OK, stdout: `${version}\n`, stderr: '' });
+    }
   });
 
   test('--format=json and --stack=nginx forms work', () => {
