@@ -164,6 +164,16 @@ export class DevToolsWindow {
     return Buffer.from(data, 'base64');
   }
 
+  /** Lays DevTools' window out at exactly width × height CSS pixels (a store's screenshot size). */
+  async resize(width: number, height: number): Promise<void> {
+    await this.frontend.send('Emulation.setDeviceMetricsOverride', {
+      width,
+      height,
+      deviceScaleFactor: 1,
+      mobile: false,
+    });
+  }
+
   async close(): Promise<void> {
     await this.browser.disconnect();
   }

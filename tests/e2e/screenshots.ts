@@ -1,9 +1,10 @@
 /**
  * `npm run screenshots`: the panel (light and dark), the popup, and the panel showing a HAR that
  * Chromium's DevTools exported, taken from real Chromium on the demo, into tests/screenshots/ for
- * the README.
+ * the README and docs/; then the stores' pictures into store/: screenshots of the real DevTools
+ * window at 1280×800 and the 440×280 promo tile.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runDemoAgain, startDemo } from '../servers/demo-api.ts';
@@ -14,10 +15,12 @@ import { ReportClient } from './report-client.ts';
 import { waitUntil } from './wait.ts';
 
 const OUT = resolve(import.meta.dirname, '../screenshots');
+const STORE = resolve(import.meta.dirname, '../../store');
 
 const demo = await startDemo(0, 0);
 const ext = await launchWithExtension([...DEVTOOLS_ARGS]);
 const scratch = mkdtempSync(join(tmpdir(), 'cors-lens-shots-'));
+let popupPng: Buffer | undefined;
 try {
   const client = await ReportClient.open(ext);
   const page = await ext.context.newPage();
@@ -53,6 +56,7 @@ try {
     { what: 'the popup count' },
   );
   await popup.screenshot({ path: resolve(OUT, 'popup.png') });
+  popupPng = await popup.screenshot();
 
   // The same page's requests again, this time as a HAR exported by DevTools and opened in the panel.
   const devtools = await DevToolsHar.attach(page);
@@ -108,7 +112,83 @@ try {
       await docked.close();
     }
   }
-  console.log(`Screenshots written to ${OUT}`);
+  await storePictures();
+  console.log(`Screenshots written to ${OUT} and ${STORE}`);
 } finally {
   await demo.close();
+}
+
+/**
+ * What the Chrome Web Store and Firefox Add-ons show: the real DevTools window, undocked and laid
+ * out at the stores' 1280×800, on the demo; the popup on a plain backdrop at the same size; and
+ * the promo tile, 440×280, drawn from the icon.
+ */
+async function storePictures(): Promise<void> {
+  mkdirSync(join(STORE, 'screenshots'), { recursive: true });
+  const ext = await launchWithExtension([...DEVTOOLS_ARGS, DEBUGGING_PORT_ARG, '--window-size=1280,900']);
+  try {
+    const client = await ReportClient.open(ext);
+    const page = await ext.context.newPage();
+    await page.goto(`${demo.pageOrigin}/`);
+    const tabId = await client.tabId(demo.pageOrigin);
+    await client.captured(tabId, 'devtools');
+    const devtools = await DevToolsWindow.of(ext, demo.pageOrigin);
+    await devtools.dock('undocked');
+    await new Promise((r) => setTimeout(r, 1500));
+    await devtools.resize(1280, 800);
+    await devtools.showPanel();
+    // Reloaded with DevTools open, as a user's "Reload to capture" does: the log holds the page whole.
+    await page.reload();
+    await waitUntil(
+      () => page.title(),
+      (t) => t.includes('done'),
+      { what: 'the demo page' },
+    );
+    await devtools.panelRows((rows) => rows.some((r) => r.includes('/api/orders')), 'the demo rows');
+    const select = (path: string) =>
+      devtools.inPanel(
+        `[...document.querySelectorAll('[role="option"]')].filter((r) => r.getAttribute('title').endsWith('${path}')).at(-1).click()`,
+      );
+    const shot = async (name: string) => {
+      await new Promise((r) => setTimeout(r, 800));
+      writeFileSync(join(STORE, 'screenshots', name), await devtools.screenshot());
+    };
+    await select('/api/orders');
+    await shot('1-why-blocked.png');
+    await devtools.inPanel(`document.querySelector('.server-fix')?.scrollIntoView({ block: 'start' })`);
+    await shot('2-one-fix-per-server.png');
+    await devtools.setTheme('dark');
+    await select('/api/profile');
+    await new Promise((r) => setTimeout(r, 300));
+    // The card keeps the previous one's scroll position (issue 24): back to its headline.
+    await devtools.inPanel(
+      `document.querySelectorAll('*').forEach((e) => { if (e.scrollTop) e.scrollTop = 0; })`,
+    );
+    await shot('3-dark-theme.png');
+    await devtools.close();
+
+    const backdrop = await ext.context.newPage();
+    await backdrop.setViewportSize({ width: 1280, height: 800 });
+    const icon = readFileSync(join(STORE, 'icon.svg'), 'utf8');
+    const popup = popupPng ? `data:image/png;base64,${popupPng.toString('base64')}` : '';
+    await backdrop.setContent(`<!doctype html><html><body style="margin:0;width:1280px;height:800px;display:flex;
+      align-items:center;justify-content:center;gap:64px;background:#eef2f7;font:20px system-ui,sans-serif;color:#1f2937">
+      <div style="max-width:440px"><div style="width:96px;height:96px">${icon}</div>
+      <h1 style="font-size:34px;margin:24px 0 12px">The tab at a glance</h1>
+      <p style="line-height:1.5;margin:0">The toolbar popup counts the tab's problems and blocked requests,
+      says where the requests come from, and exports the report as JSON, Markdown or HTML.</p></div>
+      <img src="${popup}" style="box-shadow:0 8px 32px rgba(0,0,0,.25);border-radius:8px"></body></html>`);
+    await backdrop.screenshot({ path: join(STORE, 'screenshots', '4-popup.png') });
+
+    await backdrop.setViewportSize({ width: 440, height: 280 });
+    await backdrop.setContent(`<!doctype html><html><body style="margin:0;width:440px;height:280px;display:flex;
+      align-items:center;gap:24px;padding:0 32px;box-sizing:border-box;background:#1e3a8a;color:#fff;
+      font:16px system-ui,sans-serif"><div style="flex:none;width:112px;height:112px">${icon}</div>
+      <div><div style="font-size:34px;font-weight:700;margin-bottom:10px">CORS Lens</div>
+      <div style="font-size:17px;line-height:1.4">Why the browser blocked a request, and how to fix the server.</div></div>
+      </body></html>`);
+    await backdrop.screenshot({ path: join(STORE, 'promo-tile-440x280.png') });
+  } finally {
+    await ext.close();
+  }
 }
