@@ -7,7 +7,7 @@
  *
  * The listeners are added through webextension-polyfill, which hands webRequest events to them as
  * they are: it wraps only message and DevTools events, so the hot path costs what the native
- * namespace costs (measured with `npm run bench`, README).
+ * namespace costs (measured with `npm run bench`, docs/benchmarks.md).
  *
  * Firefox shows every header without `extraHeaders` (and rejects the value), names the page in
  * `originUrl`/`documentUrl` instead of `initiator`, fails a CORS block with NS_ERROR_DOM_BAD_URI,

@@ -69,7 +69,7 @@ test("Firefox's DevTools log: every request, each failure with Firefox's reason,
   expect(firefoxSaid.size).toBeGreaterThanOrEqual(6);
   let compared = 0;
   for (const [url, reason] of firefoxSaid) {
-    // credentials: 'include' without a cookie leaves no trace in the headers (see README, Firefox):
+    // credentials: 'include' without a cookie leaves no trace in the headers (see docs/firefox.md):
     // the entry says its verdict turns on it, never "allowed".
     if (reason === 'CORSMissingAllowCredentials') {
       expect(entries.find((e) => e.url === url)).toMatchObject({ blocked: false, undetermined: true });

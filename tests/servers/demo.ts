@@ -6,7 +6,8 @@
  * With a display it opens Chromium with the extension loaded on the demo page. Without one, or
  * with --headless, it drives the page in headless Chromium with DevTools open on it, as a developer
  * would, and prints the extension's own report (read through its `cors:report` contract) as a
- * table, next to Chrome's verdict from CDP.
+ * table, next to Chrome's verdict from CDP. With --serve it only serves the page and the API, for a
+ * browser of your own with CORS Lens installed (Firefox, a store install, an add-on reviewer's).
  */
 
 import { existsSync } from 'node:fs';
@@ -27,6 +28,7 @@ const DIST = resolve(import.meta.dirname, '../../dist');
 const { values } = parseArgs({
   options: {
     headless: { type: 'boolean', default: false },
+    serve: { type: 'boolean', default: false },
     'page-port': { type: 'string', default: '3000' },
     'api-port': { type: 'string', default: '8000' },
     help: { type: 'boolean', default: false },
@@ -34,9 +36,10 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-  console.log(`npm start [-- --headless] [-- --page-port 3000 --api-port 8000]
+  console.log(`npm start [-- --headless | --serve] [-- --page-port 3000 --api-port 8000]
 
   --headless      drive the demo in headless Chromium and print the report (default without a display)
+  --serve         only serve the demo page and API, for a browser of your own with CORS Lens installed
   --page-port N   port of the demo page (default 3000)
   --api-port N    port of the demo API (default 8000)`);
   process.exit(0);
@@ -72,6 +75,12 @@ async function main(): Promise<void> {
   console.log(`CORS Lens is built in ${DIST}
 Demo page: ${pageOrigin}/   Demo API (Express + cors): ${apiOrigin}/
 `);
+  if (values.serve) {
+    console.log(`Open ${pageOrigin}/ in a browser with CORS Lens installed, open DevTools → CORS and reload
+the page. Press Ctrl+C to stop.`);
+    process.on('SIGINT', () => void close().then(() => process.exit(0)));
+    return;
+  }
   if (!headless) {
     await runWithDisplay(pageOrigin, close);
     return;
