@@ -47,6 +47,44 @@ function executable(file: string): Plugin {
   };
 }
 
+/**
+ * THIRD_PARTY_LICENSES.txt beside the bundle: the name, version, license and license text of every
+ * npm package whose code the bundle holds (Preact, webextension-polyfill under MPL-2.0, ws…), as
+ * their licenses ask of a redistributed copy. Read from the modules the bundle really contains.
+ */
+function thirdPartyLicenses(): Plugin {
+  return {
+    name: 'cors-lens:third-party-licenses',
+    generateBundle(_options, bundle) {
+      const packages = new Set<string>();
+      for (const output of Object.values(bundle)) {
+        if (output.type !== 'chunk') continue;
+        for (const id of Object.keys(output.modules)) {
+          const m = /[\\/]node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)[\\/]/.exec(id.replace(/^\0/, ''));
+          // A module tree-shaken away entirely left no code of its package in the bundle.
+          if (m?.[1] && (output.modules[id]?.renderedLength ?? 0) > 0) packages.add(m[1].replace(/\\/g, '/'));
+        }
+      }
+      const sections = [...packages].sort().map((name) => {
+        const dir = join('node_modules', name);
+        const meta = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+          version: string;
+          license?: string;
+        };
+        const file = readdirSync(dir).find((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f));
+        const text = file ? readFileSync(join(dir, file), 'utf8').trim() : '(no license file in the package)';
+        return `${name} ${meta.version} — ${meta.license ?? 'see below'}\n\n${text}\n`;
+      });
+      if (sections.length === 0) return;
+      this.emitFile({
+        type: 'asset',
+        fileName: 'THIRD_PARTY_LICENSES.txt',
+        source: `CORS Lens bundles code from these packages, under their licenses:\n\n${sections.join(`\n${'-'.repeat(72)}\n\n`)}`,
+      });
+    },
+  };
+}
+
 /** Every `.d.ts` file under a folder. */
 function declarationFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
@@ -102,7 +140,9 @@ export default defineConfig(({ mode }): UserConfig => {
     const entries = { index: 'src/index.ts', playwright: 'src/playwright/index.ts' };
     return {
       publicDir: false,
-      plugins: cli ? [executable('cors-lens.mjs')] : [declarations(Object.values(entries), 'dist-cli/types')],
+      plugins: cli
+        ? [executable('cors-lens.mjs'), thirdPartyLicenses()]
+        : [declarations(Object.values(entries), 'dist-cli/types')],
       build: {
         outDir: 'dist-cli',
         // The command first (it empties the folder), then the two imports beside it.
@@ -133,6 +173,7 @@ export default defineConfig(({ mode }): UserConfig => {
     plugins: [
       withoutHtmlSink(),
       preact(),
+      thirdPartyLicenses(),
       firefox
         ? crx({ manifest: firefoxManifest(manifest) as unknown as CrxManifest, browser: 'firefox' })
         : crx({ manifest: manifest as CrxManifest }),

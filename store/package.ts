@@ -5,13 +5,14 @@
  *   same zip): dist/ with its manifest at the root.
  * - cors-lens-firefox-<version>.zip — the Firefox Add-ons (AMO) upload, made by `web-ext build`
  *   from dist-firefox/ once `web-ext lint` finds no error and no warning in it.
- * - cors-lens-<version>.tgz — the npm package, made by `npm pack`.
+ * - cors-lens-<version>.tgz — the npm package, made by `npm pack` from a staged copy whose
+ *   package.json has no build scripts or devDependencies.
  *
  * Stops with exit 1 and one line saying why when a build output is missing, stale or lints badly:
  * a release never ships an artifact nobody checked.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -74,6 +75,25 @@ function lintFirefox(sourceDir: string): void {
     );
 }
 
+/**
+ * The package as users install it, staged apart: its package.json without the scripts and
+ * devDependencies that only build it here — a published `prepare` script makes npm warn on every
+ * install, and would try to run Vite in the user's project.
+ */
+function stagePackage(): string {
+  const stage = join(ARTIFACTS, '.npm-package');
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Record<string, unknown> & {
+    files: string[];
+  };
+  const { scripts: _scripts, devDependencies: _devDependencies, ...published } = manifest;
+  mkdirSync(stage, { recursive: true });
+  writeFileSync(join(stage, 'package.json'), `${JSON.stringify(published, null, 2)}\n`);
+  for (const file of [...manifest.files.map((f) => f.replace(/\/$/, '')), 'README.md', 'LICENSE']) {
+    cpSync(join(ROOT, file), join(stage, file), { recursive: true });
+  }
+  return stage;
+}
+
 rmSync(ARTIFACTS, { recursive: true, force: true });
 mkdirSync(ARTIFACTS, { recursive: true });
 
@@ -85,11 +105,11 @@ const firefox = zip(firefoxDir, `cors-lens-firefox-${version}.zip`);
 const cliVersion = run(process.execPath, [join(ROOT, 'dist-cli/cors-lens.mjs'), '--version']).trim();
 if (cliVersion !== version)
   stop(`dist-cli/ is version ${cliVersion}, package.json ${version}: run \`npm run build\`.`);
-// --ignore-scripts: \`prepare\` would build dist-cli/ again, into the JSON npm prints.
 const packed = JSON.parse(
-  run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', ARTIFACTS]),
+  run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', ARTIFACTS, stagePackage()]),
 ) as { filename: string }[];
 const tarball = join(ARTIFACTS, packed[0]?.filename ?? stop('npm pack named no file.'));
+rmSync(join(ARTIFACTS, '.npm-package'), { recursive: true, force: true });
 
 const kb = (file: string) => `${Math.round(statSync(file).size / 1024)} kB`;
 process.stdout.write(

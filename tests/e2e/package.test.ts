@@ -158,11 +158,17 @@ describe('the Chrome Web Store zip', () => {
       .join('\n');
     const unreferenced = files.filter((f) => {
       if (f === 'manifest.json' || /^_locales\/[^/]+\/messages\.json$/.test(f)) return false;
+      // Not loaded, but owed: the licenses of the code the bundle holds.
+      if (f === 'THIRD_PARTY_LICENSES.txt') return false;
       const name = f.split('/').pop() as string;
       // A file is loaded when the manifest, a page, a script or a stylesheet names it.
       return !texts.includes(name);
     });
     expect(unreferenced).toEqual([]);
+    const licenses = readFileSync(join(chromeDir, 'THIRD_PARTY_LICENSES.txt'), 'utf8');
+    expect(licenses).toMatch(/^preact [\d.]+ — MIT$/m);
+    expect(licenses).toMatch(/^webextension-polyfill [\d.]+ — MPL-2\.0$/m);
+    expect(licenses).toContain('Mozilla Public License');
     // No source maps, sources, tests or build leftovers.
     expect(files.filter((f) => /\.(map|ts|tsx|md)$|^\.|\/\./.test(f))).toEqual([]);
   });
@@ -244,15 +250,30 @@ describe('the npm package, installed into a project of its own', () => {
   test('installs no runtime dependency of its own, and ships only what runs', () => {
     const installedPkg = JSON.parse(
       readFileSync(join(project, 'node_modules/cors-lens/package.json'), 'utf8'),
-    ) as { dependencies?: Record<string, string>; private?: boolean };
+    ) as {
+      dependencies?: Record<string, string>;
+      private?: boolean;
+      scripts?: unknown;
+      devDependencies?: unknown;
+    };
     expect(installedPkg.private).toBeUndefined();
+    // No install-time script (npm warns about each) and no build-only fields.
+    expect(installedPkg.scripts).toBeUndefined();
+    expect(installedPkg.devDependencies).toBeUndefined();
     expect(installedPkg.dependencies ?? {}).toEqual({});
     const shipped = filesUnder(join(project, 'node_modules/cors-lens'));
     expect(
       shipped.filter((f) => !/^(dist-cli\/|package\.json$|README\.md$|LICENSE$|CHANGELOG\.md$)/.test(f)),
     ).toEqual([]);
     expect(shipped).toContain('LICENSE');
-    expect(shipped.filter((f) => f.startsWith('dist-cli/') && !/\.(mjs|d\.ts)$/.test(f))).toEqual([]);
+    expect(
+      shipped.filter(
+        (f) => f.startsWith('dist-cli/') && !/\.(mjs|d\.ts)$|^dist-cli\/THIRD_PARTY_LICENSES\.txt$/.test(f),
+      ),
+    ).toEqual([]);
+    expect(
+      readFileSync(join(project, 'node_modules/cors-lens/dist-cli/THIRD_PARTY_LICENSES.txt'), 'utf8'),
+    ).toMatch(/^ws [\d.]+ — MIT$/m);
   });
 
   test('cors-lens --version and --help', async () => {
