@@ -50,29 +50,50 @@ interface Options {
   readonly timeout: number | null;
 }
 
+/** Items joined by ", ", in lines indented by `indent` that stay within `width` columns. */
+function wrapList(items: readonly string[], indent: number, width: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const [i, item] of items.entries()) {
+    const word = i < items.length - 1 ? `${item},` : item;
+    if (line && indent + line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines.map((l) => `${' '.repeat(indent)}${l}`).join('\n');
+}
+
 export const USAGE = `Usage: cors-lens <file.har> [options]
        cors-lens --cdp <endpoint> [--timeout S] [options]
 
-Prints every request a browser blocked for CORS in a HAR file (exported from Chrome's or
-Firefox's DevTools), with the header that failed and the server fix. With --cdp, watches a
-running Chrome instead (started with --remote-debugging-port=9222; endpoint
-http://127.0.0.1:9222): all its pages, each new one as it opens, every failure as it happens.
+Prints every request a browser blocked for CORS in a HAR file (exported from
+Chrome's or Firefox's DevTools), with the header that failed and the server
+fix. With --cdp, watches a running Chrome instead (started with
+--remote-debugging-port=9222; endpoint http://127.0.0.1:9222): all its pages,
+each new one as it opens, every failure as it happens.
 
 Options:
-  --format table|json|markdown   output (default: table)
-  --stack <id>                   the fix to print: ${STACKS.join(', ')}
-                                 (default: guessed from the server's headers, else ${DEFAULT_STACK})
-  --all                          list allowed requests too (table)
-  --emit-check                   print a shell script (curl) that fails until each server sends
-                                 what its pages need: cors-lens x.har --emit-check > cors-check.sh
-  --no-redact                    keep cookies, tokens and API keys in the output
-  --cdp <endpoint>               watch a running Chrome over its DevTools protocol
-  --timeout <seconds>            with --cdp: stop after that long (default: Ctrl-C)
-  -h, --help                     this text
-  -v, --version                  the version of cors-lens
+  --format table|json|markdown  output (default: table)
+  --stack <id>                  the fix to print, one of:
+${wrapList(STACKS, 32, 79)}
+                                (default: guessed from the server's headers,
+                                else ${DEFAULT_STACK})
+  --all                         list allowed requests too (table)
+  --emit-check                  print a shell script (curl) that fails until
+                                each server sends what its pages need:
+                                cors-lens x.har --emit-check > cors-check.sh
+  --no-redact                   keep cookies, tokens and API keys in the output
+  --cdp <endpoint>              watch a running Chrome over its DevTools
+                                protocol
+  --timeout <seconds>           with --cdp: stop after that long (default:
+                                Ctrl-C)
+  -h, --help                    this text
+  -v, --version                 the version of cors-lens
 
-Exit code: 0 nothing blocked, 1 something blocked, 2 unreadable file, unreachable endpoint or
-bad arguments, 3 a bug in cors-lens.
+Exit code: 0 nothing blocked, 1 something blocked, 2 unreadable file,
+unreachable endpoint or bad arguments, 3 a bug in cors-lens.
 `;
 
 /** `cors-lens --version`: the package's version, as npm shows it. */

@@ -159,6 +159,12 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false; er
     return { ok: true, value: JSON.parse(text) };
   } catch (err) {
     const message = (err as Error).message;
+    // A HAR is one JSON object: other text (CSV, a gzip or zip file) is not cut off, just not JSON.
+    if (!start.startsWith('{') && !start.startsWith('['))
+      return {
+        ok: false,
+        error: `Not a HAR: the file is not JSON (it starts with ${JSON.stringify(start.slice(0, 20))}).`,
+      };
     // V8 words the end of input differently across versions; all say "end of JSON input" or "Unterminated".
     // A file cut right after a `}` parses up to its end, then wants more: the error is at the end.
     const at = Number(/position (\d+)/.exec(message)?.[1] ?? Number.NaN);
@@ -169,7 +175,10 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false; er
         error: `The HAR is cut off: the JSON ends early (${text.length.toLocaleString('en-US')} characters read). Export it again; a download may have been interrupted.`,
       };
     }
-    return { ok: false, error: `Not a HAR: the file is not valid JSON (${message}).` };
+    return {
+      ok: false,
+      error: `Not a HAR: the file is not valid JSON (${message.replace(/\s+/g, ' ').trim()}).`,
+    };
   }
 }
 

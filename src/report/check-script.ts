@@ -108,7 +108,7 @@ export function checkScript(entries: readonly ReportEntry[]): string | null {
     const own = server.entryIds.map((id) => byId.get(id)).filter((e): e is ReportEntry => e !== undefined);
     lines.push(
       '',
-      `# ${server.origin}: ${server.entryIds.length} requests, ${server.blocked} blocked when recorded`,
+      `# ${server.origin}: ${server.entryIds.length} ${server.entryIds.length === 1 ? 'request' : 'requests'}, ${server.blocked} blocked when recorded`,
     );
     lines.push(`RECORDED=${shellQuote(server.origin)}`, 'SERVER="$' + '{1:-$RECORDED}"');
     const seen = new Set<string>();

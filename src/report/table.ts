@@ -51,7 +51,7 @@ export function renderTable(entries: readonly ReportEntry[], options: TableOptio
   const out: string[] = [];
   out.push(
     oneLineSafe(
-      `${options.source}: ${options.total} requests, ${entries.length} cross-origin, ` +
+      `${options.source}: ${options.total} ${options.total === 1 ? 'request' : 'requests'}, ${entries.length} cross-origin, ` +
         `${blocked.length} blocked by CORS${options.redact ? '' : ' (not redacted)'}.`,
     ),
   );

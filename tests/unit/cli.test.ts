@@ -60,6 +60,9 @@ describe('cors-lens command', () => {
     const r = runCli(['--help'], io({}));
     expect(r.code).toBe(EXIT_OK);
     expect(r.stdout).toMatch(/^Usage: cors-lens <file\.har>/);
+    // Read in an 80-column terminal: no line wraps.
+    expect(r.stdout.split('\n').filter((l) => l.length > 79)).toEqual([]);
+    expect(r.stdout).toContain('next-proxy');
   });
 
   test('--version and -v print the version package.json holds, whatever else the line says', () => {

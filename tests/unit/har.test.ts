@@ -14,6 +14,9 @@ describe('readHar: a clear message for every broken file', () => {
     ['', /empty/],
     ['   \n', /empty/],
     ['<html><body>Sign in</body></html>', /HTML or XML/],
+    // Text is not a cut-off HAR: it is not JSON at all.
+    ['hello world\n', /not JSON \(it starts with "hello world\\n"\)/],
+    ['\u001f\u008b\b\u0000', /not JSON/],
     ['{"log": {"entries": [', /cut off/],
     // Cut right after a closing brace: it still ends in "}", and JSON wants more at the very end.
     ['{"log": {"entries": [{"a": {"b": 1}}', /cut off/],
