@@ -128,16 +128,28 @@ export function origins(req: CorsRequirement): string {
   return req.origins.length > 1 ? `[${list(req.origins)}]` : q(req.origin);
 }
 
+/** A stack's own sentence for a structural problem, where the shared wording would not be true of it. */
+export type OwnNotes = {
+  readonly [K in StructuralProblem['kind']]?: (p: Extract<StructuralProblem, { kind: K }>) => string;
+};
+
 /**
  * The structural notes, worded with the stack's own terms: `cors` is how that stack names its CORS
- * handler, `first` where it must go.
+ * handler, `first` where it must go; `own` replaces a note whose shared wording names a mechanism
+ * the stack does not have.
  */
 export function structuralNotes(
   req: CorsRequirement,
   terms: { cors: string; first: string; errors?: string },
+  own: OwnNotes = {},
 ): string[] {
   const notes: string[] = [];
   const add = (p: StructuralProblem) => {
+    const sentence = own[p.kind] as ((p: StructuralProblem) => string) | undefined;
+    if (sentence) {
+      notes.push(sentence(p));
+      return;
+    }
     switch (p.kind) {
       case 'no-options-handler':
         notes.push(

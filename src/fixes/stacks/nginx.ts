@@ -46,9 +46,13 @@ ${indent(common, 4)}
     proxy_hide_header Access-Control-Allow-Credentials;
     # …your existing proxy_pass or root stays here.
 }`,
-    notes: structuralNotes(req, {
-      cors: 'nginx',
-      first: 'Answer OPTIONS in nginx, in the location block, before proxy_pass',
-    }),
+    notes: structuralNotes(
+      req,
+      { cors: 'nginx', first: 'Answer OPTIONS in nginx, in the location block, before proxy_pass' },
+      {
+        'error-without-cors': (p) =>
+          `The ${p.status} response had no CORS headers: nginx adds a header without "always" to 2xx and 3xx responses only. Every add_header below has "always".`,
+      },
+    ),
   };
 };
