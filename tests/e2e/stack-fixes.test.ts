@@ -13,8 +13,10 @@ import type { StackId } from '../../src/fixes/index.ts';
 import { importHar } from '../../src/har/import.ts';
 import { serversOf } from '../../src/report/servers.ts';
 import { startApache } from '../servers/apache.ts';
+import { startCaddy } from '../servers/caddy.ts';
+import { startGo } from '../servers/go-app.ts';
 import { type Listening, listenLoopback } from '../servers/listen.ts';
-import { startFlask } from '../servers/python-apps.ts';
+import { startDjango, startFlask } from '../servers/python-apps.ts';
 import { LAB_REQUESTS, type LabRequest, labPage, startUpstream } from '../servers/stack-lab.ts';
 import { type LaunchedBrowser, launchChromium } from './chromium.ts';
 import { NetworkWatcher } from './corpus-runner.ts';
@@ -48,9 +50,28 @@ const STACKS: readonly StackUnderTest[] = [
     broken: ['protected', 'method', 'credentials', 'no-options', 'error'],
   },
   {
+    stack: 'caddy',
+    start: (fix) => startCaddy(pageOrigin, `http://127.0.0.1:${upstream.port}`, fix),
+    // basicauth answers the protected preflight 401; the other preflights reach the app (404).
+    broken: ['protected', 'method', 'credentials', 'no-options', 'error'],
+  },
+  {
     stack: 'flask',
     start: (fix) => startFlask(pageOrigin, fix),
     // before_request answers the preflight 401; Authorization, PATCH and credentials forgotten.
+    broken: ['protected', 'method', 'credentials'],
+  },
+  {
+    stack: 'django',
+    start: (fix) => startDjango(pageOrigin, fix),
+    // A login middleware above CorsMiddleware (401), PATCH and credentials forgotten, and a
+    // CORS_URLS_REGEX that misses the files route (its view answers OPTIONS 405).
+    broken: ['protected', 'method', 'credentials', 'no-options'],
+  },
+  {
+    stack: 'go',
+    start: (fix) => startGo(pageOrigin, fix),
+    // The login middleware around rs/cors (401), PATCH, Authorization and credentials left out.
     broken: ['protected', 'method', 'credentials'],
   },
 ];

@@ -150,3 +150,110 @@ export function projectDir(prefix: string): string {
   mkdirSync(dir, { recursive: true });
   return dir;
 }
+
+/**
+ * The Django project: django-cors-headers set up with PATCH, Authorization and credentials
+ * forgotten, a URL regex written for the routes of its day (the files route came later), and a
+ * login middleware above CorsMiddleware that answers the protected route's preflight 401.
+ */
+export function djangoProject(pageOrigin: string): Record<string, string> {
+  return {
+    'lab/__init__.py': '',
+    'lab/settings.py': `SECRET_KEY = "lab"
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+ROOT_URLCONF = "lab.urls"
+INSTALLED_APPS = ["corsheaders"]
+MIDDLEWARE = [
+    "lab.middleware.LoginRequired",
+    "corsheaders.middleware.CorsMiddleware",
+    "django.middleware.common.CommonMiddleware",
+]
+USE_TZ = True
+
+# CORS
+CORS_URLS_REGEX = r"^/api/(catalog|orders|profile|me|import)$"
+CORS_ALLOWED_ORIGINS = ["${pageOrigin}"]
+CORS_ALLOW_METHODS = ["GET", "POST", "PUT"]
+CORS_ALLOW_HEADERS = ["content-type"]
+# END CORS
+`,
+    'lab/middleware.py': `from django.http import JsonResponse
+
+
+class LoginRequired:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path == "/api/orders" and request.headers.get("Authorization") != "${LAB_AUTHORIZATION}":
+            return JsonResponse({"error": "Log in first"}, status=401)
+        return self.get_response(request)
+`,
+    'lab/urls.py': `import json
+
+from django.http import JsonResponse
+from django.urls import path
+from django.views.decorators.http import require_http_methods
+
+
+@require_http_methods(["GET"])
+def catalog(request):
+    return JsonResponse({"items": []})
+
+
+@require_http_methods(["POST"])
+def orders(request):
+    return JsonResponse({"id": 1}, status=201)
+
+
+@require_http_methods(["PATCH"])
+def profile(request):
+    return JsonResponse({"ok": True})
+
+
+@require_http_methods(["GET"])
+def me(request):
+    return JsonResponse({"user": "ada"})
+
+
+@require_http_methods(["PUT"])
+def files(request, name):
+    return JsonResponse({"saved": name})
+
+
+@require_http_methods(["POST"])
+def import_(request):
+    return JsonResponse({"imported": len(json.loads(request.body))})
+
+
+urlpatterns = [
+    path("api/catalog", catalog),
+    path("api/orders", orders),
+    path("api/profile", profile),
+    path("api/me", me),
+    path("api/files/<str:name>", files),
+    path("api/import", import_),
+]
+`,
+  };
+}
+
+/** Starts the Django project, broken, or with `fix` pasted at the end of settings.py in place of its CORS settings. */
+export async function startDjango(pageOrigin: string, fix?: string): Promise<RunningApp> {
+  if (!PYTHON)
+    throw new Error('No /usr/bin/python3. Install: sudo apt-get install -y python3-django-cors-headers');
+  const port = await freePort();
+  const dir = projectDir('cors-lens-django-');
+  const files = djangoProject(pageOrigin);
+  if (fix) files['lab/settings.py'] = replaceCorsBlock(files['lab/settings.py'] as string, fix);
+  mkdirSync(join(dir, 'lab'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return run(
+    [PYTHON, '-m', 'django', 'runserver', `127.0.0.1:${port}`, '--noreload'],
+    dir,
+    port,
+    files['lab/settings.py'] as string,
+    { DJANGO_SETTINGS_MODULE: 'lab.settings', PYTHONPATH: dir },
+  );
+}

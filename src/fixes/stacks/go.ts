@@ -17,11 +17,16 @@ export const go: Renderer = (req) => ({
 	AllowCredentials: ${req.credentials},
 	MaxAge:           ${req.maxAge},
 })
-// Wrap the whole router (your mux), so the preflight is answered before any route or auth
-// handler, and serve handler where you served the router: http.ListenAndServe(yourAddr, handler).
+// Outermost of all: c.Handler around what you served until now — your router with its
+// middleware, auth included (e.g. c.Handler(requireLogin(mux))) — so the preflight is answered
+// before any of them runs. Serve handler where you served it: http.ListenAndServe(addr, handler).
 handler := c.Handler(mux)`,
-  notes: structuralNotes(req, {
-    cors: 'rs/cors',
-    first: 'Wrap the whole router with c.Handler, outside the auth middleware',
-  }),
+  notes: structuralNotes(
+    req,
+    { cors: 'rs/cors', first: 'Wrap the whole router with c.Handler, outside the auth middleware' },
+    {
+      'auth-before-cors': (p) =>
+        `The preflight got ${p.status}: an authentication middleware wraps the CORS handler, and browsers never send credentials with a preflight. c.Handler below goes outermost, around the auth middleware.`,
+    },
+  ),
 });
