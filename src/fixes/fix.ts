@@ -198,8 +198,44 @@ export function structuralNotes(
         break;
     }
   };
-  for (const p of req.problems) add(p);
+  for (const p of oneNotePerKind(req.problems)) add(p);
   return notes;
+}
+
+/** "a, b and c" */
+function listed(items: readonly string[]): string {
+  return items.length < 2 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+}
+
+/**
+ * A merged requirement holds one problem per route: the same preflight status on four routes is
+ * one sentence naming the four, not four sentences.
+ */
+function oneNotePerKind(problems: readonly StructuralProblem[]): StructuralProblem[] {
+  const out: StructuralProblem[] = [];
+  const paths = new Map<string, { problem: StructuralProblem; paths: string[] }>();
+  for (const p of problems) {
+    if ((p.kind === 'no-options-handler' || p.kind === 'preflight-crashed') && p.path) {
+      const key = `${p.kind} ${p.status}`;
+      const seen = paths.get(key);
+      if (seen) {
+        if (!seen.paths.includes(p.path)) seen.paths.push(p.path);
+        continue;
+      }
+      const group = { problem: p, paths: [p.path] };
+      paths.set(key, group);
+      out.push(p);
+      continue;
+    }
+    out.push(p);
+  }
+  return out.map((p) => {
+    if ((p.kind === 'no-options-handler' || p.kind === 'preflight-crashed') && p.path) {
+      const group = paths.get(`${p.kind} ${p.status}`);
+      return group ? { ...p, path: listed(group.paths) } : p;
+    }
+    return p;
+  });
 }
 
 /** A route pattern that covers the failing path: its first segment (`/api/*`), or everything. */

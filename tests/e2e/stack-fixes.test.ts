@@ -17,7 +17,13 @@ import { startCaddy } from '../servers/caddy.ts';
 import { startGo } from '../servers/go-app.ts';
 import { type Listening, listenLoopback } from '../servers/listen.ts';
 import { startDjango, startFlask } from '../servers/python-apps.ts';
-import { LAB_REQUESTS, type LabRequest, labPage, startUpstream } from '../servers/stack-lab.ts';
+import {
+  LAB_REQUESTS,
+  type LabRequest,
+  labPage,
+  nodeHttpWithFix,
+  startUpstream,
+} from '../servers/stack-lab.ts';
 import { type LaunchedBrowser, launchChromium } from './chromium.ts';
 import { NetworkWatcher } from './corpus-runner.ts';
 import { DEVTOOLS_ARGS, DevToolsHar } from './devtools-har.ts';
@@ -42,6 +48,15 @@ let pageOrigin: string;
 let upstream: Listening;
 
 const STACKS: readonly StackUnderTest[] = [
+  {
+    stack: 'http',
+    start: async (fix) => {
+      const server = await listenLoopback(nodeHttpWithFix(fix));
+      return { origin: `http://127.0.0.1:${server.port}`, close: () => server.close() };
+    },
+    // Node's http with no CORS at all: every cross-origin read is refused.
+    broken: ['works', 'protected', 'method', 'credentials', 'no-options', 'error'],
+  },
   {
     stack: 'apache',
     start: (fix) => startApache(pageOrigin, `http://127.0.0.1:${upstream.port}`, fix),

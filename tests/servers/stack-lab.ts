@@ -111,3 +111,38 @@ export function replaceCorsBlock(source: string, text: string, comment = '#'): s
   if (start < 0 || end < start) throw new Error('the source has no CORS block to replace');
   return `${source.slice(0, start)}${text}\n${source.slice(end + `${comment} END CORS\n`.length)}`;
 }
+
+/**
+ * A server in Node's own `http` that does what the plain-headers fix says, and nothing else: it
+ * answers OPTIONS with the status and headers listed under "# The preflight", and adds the headers
+ * listed under "# Every other response" to the app's answers (errors included). Without a fix it
+ * is the app alone, which routes no OPTIONS and sends no CORS header.
+ */
+export function nodeHttpWithFix(fix?: string): RequestListener {
+  if (!fix) return upstreamApp;
+  const sections = fix.split(/^# /m);
+  const headersOf = (title: RegExp) => {
+    const section = sections.find((s) => title.test(s)) ?? '';
+    return section
+      .split('\n')
+      .slice(1)
+      .map((line) => /^([A-Za-z-]+): (.*)$/.exec(line))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => [m[1] as string, m[2] as string] as const);
+  };
+  const preflightSection = sections.find((s) => /^The preflight:/.test(s)) ?? '';
+  const status = Number(/answer (\d{3})/.exec(preflightSection)?.[1] ?? Number.NaN);
+  const preflight = headersOf(/^The preflight:/);
+  const others = headersOf(/^Every other response/);
+  if (!status || preflight.length === 0 || others.length === 0)
+    throw new Error(`the fix does not say what to answer:\n${fix}`);
+  return (req, res) => {
+    if (req.method === 'OPTIONS') {
+      res.writeHead(status, Object.fromEntries(preflight));
+      res.end();
+      return;
+    }
+    for (const [name, value] of others) res.setHeader(name, value);
+    upstreamApp(req, res);
+  };
+}
