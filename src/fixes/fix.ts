@@ -34,7 +34,7 @@ export const STACK_LABELS: Record<StackId, string> = {
   fastify: 'Fastify (@fastify/cors)',
   koa: 'Koa (@koa/cors)',
   hono: 'Hono (hono/cors)',
-  next: 'Next.js (route handler)',
+  next: 'Next.js (proxy.ts / middleware.ts)',
   nginx: 'nginx',
   apache: 'Apache (mod_headers)',
   caddy: 'Caddy',

@@ -16,6 +16,7 @@ import { startApache } from '../servers/apache.ts';
 import { startCaddy } from '../servers/caddy.ts';
 import { startGo } from '../servers/go-app.ts';
 import { type Listening, listenLoopback } from '../servers/listen.ts';
+import { startNext, startNextWithRewrites } from '../servers/next-app.ts';
 import { startDjango, startFlask } from '../servers/python-apps.ts';
 import {
   LAB_REQUESTS,
@@ -24,6 +25,7 @@ import {
   nodeHttpWithFix,
   startUpstream,
 } from '../servers/stack-lab.ts';
+import { startWebpackWithFix } from '../servers/webpack-proxy.ts';
 import { type LaunchedBrowser, launchChromium } from './chromium.ts';
 import { NetworkWatcher } from './corpus-runner.ts';
 import { DEVTOOLS_ARGS, DevToolsHar } from './devtools-har.ts';
@@ -40,7 +42,18 @@ interface StackUnderTest {
   start(fix?: string): Promise<Server>;
   /** The lab requests Chrome blocks on the broken server. */
   readonly broken: readonly LabRequest['id'][];
+  /**
+   * A dev proxy's fix: the page is served by the dev server and calls its own origin (the API is
+   * not yours and stays as it is). The page's URL on the server `start(fix)` gave.
+   */
+  readonly proxiedPage?: (server: Server) => string;
 }
+
+/** The API that is not yours: the lab's app, with no CORS at all, as a third-party API may be. */
+const notYours = async (): Promise<Server> => ({
+  origin: `http://127.0.0.1:${upstream.port}`,
+  close: async () => {},
+});
 
 let browser: LaunchedBrowser;
 let pageServer: Listening;
@@ -82,6 +95,25 @@ const STACKS: readonly StackUnderTest[] = [
     // A login middleware above CorsMiddleware (401), PATCH and credentials forgotten, and a
     // CORS_URLS_REGEX that misses the files route (its view answers OPTIONS 405).
     broken: ['protected', 'method', 'credentials', 'no-options'],
+  },
+  {
+    stack: 'next',
+    start: (fix) => startNext(pageOrigin, fix),
+    // proxy.ts's login check answers the preflight 401; next.config.js headers() forgot PATCH,
+    // Authorization and credentials, and its '/api/:path' misses /api/files/report.pdf.
+    broken: ['protected', 'method', 'credentials', 'no-options'],
+  },
+  {
+    stack: 'next-proxy',
+    start: (fix) => (fix ? startNextWithRewrites(labPage(''), fix) : notYours()),
+    broken: ['works', 'protected', 'method', 'credentials', 'no-options', 'error'],
+    proxiedPage: (server) => `${server.origin}/lab.html`,
+  },
+  {
+    stack: 'webpack-proxy',
+    start: (fix) => (fix ? startWebpackWithFix(fix, labPage('')) : notYours()),
+    broken: ['works', 'protected', 'method', 'credentials', 'no-options', 'error'],
+    proxiedPage: (server) => `${server.origin}/lab.html`,
   },
   {
     stack: 'go',
@@ -131,9 +163,9 @@ async function runLab(page: Page, api: string) {
   }));
 }
 
-async function openLab(api: string): Promise<Page> {
+async function openLab(api: string, url = `${pageOrigin}/?api=${encodeURIComponent(api)}`): Promise<Page> {
   const page = await browser.context.newPage();
-  await page.goto(`${pageOrigin}/?api=${encodeURIComponent(api)}`);
+  await page.goto(url);
   await waitUntil(
     () => page.title(),
     (t) => t === 'done',
@@ -142,7 +174,7 @@ async function openLab(api: string): Promise<Page> {
   return page;
 }
 
-describe.each(STACKS)('$stack', ({ stack, start, broken }) => {
+describe.each(STACKS)('$stack', ({ stack, start, broken, proxiedPage }) => {
   test('broken as people break it, then its merged fix applied once: Chrome allows every request', async () => {
     // Before: the mistakes are real — Chrome blocks exactly these.
     const before = await start();
@@ -186,7 +218,7 @@ describe.each(STACKS)('$stack', ({ stack, start, broken }) => {
     // After: the fix pasted once, the page again.
     const after = await start(fix);
     try {
-      const page = await openLab(after.origin);
+      const page = await openLab(after.origin, proxiedPage?.(after));
       const verdicts = await runLab(page, after.origin);
       expect(
         verdicts.map((v) => ({ id: v.id, corsError: v.corsError })),

@@ -93,19 +93,22 @@ export async function startFlask(pageOrigin: string, fix?: string): Promise<Runn
   return run([PYTHON, join(dir, 'app.py')], dir, port, source);
 }
 
-/** Runs a server process until `/api/catalog` answers; its output is kept for a failure's message. */
+/** Runs a server process until `readyPath` answers; its output is kept for a failure's message. */
 export async function run(
   command: readonly string[],
   dir: string,
   port: number,
   source: string,
   env: Record<string, string> = {},
+  readyPath = '/api/catalog',
 ): Promise<RunningApp> {
   const [file, ...args] = command as [string, ...string[]];
+  // Its own process group: servers that start workers (next dev) are stopped whole.
   const child: ChildProcess = spawn(file, args, {
     cwd: dir,
     env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
   let output = '';
   child.stdout?.on('data', (d) => {
@@ -119,9 +122,19 @@ export async function run(
     exited = true;
   });
   const close = async () => {
-    child.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 100));
-    rmSync(dir, { recursive: true, force: true });
+    if (!exited && child.pid) {
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        child.kill('SIGTERM');
+      }
+      await waitUntil(
+        () => Promise.resolve(exited),
+        (done) => done,
+        { what: `${file} to stop`, timeoutMs: 5000 },
+      ).catch(() => child.kill('SIGKILL'));
+    }
+    rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   };
   const origin = `http://127.0.0.1:${port}`;
   try {
@@ -129,12 +142,12 @@ export async function run(
       () =>
         exited
           ? Promise.resolve(true)
-          : fetch(`${origin}/api/catalog`).then(
+          : fetch(`${origin}${readyPath}`).then(
               () => true,
               () => false,
             ),
       (up) => up,
-      { what: `${file} to listen`, timeoutMs: 30_000 },
+      { what: `${file} to listen`, timeoutMs: 60_000 },
     );
     if (exited) throw new Error(`${command.join(' ')} exited:\n${output}\n--- source ---\n${source}`);
   } catch (err) {
