@@ -3,7 +3,7 @@
  * (X-Powered-By, Server) until the user picks one. Copied, never sent anywhere.
  */
 import type { ComponentChildren } from 'preact';
-import { STACK_LABELS, STACKS, type StackId } from '../../src/fixes/index.ts';
+import { STACK_LABELS, STACK_PROOF, STACKS, type StackId } from '../../src/fixes/index.ts';
 import type { EntryDescription } from '../../src/report/describe.ts';
 import { CopyButton } from '../ui/CopyButton.tsx';
 import { t } from '../ui/i18n.ts';
@@ -41,6 +41,10 @@ export function FixView({ fix, chosen, onChoose, children, title = t('fixTitle')
         </label>
         <CopyButton text={fix.text} label="copyFix" />
       </div>
+      <p class="fix-proof">
+        {STACK_PROOF[fix.stack].by === 'server' ? t('fixProvenOn') : t('fixCheckedOn')}{' '}
+        {STACK_PROOF[fix.stack].on}.
+      </p>
       <pre class="fix-code">
         <code>{fix.text}</code>
       </pre>

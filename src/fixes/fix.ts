@@ -49,6 +49,33 @@ export const STACK_LABELS: Record<StackId, string> = {
   'next-proxy': 'Next.js rewrites (server not yours)',
 };
 
+/**
+ * How far each stack's fix is proven. "server": tests/e2e/stack-fixes.test.ts (and, for the Vite
+ * proxy, server-fix.test.ts) applies its merged fix once to a real server of that stack, broken
+ * the usual ways, and Chrome then allows every request — on the versions named. "text": no such
+ * server runs where the tests run; the fix is checked against the API of the versions named.
+ */
+export const STACK_PROOF: Record<StackId, { readonly by: 'server' | 'text'; readonly on: string }> = {
+  http: { by: 'server', on: "Node.js's http module" },
+  express: { by: 'server', on: 'Express 5 with cors 2.8' },
+  fastify: { by: 'server', on: 'Fastify 5 with @fastify/cors 11' },
+  koa: { by: 'server', on: 'Koa 3 with @koa/cors 5' },
+  hono: { by: 'server', on: 'Hono 4 on Node.js' },
+  next: { by: 'server', on: 'Next.js 16 (next dev)' },
+  nginx: { by: 'server', on: 'nginx 1.22' },
+  apache: { by: 'server', on: 'Apache httpd 2.4' },
+  caddy: { by: 'server', on: 'Caddy 2.6' },
+  flask: { by: 'server', on: 'Flask 2.2 with Flask-CORS 3.0' },
+  django: { by: 'server', on: 'Django 3.2 with django-cors-headers 3.14' },
+  spring: { by: 'text', on: 'Spring Framework 6 and Spring Security 6' },
+  aspnet: { by: 'text', on: 'ASP.NET Core 8' },
+  go: { by: 'server', on: 'Go 1.19 with rs/cors 1.7' },
+  aws: { by: 'text', on: "S3's CORS configuration and API Gateway HTTP APIs" },
+  'vite-proxy': { by: 'server', on: 'Vite 8' },
+  'webpack-proxy': { by: 'server', on: 'webpack-dev-server 5' },
+  'next-proxy': { by: 'server', on: 'Next.js 16 (next dev)' },
+};
+
 export interface Fix {
   readonly stack: StackId;
   readonly language:

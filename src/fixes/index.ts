@@ -76,5 +76,5 @@ export function guessStack(answers: readonly HeaderList[]): StackId | null {
   return null;
 }
 
-export { DEFAULT_STACK, type Fix, fixText, STACK_LABELS, STACKS, type StackId } from './fix.ts';
+export { DEFAULT_STACK, type Fix, fixText, STACK_LABELS, STACK_PROOF, STACKS, type StackId } from './fix.ts';
 export { type CorsRequirement, requirementOf } from './requirement.ts';

@@ -3,10 +3,12 @@
  * rules every fix keeps, and a syntax check where one runs here (Python, JSON).
  */
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { judge } from '../../src/capture/judge.ts';
 import type { CapturedRequest } from '../../src/capture/record.ts';
-import { fixesFor, fixText, requirementOf, STACKS } from '../../src/fixes/index.ts';
+import { fixesFor, fixText, requirementOf, STACK_PROOF, STACKS } from '../../src/fixes/index.ts';
 import { mergeRequirements } from '../../src/fixes/merge.ts';
 import { guessedStack } from '../../src/report/describe.ts';
 import { entryOf } from '../../src/report/entry.ts';
@@ -163,5 +165,103 @@ describe.each(STACKS)('%s, merged for two page origins', (stack) => {
     }
     expect(text).not.toMatch(/\borigin:\s*(true|"\*"|'\*')/);
     expect(text).not.toMatch(/AllowAnyOrigin|allowedOriginPatterns|Allow-Origin[":\s]*\*/i);
+  });
+});
+
+test('a stack is called proven on a real server only where the e2e tests apply its fix to one', () => {
+  const lab = readFileSync(resolve(import.meta.dirname, '../e2e/stack-fixes.test.ts'), 'utf8');
+  const demo = readFileSync(resolve(import.meta.dirname, '../e2e/server-fix.test.ts'), 'utf8');
+  const applied = new Set([...lab.matchAll(/^\s{4}stack: '([\w-]+)',$/gm)].map((m) => m[1]));
+  // The Vite proxy is proven on the demo (server-fix.test.ts).
+  if (demo.includes("fixesFor(merged)['vite-proxy']")) applied.add('vite-proxy');
+  const proven = STACKS.filter((s) => STACK_PROOF[s].by === 'server');
+  expect([...applied].sort()).toEqual([...proven].sort());
+});
+
+/**
+ * The stacks no test server runs here (no Maven, no .NET SDK, no AWS): each fix only calls what the
+ * versions it is written for document. Spring Framework 6 CorsRegistry/CorsRegistration and Spring
+ * Security 6 HttpSecurity; ASP.NET Core 8 CorsServiceCollectionExtensions, CorsOptions,
+ * CorsPolicyBuilder and the app builder; S3's CORSRule and API Gateway v2's Cors object.
+ */
+describe('fixes checked as text', () => {
+  const fixes = fixesFor(merged);
+  const calls = (code: string) =>
+    [...code.replace(/\/\/[^\n]*/g, '').matchAll(/\.(\w+)\(/g)].map((m) => m[1]);
+
+  test('Spring Boot: CorsRegistry and CorsRegistration methods of Spring Framework 6', () => {
+    const known = new Set([
+      'addMapping',
+      'allowedOrigins',
+      'allowedOriginPatterns',
+      'allowedMethods',
+      'allowedHeaders',
+      'exposedHeaders',
+      'allowCredentials',
+      'maxAge',
+    ]);
+    const used = calls(fixes.spring.code);
+    expect(used.length).toBeGreaterThan(4);
+    expect(used.filter((c) => !known.has(c as string))).toEqual([]);
+    expect(fixes.spring.code).toMatch(/implements WebMvcConfigurer/);
+    expect(fixes.spring.code).toMatch(/public void addCorsMappings\(CorsRegistry registry\)/);
+    // Spring Security 6's lambda DSL (http.cors() without an argument is gone in 7).
+    expect(fixes.spring.code).toContain('http.cors(Customizer.withDefaults())');
+  });
+
+  test('ASP.NET Core: AddCors, AddPolicy and CorsPolicyBuilder methods; UseCors between routing and authentication', () => {
+    const known = new Set([
+      'AddCors',
+      'AddPolicy',
+      'WithOrigins',
+      'WithMethods',
+      'WithHeaders',
+      'WithExposedHeaders',
+      'AllowCredentials',
+      'SetPreflightMaxAge',
+      'FromSeconds',
+      'Build',
+      'UseRouting',
+      'UseCors',
+      'UseAuthentication',
+      'UseAuthorization',
+    ]);
+    const used = calls(fixes.aspnet.code);
+    expect(used.filter((c) => !known.has(c as string))).toEqual([]);
+    const order = ['UseRouting', 'UseCors', 'UseAuthentication', 'UseAuthorization'].map((c) =>
+      fixes.aspnet.code.indexOf(`.${c}(`),
+    );
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    expect(order.every((i) => i >= 0)).toBe(true);
+  });
+
+  test("AWS: S3 CORSRule and API Gateway v2 Cors keys, S3's methods only", () => {
+    const blocks = fixes.aws.code
+      .split(/\n\/\/ [^\n]*\n/)
+      .map((b) => b.replace(/^\/\/[^\n]*\n/, '').trim())
+      .filter(Boolean)
+      .map((b) => JSON.parse(b) as unknown);
+    const [s3, gateway] = blocks as [Record<string, unknown>[], Record<string, unknown>];
+    const s3Keys = new Set([
+      'ID',
+      'AllowedOrigins',
+      'AllowedMethods',
+      'AllowedHeaders',
+      'ExposeHeaders',
+      'MaxAgeSeconds',
+    ]);
+    for (const rule of s3) for (const key of Object.keys(rule)) expect(s3Keys, key).toContain(key);
+    for (const rule of s3)
+      for (const m of rule.AllowedMethods as string[])
+        expect(['GET', 'PUT', 'POST', 'DELETE', 'HEAD']).toContain(m);
+    const gatewayKeys = new Set([
+      'AllowOrigins',
+      'AllowMethods',
+      'AllowHeaders',
+      'ExposeHeaders',
+      'AllowCredentials',
+      'MaxAge',
+    ]);
+    for (const key of Object.keys(gateway)) expect(gatewayKeys, key).toContain(key);
   });
 });
