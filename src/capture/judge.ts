@@ -48,18 +48,9 @@ export function isLocalNetworkBlock(r: CapturedRequest): boolean {
   if (r.state !== 'failed') return false;
   if (r.error === LOCAL_NETWORK_FAILURE) return true;
   if (r.error !== CORS_FAILURE || sawCorsHeaders(r)) return false;
-  // Local Network Access guards a more private address space from a less private one: a page on
-  // loopback reaching loopback (localhost:3000 → localhost:8000) is never refused under it.
-  return PRIVACY[addressSpaceOf(r.currentUrl)] < PRIVACY[addressSpaceOf(r.initiator)];
+  const space = addressSpaceOf(r.currentUrl);
+  return space === 'loopback' || space === 'local';
 }
-
-/** Lower is more private. A host name's space is unknown: taken as public, the page's usual case. */
-const PRIVACY: Record<ReturnType<typeof addressSpaceOf>, number> = {
-  loopback: 0,
-  local: 1,
-  public: 2,
-  unknown: 2,
-};
 
 /** Chrome blocked it for CORS: net::ERR_FAILED after CORS-relevant headers were seen, or Local Network Access. */
 export function isCorsBlock(r: CapturedRequest): boolean {
