@@ -1,14 +1,19 @@
 /**
  * The options: development origins (validated, with a URL to test them on), how many requests each
- * tab keeps, preserve log, the default stack and the redaction default. Each change goes to the
- * worker at once (`cors:settings`), which applies it and answers with what it now holds.
+ * tab keeps, preserve log, the default stack and the redaction default. A checkbox or a choice goes
+ * to the worker at once (`cors:settings`); a typed value when it is committed — Enter, leaving the
+ * field, or a pause in typing — never on each key: "5000" typed over "1000" passes through "500",
+ * which would have trimmed every tab's log. Keeping fewer requests is asked first, saying what goes.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { matchingPattern, patternProblem } from '../../src/capture/dev-origins.ts';
 import { STACK_LABELS, STACKS, type StackId } from '../../src/fixes/fix.ts';
 import { RING_SIZE_MAX, RING_SIZE_MIN, type Settings } from '../shared/settings.ts';
 import { send } from '../ui/client.ts';
 import { t } from '../ui/i18n.ts';
+
+/** How long typing must pause before a typed value is saved. */
+const COMMIT_PAUSE_MS = 1000;
 
 function linesOf(text: string): string[] {
   return text
@@ -24,6 +29,18 @@ export function Options() {
   const [testUrl, setTestUrl] = useState('http://localhost:5173/');
   const [saved, setSaved] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  /** A smaller ring size typed and committed, waiting for the user to confirm what it drops. */
+  const [shrinkTo, setShrinkTo] = useState<number | null>(null);
+  const pause = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const later = (commit: () => void) => {
+    if (pause.current) clearTimeout(pause.current);
+    pause.current = setTimeout(commit, COMMIT_PAUSE_MS);
+  };
+  const now = (commit: () => void) => {
+    if (pause.current) clearTimeout(pause.current);
+    pause.current = null;
+    commit();
+  };
 
   const show = (s: Settings) => {
     setSettings(s);
@@ -47,6 +64,23 @@ export function Options() {
   };
 
   if (!settings) return <main class="options">{error ?? '…'}</main>;
+
+  /** The typed patterns, saved when every line is one and they differ from the saved ones. */
+  const commitPatterns = (text: string) => {
+    const next = linesOf(text);
+    if (!next.every((p) => patternProblem(p) === null)) return;
+    if (next.join('\n') !== settings.devOrigins.join('\n')) void change({ devOrigins: next });
+  };
+  /** The typed ring size: more is saved, fewer is asked first, anything out of range waits. */
+  const commitRing = (text: string) => {
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < RING_SIZE_MIN || n > RING_SIZE_MAX) return;
+    if (n < settings.ringSize) setShrinkTo(n);
+    else {
+      setShrinkTo(null);
+      if (n > settings.ringSize) void change({ ringSize: n });
+    }
+  };
 
   const patterns = linesOf(origins);
   const problems = patterns.flatMap((p) => {
@@ -91,10 +125,10 @@ export function Options() {
           onInput={(ev) => {
             const text = (ev.currentTarget as HTMLTextAreaElement).value;
             setOrigins(text);
-            const next = linesOf(text);
-            // Saved only when every line is a pattern: a half-typed one never reaches the worker.
-            if (next.every((p) => patternProblem(p) === null)) void change({ devOrigins: next });
+            // Saved once typing pauses, and only when every line is a pattern.
+            later(() => commitPatterns(text));
           }}
+          onBlur={(ev) => now(() => commitPatterns((ev.currentTarget as HTMLTextAreaElement).value))}
         />
         {problems.length > 0 ? (
           <ul class="errors" role="alert">
@@ -129,10 +163,38 @@ export function Options() {
           onInput={(ev) => {
             const text = (ev.currentTarget as HTMLInputElement).value;
             setRing(text);
-            const n = Number(text);
-            if (Number.isInteger(n) && n >= RING_SIZE_MIN && n <= RING_SIZE_MAX) void change({ ringSize: n });
+            setShrinkTo(null);
+            later(() => commitRing(text));
           }}
+          onKeyDown={(ev) => {
+            if (ev.key === 'Enter') now(() => commitRing((ev.currentTarget as HTMLInputElement).value));
+          }}
+          onBlur={(ev) => now(() => commitRing((ev.currentTarget as HTMLInputElement).value))}
         />
+        {shrinkTo !== null ? (
+          <p class="warning" role="alert">
+            {t('optionsShrinkFrom')} {settings.ringSize.toLocaleString()} {t('optionsShrinkTo')}{' '}
+            {shrinkTo.toLocaleString()}: {t('optionsShrinkDrops')}{' '}
+            <button
+              type="button"
+              onClick={() => {
+                void change({ ringSize: shrinkTo });
+                setShrinkTo(null);
+              }}
+            >
+              {t('optionsShrinkApply')} {shrinkTo.toLocaleString()}
+            </button>{' '}
+            <button
+              type="button"
+              onClick={() => {
+                setShrinkTo(null);
+                setRing(String(settings.ringSize));
+              }}
+            >
+              {t('optionsShrinkCancel')} {settings.ringSize.toLocaleString()}
+            </button>
+          </p>
+        ) : null}
         {ringOk ? null : (
           <p class="errors" role="alert">
             {t('optionsRingRange')} {RING_SIZE_MIN.toLocaleString()}–{RING_SIZE_MAX.toLocaleString()}.

@@ -2,7 +2,7 @@
  * The user's settings: one type, read from anything (stored values may be old or hand-edited) and
  * changed by patches. The worker owns them; pages change them with the `cors:settings` message.
  */
-import { DEFAULT_DEV_ORIGINS, isDevelopmentUrl } from '../../src/capture/dev-origins.ts';
+import { DEFAULT_DEV_ORIGINS, isDevelopmentUrl, patternProblem } from '../../src/capture/dev-origins.ts';
 import { STACKS, type StackId } from '../../src/fixes/fix.ts';
 
 export interface Settings {
@@ -56,11 +56,19 @@ export function patchSettings(settings: Settings, patch: unknown): Settings {
   return {
     recordDevOrigins:
       typeof p.recordDevOrigins === 'boolean' ? p.recordDevOrigins : settings.recordDevOrigins,
-    devOrigins: Array.isArray(p.devOrigins)
-      ? p.devOrigins.filter((x): x is string => typeof x === 'string')
-      : settings.devOrigins,
+    // Every line a pattern, or the patch is not taken: a half-typed list never replaces the one in use.
+    devOrigins:
+      Array.isArray(p.devOrigins) &&
+      p.devOrigins.every((x) => typeof x === 'string' && patternProblem(x) === null)
+        ? (p.devOrigins as string[])
+        : settings.devOrigins,
+    // The options page's range, checked here too: a size typed half-way ("5" of "5000") never trims a log.
     ringSize:
-      Number.isInteger(p.ringSize) && (p.ringSize as number) > 0 ? (p.ringSize as number) : settings.ringSize,
+      Number.isInteger(p.ringSize) &&
+      (p.ringSize as number) >= RING_SIZE_MIN &&
+      (p.ringSize as number) <= RING_SIZE_MAX
+        ? (p.ringSize as number)
+        : settings.ringSize,
     redact: typeof p.redact === 'boolean' ? p.redact : settings.redact,
     preserveLog: typeof p.preserveLog === 'boolean' ? p.preserveLog : settings.preserveLog,
     stack:

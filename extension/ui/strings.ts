@@ -107,6 +107,12 @@ export const EN = {
   popupNotRecordingHint:
     "Not recording: blocked requests are counted, not explained. Open DevTools → CORS and reload, or record this tab (while it records, the browser's requests are slower).",
   popupCannotInspect: 'CORS Lens cannot look at this page.',
+  optionsShrinkFrom: 'From',
+  optionsShrinkTo: 'requests per tab to',
+  optionsShrinkDrops:
+    'each tab that holds more drops its oldest requests beyond that number the next time it logs one. Nothing else is dropped.',
+  optionsShrinkApply: 'Keep',
+  optionsShrinkCancel: 'Stay at',
   fixTitle: 'Fix the server',
   fixServer: 'One fix for every request to this server, merged from all of them:',
   fixStack: 'Server stack',

@@ -171,7 +171,7 @@ test('recording started after the page loaded says the earlier requests are miss
   await late.close();
 });
 
-test('the options page: each change applies at once, a pattern that is not one is named and not saved', async () => {
+test('the options page: each change applies (a typed one once committed), a pattern that is not one is named and not saved', async () => {
   const options = await ext.context.newPage();
   await options.goto(ext.url('extension/options/index.html'));
   const status = () => client.status(tabId);
@@ -237,6 +237,79 @@ test('the options page: each change applies at once, a pattern that is not one i
     stack: null,
     redact: true,
   });
+});
+
+test('a ring size typed key by key while the page keeps making requests loses no entry; keeping fewer is asked first', async () => {
+  await client.record(tabId, true);
+  await waitUntil(
+    () => client.status(tabId),
+    (s) => s.recording && s.armed,
+    { what: 'the tab to record' },
+  );
+  const url = scenarioUrl(scenarioById('simple-allowed'), servers.origins);
+  const burst = (n: number, from: number) =>
+    page.evaluate(
+      async ([u, count, first]) => {
+        for (let i = 0; i < count; i++) await fetch(`${u}&i=${first + i}`).catch(() => {});
+      },
+      [url, n, from] as const,
+    );
+  const settled = (n: number) =>
+    waitUntil(
+      () => client.report(tabId),
+      (r) =>
+        r.entries.filter((e) => e.url.startsWith(`${url}&i=`)).length === n &&
+        r.entries.every((e) => e.state !== 'pending'),
+      { what: `${n} entries`, timeoutMs: 30_000 },
+    );
+  await burst(300, 0);
+  await settled(300);
+
+  const options = await ext.context.newPage();
+  await options.goto(ext.url('extension/options/index.html'));
+  const field = options.getByLabel('Requests kept per tab');
+  await field.click();
+  await field.press('ControlOrMeta+A');
+  // "2000" over "1000", one key at a time, passes through "200": saved then, it trimmed the log.
+  const during = burst(20, 300);
+  await field.pressSequentially('2000', { delay: 120 });
+  await field.press('Enter');
+  await during;
+  await waitUntil(
+    async () => (await client.settings({})).ringSize,
+    (n) => n === 2000,
+    { what: 'the ring size saved on Enter' },
+  );
+  await burst(5, 320);
+  await settled(325);
+
+  // Keeping fewer is asked first, says what goes, and drops nothing until confirmed.
+  await field.fill('100');
+  await field.press('Enter');
+  const warning = options.getByRole('alert');
+  await expect.poll(() => warning.textContent()).toContain('From 2,000 requests per tab to 100');
+  expect(await warning.textContent()).toContain('drops its oldest requests beyond that number');
+  expect((await client.settings({})).ringSize).toBe(2000);
+  await settled(325);
+  await options.getByRole('button', { name: 'Keep 100' }).click();
+  await waitUntil(
+    async () => (await client.settings({})).ringSize,
+    (n) => n === 100,
+    { what: 'the smaller ring size saved once confirmed' },
+  );
+  await burst(1, 400);
+  const { entries } = await settled(100);
+  // What went is the oldest: the newest 100 stay, the last one made among them.
+  const kept = entries
+    .filter((e) => e.url.startsWith(`${url}&i=`))
+    .map((e) => Number(new URL(e.url).searchParams.get('i')));
+  // Made: i = 0–324, then 400. The newest hundred: 226–324 and 400.
+  expect(kept).toHaveLength(100);
+  expect(Math.min(...kept)).toBe(226);
+  expect(kept).toContain(400);
+  await options.close();
+  await client.settings({ ringSize: 1000 });
+  await client.record(tabId, false);
 });
 
 test('a new page in the tab starts a new log, and a closed tab frees its data', async () => {
