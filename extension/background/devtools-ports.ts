@@ -43,7 +43,7 @@ export class DevToolsPorts {
     port.onDisconnect.addListener(() => {
       ports.delete(port);
       if (ports.size > 0) return;
-      this.#ports.delete(tabId);
+      if (this.#ports.get(tabId) === ports) this.#ports.delete(tabId);
       onServed(tabId, false);
     });
     return tabId;
@@ -87,10 +87,23 @@ export class DevToolsPorts {
     ).then(() => undefined);
   }
 
-  /** Tells every devtools page the settings changed (preserve log, ring size). */
+  /**
+   * Tells every devtools page the settings changed (preserve log, ring size). A port whose page
+   * went away without its disconnect being delivered yet throws: it is dropped, and the other
+   * windows are still told.
+   */
   settingsChanged(settings: Settings): void {
     const message: SettingsChanged = { type: 'cors:settings-changed', settings };
-    for (const ports of this.#ports.values()) for (const port of ports) port.postMessage(message);
+    for (const ports of this.#ports.values()) {
+      for (const port of [...ports]) {
+        try {
+          port.postMessage(message);
+        } catch {
+          // Its disconnect, when Chrome delivers it, still tells the worker the window is gone.
+          ports.delete(port);
+        }
+      }
+    }
   }
 
   forget(tabId: number): void {
