@@ -116,6 +116,63 @@ interface CdpRequestWillBeSent {
   readonly redirectResponse?: { readonly status: number; readonly headers: CdpHeaders };
 }
 
+/** Unfinished requests (and early ExtraInfo events) kept at most, per kind. */
+export const MAX_TRACKED = 10_000;
+
+function isHeaders(value: unknown): value is CdpHeaders {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** `Network.requestWillBeSent`'s params, checked field by field; null when they are not that. */
+function requestWillBeSent(p: Record<string, unknown>): CdpRequestWillBeSent | null {
+  const request = p.request as Record<string, unknown> | null | undefined;
+  if (typeof request !== 'object' || request === null) return null;
+  if (typeof request.url !== 'string' || typeof request.method !== 'string' || !isHeaders(request.headers))
+    return null;
+  const redirect = p.redirectResponse as Record<string, unknown> | undefined;
+  if (redirect !== undefined && (typeof redirect?.status !== 'number' || !isHeaders(redirect.headers)))
+    return null;
+  const initiator = p.initiator as Record<string, unknown> | undefined;
+  if (
+    initiator !== undefined &&
+    (typeof initiator !== 'object' || initiator === null || typeof initiator.type !== 'string')
+  )
+    return null;
+  const frames = (initiator?.stack as { callFrames?: unknown } | undefined)?.callFrames;
+  const frame = Array.isArray(frames) ? (frames[0] as Record<string, unknown> | undefined) : undefined;
+  const location =
+    frame &&
+    typeof frame.url === 'string' &&
+    typeof frame.lineNumber === 'number' &&
+    typeof frame.columnNumber === 'number'
+      ? [
+          {
+            url: frame.url,
+            lineNumber: frame.lineNumber,
+            columnNumber: frame.columnNumber,
+            functionName: typeof frame.functionName === 'string' ? frame.functionName : '',
+          },
+        ]
+      : undefined;
+  return {
+    requestId: p.requestId as string,
+    documentURL: typeof p.documentURL === 'string' ? p.documentURL : undefined,
+    request: { url: request.url, method: request.method, headers: request.headers },
+    wallTime: typeof p.wallTime === 'number' ? p.wallTime : undefined,
+    type: typeof p.type === 'string' ? p.type : undefined,
+    initiator: initiator
+      ? {
+          type: initiator.type as string,
+          requestId: typeof initiator.requestId === 'string' ? initiator.requestId : undefined,
+          stack: location ? { callFrames: location } : undefined,
+        }
+      : undefined,
+    redirectResponse: redirect
+      ? { status: redirect.status as number, headers: redirect.headers as CdpHeaders }
+      : undefined,
+  };
+}
+
 /**
  * Follows one browser's Network events — from several pages: `pageKey` tells their request ids
  * apart — and hands each cross-origin request, once finished, to `onEntry`.
@@ -138,36 +195,87 @@ export class CdpNetworkLog {
     private readonly settleMs = 250,
   ) {}
 
-  /** One CDP event of the page `pageKey` (a session id, a target id). */
-  event(pageKey: string, method: string, params: unknown): void {
+  /** Events that were not what the protocol says (wrong or missing params): skipped, counted. */
+  malformed = 0;
+  /** Requests, preflights and early ExtraInfo events let go unfinished, past the caps. */
+  dropped = 0;
+
+  /**
+   * One CDP event of the page `pageKey` (a session id, a target id). The params come from a socket:
+   * each field is checked before use, and an event that is not what the protocol says is skipped
+   * and counted (`malformed`), never thrown on. Returns whether the event was taken.
+   */
+  event(pageKey: string, method: string, params: unknown): boolean {
+    if (typeof params !== 'object' || params === null) return this.#skip();
     const p = params as Record<string, unknown>;
-    const key = `${pageKey}:${String(p.requestId ?? '')}`;
+    if (typeof p.requestId !== 'string') return this.#skip();
+    const key = `${pageKey}:${p.requestId}`;
     switch (method) {
-      case 'Network.requestWillBeSent':
-        this.#willBeSent(pageKey, key, params as CdpRequestWillBeSent);
+      case 'Network.requestWillBeSent': {
+        const e = requestWillBeSent(p);
+        if (!e) return this.#skip();
+        this.#willBeSent(pageKey, key, e);
         break;
+      }
       case 'Network.requestWillBeSentExtraInfo':
-        this.#sentExtra(key, headerList(p.headers as CdpHeaders));
+        if (!isHeaders(p.headers)) return this.#skip();
+        this.#sentExtra(key, headerList(p.headers));
         break;
       case 'Network.responseReceived': {
-        const response = p.response as { status: number; headers: CdpHeaders };
+        const response = p.response as { status?: unknown; headers?: unknown } | null;
+        if (typeof response !== 'object' || response === null) return this.#skip();
+        if (typeof response.status !== 'number' || !isHeaders(response.headers)) return this.#skip();
         this.#received(key, response.status, headerList(response.headers), false);
         break;
       }
       case 'Network.responseReceivedExtraInfo':
-        this.#received(key, p.statusCode as number, headerList(p.headers as CdpHeaders), true);
+        if (typeof p.statusCode !== 'number' || !isHeaders(p.headers)) return this.#skip();
+        this.#received(key, p.statusCode, headerList(p.headers), true);
         break;
       case 'Network.loadingFinished':
         this.#finish(key, { corsError: null, failedParameter: null, errorText: null });
         break;
       case 'Network.loadingFailed': {
-        const cors = p.corsErrorStatus as { corsError: string; failedParameter: string } | undefined;
+        const cors = p.corsErrorStatus as { corsError?: unknown; failedParameter?: unknown } | undefined;
+        if (typeof p.errorText !== 'string') return this.#skip();
+        if (
+          cors !== undefined &&
+          (typeof cors !== 'object' || cors === null || typeof cors.corsError !== 'string')
+        )
+          return this.#skip();
         this.#finish(key, {
-          corsError: cors?.corsError ?? null,
-          failedParameter: cors ? cors.failedParameter : null,
-          errorText: (p.errorText as string | undefined) ?? null,
+          corsError: cors ? (cors.corsError as string) : null,
+          failedParameter: cors && typeof cors.failedParameter === 'string' ? cors.failedParameter : null,
+          errorText: p.errorText as string,
         });
         break;
+      }
+      default:
+        return false;
+    }
+    this.#bound();
+    return true;
+  }
+
+  #skip(): false {
+    this.malformed++;
+    return false;
+  }
+
+  /**
+   * Requests whose end never comes (a page closed mid-flight, a stream cut) would stay for the
+   * session: past MAX_TRACKED the oldest of each map is let go, and counted.
+   */
+  #bound(): void {
+    for (const map of [this.#requests, this.#preflights, this.#extraSent, this.#extraReceived] as Map<
+      string,
+      unknown
+    >[]) {
+      while (map.size > MAX_TRACKED) {
+        const oldest = map.keys().next().value as string;
+        map.delete(oldest);
+        this.#finished.delete(oldest);
+        this.dropped++;
       }
     }
   }

@@ -2,12 +2,13 @@
  * `cors-lens --cdp <endpoint>`: attaches to a running Chrome (started with --remote-debugging-port),
  * to all its pages and to each new one as it opens, and prints every CORS failure as it happens —
  * Chrome's own verdict for what was blocked, the engine's explanation and fix for why. Ends after
- * `--timeout` seconds, on Ctrl-C, or when Chrome goes away; exit 1 if anything was blocked.
+ * `--timeout` seconds, when `stop` aborts (the command's Ctrl-C), or when Chrome goes away; exit 1
+ * if anything was blocked, else 0.
  *
  * Node only (a WebSocket to Chrome: `ws`, since Node 20 has no WebSocket client of its own).
  */
 import WebSocket from 'ws';
-import { type CdpEntry, CdpNetworkLog } from '../cdp/network.ts';
+import { type CdpEntry, CdpNetworkLog, MAX_TRACKED } from '../cdp/network.ts';
 import type { StackId } from '../fixes/fix.ts';
 import { culpritText, describeEntry, errorWithParameter, locationText } from '../report/describe.ts';
 import { redact } from '../report/redact.ts';
@@ -125,43 +126,77 @@ export async function watchCdp(options: CdpOptions, out: CdpOutput, stop?: Abort
     out.stderr(`cors-lens: cannot attach to Chrome at ${options.endpoint}: ${opened.message}.\n`);
     return 2;
   }
+  // A socket error is followed by its close, which ends the watch: nothing to throw.
+  ws.on('error', () => {});
+  // Everything from the socket is checked before use: a message that is not JSON, has neither a
+  // method nor an id, or carries params of the wrong shape is skipped and counted, never thrown on.
+  let malformed = 0;
   ws.on('message', (data) => {
-    const msg = JSON.parse(String(data)) as {
-      method?: string;
-      params?: Record<string, unknown>;
-      sessionId?: string;
-    };
-    if (!msg.method) return;
+    let msg: { id?: unknown; method?: unknown; params?: unknown; sessionId?: unknown };
+    try {
+      msg = JSON.parse(String(data));
+    } catch {
+      malformed++;
+      return;
+    }
+    if (typeof msg !== 'object' || msg === null) {
+      malformed++;
+      return;
+    }
+    if (typeof msg.method !== 'string') {
+      // A reply to one of our commands carries its id instead.
+      if (typeof msg.id !== 'number') malformed++;
+      return;
+    }
     if (msg.method === 'Target.attachedToTarget') {
       const p = msg.params as {
-        sessionId: string;
-        targetInfo: { type: string };
-        waitingForDebugger: boolean;
+        sessionId?: unknown;
+        targetInfo?: { type?: unknown };
+        waitingForDebugger?: unknown;
       };
+      if (typeof p?.sessionId !== 'string' || typeof p.targetInfo?.type !== 'string') {
+        malformed++;
+        return;
+      }
       if (p.targetInfo.type === 'page' || p.targetInfo.type === 'iframe')
         send('Network.enable', {}, p.sessionId);
       // New pages wait until their network is watched, so their first requests are seen too.
-      if (p.waitingForDebugger) send('Runtime.runIfWaitingForDebugger', {}, p.sessionId);
+      if (p.waitingForDebugger === true) send('Runtime.runIfWaitingForDebugger', {}, p.sessionId);
       return;
     }
-    if (msg.sessionId && msg.method.startsWith('Network.')) log.event(msg.sessionId, msg.method, msg.params);
+    if (typeof msg.sessionId === 'string' && msg.method.startsWith('Network.')) {
+      log.event(msg.sessionId, msg.method, msg.params);
+    }
   });
   send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: true, flatten: true });
   out.stderr(
     `cors-lens: watching Chrome at ${options.endpoint}${options.timeout !== null ? ` for ${options.timeout} s` : ''} (Ctrl-C to stop).\n`,
   );
 
+  let closedByChrome = false;
   await new Promise<void>((resolve) => {
     const timer = options.timeout !== null ? setTimeout(resolve, options.timeout * 1000) : null;
     stop?.addEventListener('abort', () => resolve());
-    ws.once('close', () => resolve());
-    process.once('SIGINT', () => resolve());
-    if (timer) ws.once('close', () => clearTimeout(timer));
+    ws.once('close', () => {
+      closedByChrome = true;
+      if (timer) clearTimeout(timer);
+      resolve();
+    });
   });
+  if (closedByChrome) out.stderr('cors-lens: Chrome closed the connection.\n');
   // Requests Chrome finished in the last moment still count.
   await new Promise((r) => setTimeout(r, 300));
   log.flush();
   ws.close();
+  malformed += log.malformed;
+  if (malformed > 0)
+    out.stderr(
+      `cors-lens: skipped ${malformed} malformed message${malformed === 1 ? '' : 's'} from Chrome.\n`,
+    );
+  if (log.dropped > 0)
+    out.stderr(
+      `cors-lens: let go of ${log.dropped} requests Chrome never finished (over ${MAX_TRACKED} at once).\n`,
+    );
   const blocked = entries.filter((c) => c.chrome.corsError !== null);
   if (options.format === 'json') {
     out.stdout(`${JSON.stringify({ type: 'summary', requests: entries.length, blocked: blocked.length })}\n`);

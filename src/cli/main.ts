@@ -19,10 +19,17 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 
 const cdp = cdpOptionsOf(process.argv.slice(2));
 if (cdp) {
-  watchCdp(cdp, {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-  }).then(
+  // Ctrl-C ends the watch and prints what was seen; the signal belongs to the command, not the library.
+  const stop = new AbortController();
+  process.once('SIGINT', () => stop.abort());
+  watchCdp(
+    cdp,
+    {
+      stdout: (text) => process.stdout.write(text),
+      stderr: (text) => process.stderr.write(text),
+    },
+    stop.signal,
+  ).then(
     (code) => {
       process.exitCode = code;
       // The socket and timers are done with: leave even if a stray handle lingers.
