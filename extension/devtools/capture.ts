@@ -69,6 +69,8 @@ export class DevToolsCapture implements LogSource {
   #pageBeforeCapture = false;
   /** DevTools' ids of the requests read (or being read) from its log; where it gives none, a key of the entry. */
   readonly #seen = new Set<number | string>();
+  /** When this page began (ms since the epoch): entries DevTools kept from before are not its own. */
+  #pageStart = 0;
   /** Who follows the log, and until when (ms since the epoch; Infinity: until they say). */
   readonly #watchers = new Map<Watcher, number>();
   #watchTimer: ReturnType<typeof setTimeout> | undefined;
@@ -168,7 +170,14 @@ export class DevToolsCapture implements LogSource {
     let reading = true;
     this.#stopListening = onNetworkRequest((entry) => (reading ? early.push(entry) : this.#add(entry)));
     try {
-      const log = await networkLog();
+      const log = await readLogRetrying();
+      if (log === null) {
+        // Requests finishing from now on are still followed; only the history is missing.
+        this.#store.notice(
+          `DevTools' network log could not be read (${READ_ATTEMPTS} tries): requests this page made earlier are missing here. Reload to capture them.`,
+        );
+        return;
+      }
       if (!this.#knowsPageStart) {
         // DevTools opened after the page loaded when its log lacks the page's own request.
         this.#knowsPageStart = true;
@@ -176,21 +185,35 @@ export class DevToolsCapture implements LogSource {
           (e) => (e as { _resourceType?: unknown })?._resourceType === 'document',
         );
       }
-      for (const entry of finishOrder(log)) this.#read(entry);
+      for (const entry of finishOrder(log)) this.#read(entry, true);
     } finally {
       reading = false;
+      for (const entry of early.splice(0)) this.#read(entry);
+      this.#scheduleFlush();
     }
-    for (const entry of early) this.#read(entry);
     // What the log held is whole: a request in it still waiting for a preflight will not get one.
     this.#finish(this.#stream.flush(Date.now() + PREFLIGHT_WAIT_MS));
     this.#scheduleFlush();
   }
 
-  /** One entry of DevTools' log, unless it was read before. */
-  #read(entry: unknown): void {
+  /**
+   * One entry of DevTools' log, unless it was read before or — read from the log's history — it
+   * belongs to a page before this one: DevTools' own "Preserve log" keeps earlier pages in it.
+   */
+  #read(entry: unknown, fromHistory = false): void {
     const id = networkRequestId(entry) ?? entryKey(entry);
     if (this.#seen.has(id)) return;
+    if (
+      fromHistory &&
+      !this.#settings.preserveLog &&
+      startedBefore(entry, this.#pageStart - PAGE_START_MARGIN_MS)
+    )
+      return;
     this.#seen.add(id);
+    // Bounded: ids older than a few rings' worth are forgotten (their requests left the log long ago).
+    if (this.#seen.size > Math.max(SEEN_MIN, this.#settings.ringSize * 4)) {
+      this.#seen.delete(this.#seen.values().next().value as number | string);
+    }
     this.#finish(this.#stream.add(entry, Date.now()));
   }
 
@@ -227,7 +250,11 @@ export class DevToolsCapture implements LogSource {
     this.#knowsPageStart = true;
     this.#pageBeforeCapture = false;
     this.#stream.reset();
-    if (!this.#settings.preserveLog) this.#logs.startPage(this.tabId, Date.now());
+    if (this.#settings.preserveLog) return;
+    // A new page: its own log, and nothing kept about the last one's requests.
+    this.#pageStart = Date.now();
+    this.#seen.clear();
+    this.#logs.startPage(this.tabId, this.#pageStart);
   }
 
   /** The worker's copy: the whole log on every (re)connection, then each batch as it comes. */
@@ -297,6 +324,36 @@ export class DevToolsCapture implements LogSource {
       // The worker went away mid-send: the next connection sends the whole log again.
     }
   }
+}
+
+/**
+ * A page's requests start after the navigation commits, which DevTools tells a moment later: its
+ * history is read as this page's from this long before that.
+ */
+const PAGE_START_MARGIN_MS = 1000;
+
+/** `#seen` keeps at least this many ids, else four rings' worth. */
+const SEEN_MIN = 10_000;
+
+/** Tries to read DevTools' log this many times, waiting longer each time, before saying it cannot. */
+const READ_ATTEMPTS = 4;
+
+/** DevTools' log, or null when it could not be read after READ_ATTEMPTS tries (0.25, 0.5, 1 s apart). */
+async function readLogRetrying(): Promise<readonly unknown[] | null> {
+  for (let attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
+    try {
+      return await networkLog();
+    } catch {
+      if (attempt < READ_ATTEMPTS - 1) await new Promise((r) => setTimeout(r, 250 * 2 ** attempt));
+    }
+  }
+  return null;
+}
+
+/** Whether a HAR entry's request started before `time` (ms since the epoch); false when it does not say. */
+function startedBefore(entry: unknown, time: number): boolean {
+  const started = Date.parse(String((entry as { startedDateTime?: unknown })?.startedDateTime));
+  return Number.isFinite(started) && started < time;
 }
 
 /** What tells one request of the log from another where the browser gives no id: method, URL and times. */
