@@ -5,7 +5,7 @@
  */
 import type { CaptureEvent, ErrorOccurredEvent } from '../../src/capture/events.ts';
 import { blockedWithoutRecord, isCacheProbe } from '../../src/capture/judge.ts';
-import { isCrossOrigin, Pairer, type PairerSnapshot } from '../../src/capture/pairing.ts';
+import { isCrossOrigin, MAX_PENDING, Pairer, type PairerSnapshot } from '../../src/capture/pairing.ts';
 import type { CapturedRequest } from '../../src/capture/record.ts';
 import { originOf } from '../../src/cors/origin.ts';
 import type { CaptureStore } from '../log/store.ts';
@@ -15,6 +15,8 @@ import type { RecordingTabs } from './recording.ts';
 
 export class Capture {
   #pairer = new Pairer();
+  /** How many abandoned in-flight requests the log's notices already tell. */
+  #abandonedTold = 0;
   /** Whether each tab recorded when its page started loading (see recordingAfterPageStart). */
   readonly #fromPageStart = new Map<number, boolean>();
   /** Each tab's page origin, the latest navigated last: a shared or service worker's requests go to its tabs. */
@@ -30,6 +32,7 @@ export class Capture {
   /** Picks up where a stopped worker left off. */
   restore(snapshot: PairerSnapshot): void {
     this.#pairer = new Pairer(snapshot);
+    this.#abandonedTold = 0;
   }
 
   /** Requests in flight, of every tab. */
@@ -43,6 +46,12 @@ export class Capture {
     // Navigations are the always-on navigation listener's (navigationStarted).
     if (details.type === 'main_frame' || details.type === 'sub_frame') return;
     const update = this.#pairer.handle({ ...event, details } as CaptureEvent);
+    if (this.#pairer.abandoned > this.#abandonedTold) {
+      this.#abandonedTold = this.#pairer.abandoned;
+      this.store.notice(
+        `${this.#abandonedTold} requests in flight were let go without an end: more than ${MAX_PENDING.toLocaleString('en-US')} were waiting at once.`,
+      );
+    }
     // The finished entry is written before its pending record goes: a worker stopped in between
     // comes back with both, and the store keeps the finished one.
     for (const request of update.finished) if (!isCacheProbe(request)) this.logs.finished(request);

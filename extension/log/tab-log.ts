@@ -11,16 +11,11 @@ import type { CapturedRequest } from '../../src/capture/record.ts';
 import { entryOf, notRecordedEntry, type ReportEntry } from '../../src/report/entry.ts';
 import { problemsOf } from '../../src/report/problems.ts';
 import { serversOf } from '../../src/report/servers.ts';
-import type { ReportReply } from '../shared/messages.ts';
+import type { ReportQuery, ReportReply } from '../shared/messages.ts';
 import type { CaptureStore, StoredEntry } from './store.ts';
 
-export interface ReportQuery {
-  /** The `cursor` and `generation` of the reader's last reply: only what is new comes back. */
-  readonly since?: number;
-  readonly generation?: number;
-  /** At most this many of the newest finished entries (a first paint). */
-  readonly limit?: number;
-}
+/** The part of a report request a reader chooses (declared once, with the message: see ReportRequest). */
+export type { ReportQuery } from '../shared/messages.ts';
 
 /**
  * How far apart the same request's start may be as webRequest and DevTools report it (webRequest's

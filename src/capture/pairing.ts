@@ -71,6 +71,12 @@ const CLOCK_SLACK_MS = 2;
 /** Orphans and unclassified OPTIONS requests kept at most, so a stream of strays cannot grow memory. */
 const MAX_UNRESOLVED = 500;
 
+/**
+ * In-flight requests kept at most (all tabs): a request whose end never comes (a tab discarded
+ * mid-flight, events lost) would stay forever. Past it the oldest is let go, and counted.
+ */
+export const MAX_PENDING = 10_000;
+
 export function isCrossOrigin(e: Pick<RequestEventBase, 'initiator' | 'url'>): boolean {
   if (!e.initiator) return false;
   const target = originOf(e.url);
@@ -90,6 +96,7 @@ export class Pairer {
   /** Same-origin requests in flight: entries only if a redirect takes them to another origin. Not persisted. */
   readonly #sameOrigin = new Map<string, CapturedRequest>();
   readonly #changes = new Map<string, PairerChange>();
+  #abandoned = 0;
 
   constructor(snapshot?: PairerSnapshot) {
     if (!snapshot) return;
@@ -346,7 +353,17 @@ export class Pairer {
     this.#pending.set(request.id, request);
     this.#adoptOrphan(request);
     this.#mark('pending', request.id, request);
+    while (this.#pending.size > MAX_PENDING) {
+      const oldest = this.#pending.keys().next().value as string;
+      this.#forget(this.#pending, 'pending', oldest);
+      this.#abandoned++;
+    }
     return request;
+  }
+
+  /** In-flight requests let go past MAX_PENDING (their end never came), since this Pairer started. */
+  get abandoned(): number {
+    return this.#abandoned;
   }
 
   /**

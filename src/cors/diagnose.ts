@@ -2,6 +2,7 @@
  * From an exchange to a verdict: replays what the browser did, hop by hop (Fetch §4.1 main
  * fetch, §4.4 HTTP-redirect fetch, §4.8 HTTP fetch), and stops where it stopped.
  */
+
 import { addressSpaceOf, permissionFor } from './address-space.ts';
 import { checkAccess, checkPreflight, type Failure } from './check.ts';
 import { type CorsHeaders, corsHeadersOf } from './cors-headers.ts';
@@ -11,6 +12,7 @@ import { corsErrorInfo, errorTexts } from './explanations.ts';
 import { asciiLower, byteLength, type HeaderList } from './headers.ts';
 import { listHas } from './lists.ts';
 import { hasUrlCredentials, isHttpScheme, originOf, sameOrigin } from './origin.ts';
+import { CHROME_PREFLIGHT_CACHE, FIREFOX_PREFLIGHT_CACHE } from './preflight-cache.ts';
 import { preflightStatusMeaning } from './preflight-status.ts';
 import { isRedirectStatus, REQUEST_BODY_HEADERS, redirectBecomesGet } from './redirect.ts';
 import {
@@ -447,7 +449,7 @@ const ORIGIN_WITHOUT_VARY: Finding = {
   link: 'https://fetch.spec.whatwg.org/#cors-protocol-and-http-caches',
 };
 
-const CHROME_MAX_AGE = 7200;
+const CHROME_MAX_AGE = CHROME_PREFLIGHT_CACHE.maxSeconds;
 
 /**
  * Configurations that work but are risky or fragile (issue: security lint). Each finding says the
@@ -483,7 +485,7 @@ function lintAllowed(
     findings.push({
       kind: 'max-age-over-cap',
       risk: true,
-      message: `Access-Control-Max-Age is ${maxAge} s, but Chrome keeps a preflight at most ${CHROME_MAX_AGE} s (2 h) and Firefox 86,400 s: the value is cut, and a long cache keeps a broken or revoked policy alive.`,
+      message: `Access-Control-Max-Age is ${maxAge} s, but Chrome keeps a preflight at most ${CHROME_MAX_AGE} s (2 h) and Firefox ${FIREFOX_PREFLIGHT_CACHE.maxSeconds.toLocaleString('en-US')} s: the value is cut, and a long cache keeps a broken or revoked policy alive.`,
       link: 'https://developer.mozilla.org/en-US/docs/Web/HTTP/Reference/Headers/Access-Control-Max-Age',
     });
   }

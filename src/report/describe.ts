@@ -4,7 +4,9 @@
  * the headline, the names of the failure, the culprit, the explanation, why there was a preflight,
  * the findings, the fix for the chosen stack and the curl lines that reproduce it.
  */
+
 import type { SourceLocation } from '../capture/record.ts';
+import { CHROME_PREFLIGHT_CACHE } from '../cors/preflight-cache.ts';
 import type { Culprit, Finding } from '../cors/verdict.ts';
 import { DEFAULT_STACK, guessStack, STACK_LABELS, type StackId } from '../fixes/index.ts';
 import { curlPreflight, curlRequest } from './curl.ts';
@@ -203,9 +205,9 @@ export function cacheSentence(from: ReportEntry['preflightCachedFrom'], clock = 
     );
   }
   const age =
-    from.maxAgeSeconds === 7200
+    from.maxAgeSeconds === CHROME_PREFLIGHT_CACHE.maxSeconds
       ? 'Chrome keeps one at most 2 hours'
-      : `Access-Control-Max-Age ${from.maxAgeSeconds} s${from.maxAgeSeconds === 5 ? ', or none: 5 s is the default' : ''}`;
+      : `Access-Control-Max-Age ${from.maxAgeSeconds} s${from.maxAgeSeconds === CHROME_PREFLIGHT_CACHE.defaultSeconds ? ', or none: 5 s is the default' : ''}`;
   return (
     `No preflight went out: Chrome most likely reused the preflight answered at ${clock(from.time)} ` +
     `(${age}), cached until ${clock(from.until)}. A server change made after ${clock(from.time)} ` +

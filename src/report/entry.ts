@@ -6,6 +6,7 @@ import type { ErrorOccurredEvent } from '../capture/events.ts';
 import { blockedWithoutRecord, type Judgement, judge, type OutcomeSource } from '../capture/judge.ts';
 import type { CapturedRequest, CaptureSource, SourceLocation } from '../capture/record.ts';
 import type { HeaderList } from '../cors/headers.ts';
+import { CHROME_PREFLIGHT_CACHE } from '../cors/preflight-cache.ts';
 import type { Verdict } from '../cors/verdict.ts';
 import { type CorsRequirement, fixTexts, requirementOf, type StackId } from '../fixes/index.ts';
 
@@ -135,8 +136,8 @@ export function entryOf(r: CapturedRequest, j: Judgement): ReportEntry {
 }
 
 /** Chrome's preflight cache: Max-Age seconds, 5 without the header, at most 2 hours. */
-const DEFAULT_MAX_AGE_S = 5;
-const MAX_AGE_CAP_S = 7200;
+const DEFAULT_MAX_AGE_S = CHROME_PREFLIGHT_CACHE.defaultSeconds;
+const MAX_AGE_CAP_S = CHROME_PREFLIGHT_CACHE.maxSeconds;
 
 function cacheEntry(from: { readonly time: number; readonly maxAge: string | null }) {
   const header = from.maxAge?.trim() ?? '';

@@ -4,7 +4,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import type { CaptureEvent, RequestEventBase } from '../../src/capture/events.ts';
-import { Pairer, type PairerChange } from '../../src/capture/pairing.ts';
+import { MAX_PENDING, Pairer, type PairerChange } from '../../src/capture/pairing.ts';
 import type { CapturedRequest } from '../../src/capture/record.ts';
 
 const PAGE = 'http://localhost:3000';
@@ -321,4 +321,14 @@ describe('a request that starts on the page origin and is redirected to another'
       { url: SAME, state: 'failed', currentUrl: 'http://user:pw@127.0.0.1:8000/api' },
     ]);
   });
+});
+
+test('requests whose end never comes are let go past MAX_PENDING, oldest first, and counted', () => {
+  const pairer = new Pairer();
+  for (let i = 0; i <= MAX_PENDING; i++)
+    pairer.handle({ kind: 'beforeRequest', details: base(`r${i}`, 'GET') });
+  expect(pairer.pending()).toHaveLength(MAX_PENDING);
+  expect(pairer.abandoned).toBe(1);
+  expect(pairer.pending().some((r) => r.id === 'r0')).toBe(false);
+  expect(pairer.pending().some((r) => r.id === `r${MAX_PENDING}`)).toBe(true);
 });
