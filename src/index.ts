@@ -30,6 +30,7 @@ export {
   type CorsRequirement,
   DEFAULT_STACK,
   fixText,
+  fixTextFor,
   guessStack,
   requirementOf,
   STACK_LABELS,

@@ -45,7 +45,12 @@ export function fixesFor(req: CorsRequirement): Record<StackId, Fix> {
   return Object.fromEntries(STACKS.map((s) => [s, RENDERERS[s](req)])) as Record<StackId, Fix>;
 }
 
-/** The report contract's `fixes`: stack id → the snippet text to paste. */
+/** One stack's snippet, rendered on demand: what a view shows (the panel, Markdown, HTML, the CLI). */
+export function fixTextFor(req: CorsRequirement, stack: StackId): string {
+  return fixText(RENDERERS[stack](req));
+}
+
+/** The JSON export's `fixes`: stack id → the snippet text to paste, every stack. */
 export function fixTexts(req: CorsRequirement): Record<StackId, string> {
   const fixes = fixesFor(req);
   return Object.fromEntries(STACKS.map((s) => [s, fixText(fixes[s])])) as Record<StackId, string>;

@@ -8,7 +8,7 @@
 import type { SourceLocation } from '../capture/record.ts';
 import { CHROME_PREFLIGHT_CACHE } from '../cors/preflight-cache.ts';
 import type { Culprit, Finding } from '../cors/verdict.ts';
-import { DEFAULT_STACK, guessStack, STACK_LABELS, type StackId } from '../fixes/index.ts';
+import { DEFAULT_STACK, fixTextFor, guessStack, STACK_LABELS, type StackId } from '../fixes/index.ts';
 import { curlPreflight, curlRequest } from './curl.ts';
 import type { ReportEntry } from './entry.ts';
 import { describeReason } from './reasons.ts';
@@ -142,8 +142,9 @@ export function describeEntry(entry: ReportEntry, options: DescribeOptions = {})
   const findings = v?.findings ?? [];
   const link = v?.link ?? null;
   const shown = options.redact === false ? entry : redact(entry);
-  const fixes = entry.fixes;
-  const chosen = fixes ? stackFor(entry, options.stack) : null;
+  // Rendered here, for the one stack shown: entries do not carry every stack's text.
+  const requirement = entry.blocked ? entry.requirement : null;
+  const chosen = requirement ? stackFor(entry, options.stack) : null;
   return {
     kind,
     method: entry.method,
@@ -173,11 +174,11 @@ export function describeEntry(entry: ReportEntry, options: DescribeOptions = {})
       .map((f) => ({ ...f, linkLabel: f.link ? linkLabel(f.link) : null })),
     notes: findings.filter((f) => !f.risk),
     fix:
-      fixes && chosen
+      requirement && chosen
         ? {
             stack: chosen.stack,
             label: STACK_LABELS[chosen.stack],
-            text: fixes[chosen.stack],
+            text: fixTextFor(requirement, chosen.stack),
             guessed: chosen.guessed,
           }
         : null,

@@ -8,7 +8,7 @@ import type { CapturedRequest, CaptureSource, SourceLocation } from '../capture/
 import type { HeaderList } from '../cors/headers.ts';
 import { CHROME_PREFLIGHT_CACHE } from '../cors/preflight-cache.ts';
 import type { Verdict } from '../cors/verdict.ts';
-import { type CorsRequirement, fixTexts, requirementOf, type StackId } from '../fixes/index.ts';
+import { type CorsRequirement, requirementOf, type StackId } from '../fixes/index.ts';
 
 export type EntryState = 'pending' | 'completed' | 'failed' | 'not-recorded';
 
@@ -75,8 +75,12 @@ export interface ReportEntry {
    * input of the per-server fix; null where CORS headers play no part.
    */
   readonly requirement: CorsRequirement | null;
-  /** For a blocked request: stack id (express, nginx, vite-proxy…) → the fix to paste. Null otherwise. */
-  readonly fixes: Readonly<Record<StackId, string>> | null;
+  /**
+   * For a blocked request in the JSON export: stack id (express, nginx, vite-proxy…) → the fix to
+   * paste. Live report messages leave it out — a view renders the one stack it shows from
+   * `requirement` (fixTextFor), and each whole reply's `servers` carry every stack's merged fix.
+   */
+  readonly fixes?: Readonly<Record<StackId, string>> | null;
 }
 
 /** A captured request, judged once, as an entry. */
@@ -131,7 +135,6 @@ export function entryOf(r: CapturedRequest, j: Judgement): ReportEntry {
       : null,
     verdict: v,
     requirement,
-    fixes: blocked && requirement ? fixTexts(requirement) : null,
   };
 }
 
@@ -186,6 +189,5 @@ export function notRecordedEntry(
       : null,
     verdict: null,
     requirement: null,
-    fixes: null,
   };
 }

@@ -8,7 +8,9 @@
  *     problems: [{ key, origin, corsError, failedParameter, culprit, firefoxReason, count, entryIds }] }
  * A new field is a minor change; removing or changing one bumps `version`.
  */
+
 import type { StackId } from '../fixes/fix.ts';
+import { fixTexts } from '../fixes/index.ts';
 import type { Browser } from './describe.ts';
 import type { ReportEntry } from './entry.ts';
 import { type Problem, problemsOf } from './problems.ts';
@@ -57,7 +59,11 @@ export function toJsonReport(entries: readonly ReportEntry[], options: ExportOpt
     redacted,
     summary: summarize(kept),
     dropped: options.dropped ?? 0,
-    entries: kept,
+    // Every stack's fix, for readers of the file (live messages leave them out: see ReportEntry.fixes).
+    entries: kept.map((e) => ({
+      ...e,
+      fixes: e.blocked && e.requirement ? fixTexts(e.requirement) : null,
+    })),
     servers: serversOf(kept),
     problems: problemsOf(kept),
   };
@@ -88,5 +94,7 @@ export function readJsonReport(text: string): ReadResult {
   if (!Array.isArray(doc.entries)) return { ok: false, error: 'The report has no "entries" list.' };
   const bad = doc.entries.findIndex((e) => typeof e?.id !== 'string' || typeof e?.url !== 'string');
   if (bad >= 0) return { ok: false, error: `Entry ${bad} has no id or url.` };
-  return { ok: true, report: doc as JsonReport };
+  // The file's rendered fixes are for its readers; read back, an entry is as live capture makes it.
+  const entries = doc.entries.map(({ fixes: _fixes, ...entry }) => entry);
+  return { ok: true, report: { ...(doc as JsonReport), entries } };
 }

@@ -10,8 +10,9 @@ import { judge } from '../../src/capture/judge.ts';
 import type { CapturedRequest } from '../../src/capture/record.ts';
 import { fixesFor, fixText, requirementOf, STACK_PROOF, STACKS } from '../../src/fixes/index.ts';
 import { mergeRequirements } from '../../src/fixes/merge.ts';
-import { guessedStack } from '../../src/report/describe.ts';
+import { describeEntry, guessedStack } from '../../src/report/describe.ts';
 import { entryOf } from '../../src/report/entry.ts';
+import { toJsonReport } from '../../src/report/json.ts';
 
 const PAGE = 'http://localhost:3000';
 const h = (name: string, value: string) => ({ name, value });
@@ -88,8 +89,12 @@ describe.each(STACKS)('%s', (stack) => {
   });
 });
 
-test('every blocked report entry carries a fix for every stack', () => {
-  expect(Object.keys(blocked.fixes ?? {}).sort()).toEqual([...STACKS].sort());
+test('a blocked entry carries no rendered fix; the JSON export carries every stack, the card the chosen one', () => {
+  expect(blocked.fixes).toBeUndefined();
+  const exported = toJsonReport([blocked]).entries[0];
+  expect(Object.keys(exported?.fixes ?? {}).sort()).toEqual([...STACKS].sort());
+  expect(exported?.fixes?.nginx).toBe(fixText(fixesFor(requirement).nginx));
+  expect(describeEntry(blocked, { stack: 'caddy' }).fix?.text).toBe(fixText(fixesFor(requirement).caddy));
 });
 
 test('credentials: the fixes allow them with the named origin', () => {
