@@ -5,8 +5,9 @@
  * nothing is sent. The panel's editor starts from what the server answered and can start from
  * what the merged fix would send; "Use as fix" renders an edited answer for each stack.
  */
-import { pageHeaders } from '../capture/exchange.ts';
+import { exchangeOf } from '../capture/exchange.ts';
 import { provesCredentials } from '../capture/judge.ts';
+import type { CapturedRequest } from '../capture/record.ts';
 import { diagnose } from '../cors/diagnose.ts';
 import type { CredentialsMode, Exchange } from '../cors/exchange.ts';
 import { combinedValue, type HeaderList, sameHeaderName } from '../cors/headers.ts';
@@ -123,6 +124,40 @@ function credentialsOf(entry: ReportEntry): CredentialsMode | 'unknown' {
   return entry.undetermined ? 'unknown' : 'same-origin';
 }
 
+/** A report entry (not redirected) as the capture record the exchange builder reads. */
+function capturedOf(entry: ReportEntry): CapturedRequest {
+  return {
+    id: entry.id,
+    tabId: entry.tabId,
+    frameId: entry.frameId,
+    documentId: null,
+    initiator: entry.initiator,
+    url: entry.url,
+    method: entry.method,
+    type: entry.type,
+    time: entry.time,
+    requestHeaders: entry.requestHeaders,
+    currentUrl: entry.url,
+    currentMethod: entry.method,
+    hop: 0,
+    hopSentHeaders: entry.response !== null,
+    preflights: [
+      entry.preflight
+        ? {
+            requestId: `${entry.id}-preflight`,
+            requestHeaders: entry.preflight.requestHeaders,
+            status: entry.preflight.status,
+            responseHeaders: entry.preflight.responseHeaders,
+          }
+        : null,
+    ],
+    responses: entry.response ? [{ url: entry.url, ...entry.response }] : [],
+    state: entry.state === 'pending' ? 'pending' : entry.state === 'completed' ? 'completed' : 'failed',
+    error: entry.networkError,
+    endTime: entry.time,
+  };
+}
+
 /** The engine's verdict for one request had the server sent `answer`. */
 export function whatIf(entry: ReportEntry, answer: ServerAnswer): WhatIfOutcome {
   if (!entry.verdict) {
@@ -131,22 +166,15 @@ export function whatIf(entry: ReportEntry, answer: ServerAnswer): WhatIfOutcome 
   if (entry.redirects.length > 0 || (entry.response && isRedirectStatus(entry.response.status))) {
     return { kind: 'not-modelled', reason: 'it was redirected, and one answer cannot stand for each hop' };
   }
-  const sent = entry.preflight?.requestHeaders ?? [];
-  const declared = entry.preflight
-    ? {
-        method: combinedValue(sent, 'Access-Control-Request-Method'),
-        headerNames: unique(
-          (combinedValue(sent, 'Access-Control-Request-Headers') ?? '').split(',').map((n) => n.trim()),
-        ),
-      }
-    : null;
+  // The exchange as capture builds it (one builder: mode, declared headers, the local-network flag),
+  // then the edited answer in place of what the server sent.
+  const captured = exchangeOf(
+    capturedOf(entry),
+    credentialsOf(entry),
+    entry.verdict.stage === 'local-network',
+  );
   const exchange: Exchange = {
-    origin: entry.initiator,
-    url: entry.url,
-    method: entry.method,
-    requestHeaders: pageHeaders(entry.requestHeaders ?? [], declared?.headerNames ?? null),
-    mode: 'cors',
-    credentials: credentialsOf(entry),
+    ...captured,
     // The answer stands for a fresh preflight, also where the browser's cache spared one.
     preflight: entry.verdict.preflight.required
       ? {
@@ -158,7 +186,6 @@ export function whatIf(entry: ReportEntry, answer: ServerAnswer): WhatIfOutcome 
       status: entry.response?.status ?? 200,
       headers: withAnswer(entry.response?.headers ?? [], answer.response),
     },
-    declared,
   };
   const v = diagnose(exchange);
   const credentialedBlocked = v.credentialed?.blocked ?? false;
