@@ -1,4 +1,5 @@
 /** The CORS panel: toolbar, request list and verdict card for one inspected tab. */
+
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { StackId } from '../../src/fixes/index.ts';
 import type { OpenedFile } from '../../src/har/open.ts';
@@ -8,7 +9,9 @@ import { problemKeyOf, problemsOf } from '../../src/report/problems.ts';
 import { serverOf } from '../../src/report/servers.ts';
 import { kindOf } from '../../src/report/summary.ts';
 import { BROWSER } from '../platform/browser.ts';
+import { onSettingsChanged } from '../platform/storage.ts';
 import type { Settings, StatusReply } from '../shared/messages.ts';
+import { parseSettings } from '../shared/settings.ts';
 import { downloadReport, type ExportFormat, send } from '../ui/client.ts';
 import { ExportControls, RedactionWarning } from '../ui/ExportControls.tsx';
 import { t } from '../ui/i18n.ts';
@@ -134,6 +137,9 @@ export function Panel({ source }: { source: LogSource }) {
       (err) => setError(String(err)),
     );
   }, [showSettings]);
+
+  // A change made elsewhere (the options page, another DevTools window) shows here at once.
+  useEffect(() => onSettingsChanged((stored) => showSettings(parseSettings(stored))), [showSettings]);
 
   /** Settings go to the worker, which keeps them and applies them; the panel shows what it answered. */
   const changeSettings = (patch: Partial<Settings>) =>

@@ -22,6 +22,18 @@ export async function saveSettings(settings: object): Promise<void> {
   await browser.storage.local.set({ settings });
 }
 
+/**
+ * Hears every change of the saved settings, whoever made it (the options page, another panel):
+ * `listener` gets the stored value (the caller parses it). Returns the function that stops it.
+ */
+export function onSettingsChanged(listener: (stored: unknown) => void): () => void {
+  const forward = (changes: Record<string, { newValue?: unknown }>, area: string) => {
+    if (area === 'local' && 'settings' in changes) listener(changes.settings?.newValue);
+  };
+  browser.storage.onChanged.addListener(forward);
+  return () => browser.storage.onChanged.removeListener(forward);
+}
+
 /** Small values the worker keeps across its own restarts (which tabs the user asked to record). */
 export async function loadSessionValue(key: string): Promise<unknown> {
   return (await browser.storage.session.get(key))[key];

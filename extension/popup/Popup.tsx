@@ -2,13 +2,16 @@
  * The toolbar popup: the current tab's blocked requests with one line each, recording on or off,
  * and the exports. The details live in the DevTools panel.
  */
+
 import { useEffect, useState } from 'preact/hooks';
 import type { ReportEntry } from '../../src/report/entry.ts';
 import { problemName, problemsOf } from '../../src/report/problems.ts';
 import { kindOf, oneLine } from '../../src/report/summary.ts';
 import { BROWSER } from '../platform/browser.ts';
+import { onSettingsChanged } from '../platform/storage.ts';
 import { reloadTab } from '../platform/tabs.ts';
 import type { StatusReply } from '../shared/messages.ts';
+import { parseSettings } from '../shared/settings.ts';
 import { downloadReport, type ExportFormat, send } from '../ui/client.ts';
 import { ExportControls, RedactionWarning } from '../ui/ExportControls.tsx';
 import { t } from '../ui/i18n.ts';
@@ -43,6 +46,8 @@ export function Popup({ tabId }: { tabId: number }) {
       (s) => setRedactSecrets(s.redact),
       () => {},
     );
+    // The options page's redaction default, changed while the popup is open, shows at once.
+    return onSettingsChanged((stored) => setRedactSecrets(parseSettings(stored).redact));
   }, []);
 
   useEffect(() => {

@@ -18,6 +18,8 @@ import { policyHandler } from '../servers/policy-server.ts';
 import { findBrowserPid, treeCpuMs } from './cpu.ts';
 import { devtoolsFigures } from './devtools.ts';
 import { bundledEngine, engineThroughput } from './engine.ts';
+import { workerHeapMB } from './heap.ts';
+import { longSessionHeaps } from './long-session.ts';
 import { pageServer, workloadPage } from './workload.ts';
 
 const { values } = parseArgs({
@@ -123,43 +125,6 @@ async function cpuRatio(name: string, hosts: { page: string; api: string }, dela
     );
   }
   return { cpu: round(median(cpu)), wall: round(median(wall)) };
-}
-
-/** Heap of the extension's service worker, through a CDP session attached to its target. */
-async function workerHeapMB(page: Page, extId: string): Promise<number> {
-  const cdp = await page.context().newCDPSession(page);
-  try {
-    const { targetInfos } = await cdp.send('Target.getTargets');
-    const target = targetInfos.find(
-      (t) => t.type === 'service_worker' && t.url.startsWith(`chrome-extension://${extId}/`),
-    );
-    if (!target) throw new Error('no service worker target');
-    const { sessionId } = await cdp.send('Target.attachToTarget', {
-      targetId: target.targetId,
-      flatten: false,
-    });
-    const reply = new Promise<number>((resolve) => {
-      cdp.on('Target.receivedMessageFromTarget', (e) => {
-        const msg = JSON.parse(e.message) as { id?: number; result?: { usedSize: number } };
-        if (msg.id === 2 && msg.result) resolve(msg.result.usedSize);
-      });
-    });
-    // What the worker holds, not what the collector has yet to free: collect first (the reading
-    // varied 25-39 MB between runs without it).
-    await cdp.send('Target.sendMessageToTarget', {
-      sessionId,
-      message: JSON.stringify({ id: 1, method: 'HeapProfiler.collectGarbage' }),
-    });
-    await cdp.send('Target.sendMessageToTarget', {
-      sessionId,
-      message: JSON.stringify({ id: 2, method: 'Runtime.getHeapUsage' }),
-    });
-    const used = await reply;
-    await cdp.send('Target.detachFromTarget', { sessionId });
-    return round(used / 1024 / 1024, 1);
-  } finally {
-    await cdp.detach();
-  }
 }
 
 /** Many requests recorded through webRequest in one tab (ring of 10,000), then the worker's heap and storage. */
@@ -277,6 +242,11 @@ async function main() {
   const stopsRecord = await workerStopFigures('record');
   log(`${HEAP_REQUESTS} requests recorded through webRequest…`);
   const capture = await captureFigures();
+  const session = { pages: quick ? 20 : 100, perPage: quick ? 100 : 300 };
+  log(
+    `a long session: ${session.pages} pages × ${session.perPage} requests, DevTools open, the panel shown…`,
+  );
+  const heaps = await longSessionHeaps({ ...session, every: 10, log });
   const perSec = (x: number) => Math.round(x).toLocaleString('en');
   const kept = (r: StopsResult) => round((100 * (r.seen - r.missing - r.unfinished)) / r.seen, 2);
   const figures: Figure[] = [
@@ -352,6 +322,17 @@ async function main() {
       shown: String(capture.workerHeapMB),
       target: { op: '≤', limit: 32, label: '≤ 32' },
     },
+    ...(['devtoolsMB', 'workerMB'] as const).map((k): Figure => {
+      // The first sample is the warm-up; the target is on every one after it.
+      const most = Math.max(...heaps.slice(1).map((h) => h[k]));
+      const what = k === 'devtoolsMB' ? 'devtools page + panel (one isolate)' : 'worker';
+      return {
+        name: `${what} heap MB, ${session.pages} pages × ${session.perPage} requests, after GC every 10 pages`,
+        value: most,
+        shown: heaps.map((h) => h[k]).join(' → '),
+        target: { op: '≤', limit: 64, label: '≤ 64, flat' },
+      };
+    }),
     {
       name: 'storageBytes (ring of 10,000)',
       value: capture.storageBytes,

@@ -146,6 +146,16 @@ export class DevToolsWindow {
     return (await evaluate(session as CDPSession, expression)) as T;
   }
 
+  /** The JS heap of the frame whose URL contains `urlPart`, in MB, after a garbage collection. */
+  async heapMB(urlPart: string): Promise<number> {
+    await this.inFrame(urlPart, 'true');
+    const frame = [...this.#frames.values()].find((f) => f.url.includes(urlPart));
+    if (!frame) throw new Error(`no frame of ${urlPart}`);
+    await frame.session.send('HeapProfiler.collectGarbage');
+    const { usedSize } = (await frame.session.send('Runtime.getHeapUsage')) as { usedSize: number };
+    return Math.round((usedSize / 1024 / 1024) * 10) / 10;
+  }
+
   /** The texts of the panel's rows, once `ready` holds for them. */
   panelRows(ready: (rows: string[]) => boolean, what: string): Promise<string[]> {
     return waitUntil(

@@ -228,6 +228,14 @@ test('the options page: each change applies (a typed one once committed), a patt
     (checked) => !checked,
     { what: 'the panel to start unredacted' },
   );
+  // And hears a change made elsewhere while it is open.
+  await client.settings({ preserveLog: true });
+  await waitUntil(
+    () => panel.getByLabel('Preserve log').isChecked(),
+    (checked) => checked,
+    { what: 'the open panel to hear the change' },
+  );
+  await client.settings({ preserveLog: false });
   await panel.close();
   await options.close();
   await client.settings({

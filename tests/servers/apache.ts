@@ -6,12 +6,10 @@
  * replaces that block by the fix's text and enables the modules it names (`a2enmod …`), nothing
  * else. Without an apache2 binary `startApache` throws, naming the package.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { waitUntil } from '../e2e/wait.ts';
 import { freePort } from './listen.ts';
+import { projectDir, run } from './process.ts';
 import { replaceCorsBlock } from './stack-lab.ts';
 
 export const APACHE = ['/usr/sbin/apache2', '/usr/sbin/httpd'].find((p) => existsSync(p));
@@ -61,7 +59,7 @@ export async function startApache(
 ): Promise<RunningApache> {
   if (!APACHE) throw new Error('No Apache httpd found. Install it: sudo apt-get install -y apache2');
   const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'cors-lens-apache-'));
+  const dir = projectDir('cors-lens-apache-');
   // htpasswd's format for "ada:secret" (Apache's own MD5 crypt, made by `htpasswd -nb ada secret`).
   writeFileSync(join(dir, 'htpasswd'), 'ada:$apr1$hdLzG81j$W6y6fMhPXiKV6qc5QToTk.\n');
   const named = fix
@@ -88,36 +86,7 @@ LogLevel warn
 ${modules.map((m) => `LoadModule ${m}_module ${MODULES}/mod_${m}.so`).join('\n')}
 ${vhost}`;
   writeFileSync(join(dir, 'httpd.conf'), config);
-  const apache: ChildProcess = spawn(APACHE, ['-X', '-f', join(dir, 'httpd.conf')], { stdio: 'ignore' });
-  let exited = false;
-  apache.once('exit', () => {
-    exited = true;
-  });
-  const close = async () => {
-    apache.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 100));
-    rmSync(dir, { recursive: true, force: true });
-  };
-  const origin = `http://127.0.0.1:${port}`;
-  try {
-    await waitUntil(
-      () =>
-        exited
-          ? Promise.resolve(true)
-          : fetch(`${origin}/api/catalog`).then(
-              () => true,
-              () => false,
-            ),
-      (up) => up,
-      { what: 'Apache to listen', timeoutMs: 10_000 },
-    );
-    if (exited) {
-      const log = existsSync(join(dir, 'error.log')) ? readFileSync(join(dir, 'error.log'), 'utf8') : '';
-      throw new Error(`Apache refused the configuration:\n${log}\n${config}`);
-    }
-  } catch (err) {
-    await close();
-    throw err;
-  }
-  return { origin, config, close };
+  // -X: one process in the foreground, whose stderr says why a configuration is refused.
+  const server = await run([APACHE, '-X', '-f', join(dir, 'httpd.conf')], dir, port, config);
+  return { origin: server.origin, config, close: server.close };
 }

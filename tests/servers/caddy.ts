@@ -7,7 +7,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from './listen.ts';
-import { projectDir, type RunningApp, run } from './python-apps.ts';
+import { projectDir, type RunningApp, run } from './process.ts';
 import { replaceCorsBlock } from './stack-lab.ts';
 
 export const CADDY = ['/usr/bin/caddy', '/usr/local/bin/caddy'].find((p) => existsSync(p));

@@ -11,7 +11,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './listen.ts';
-import { projectDir, type RunningApp, run } from './python-apps.ts';
+import { projectDir, type RunningApp, run } from './process.ts';
 import { LAB_AUTHORIZATION, replaceCorsBlock } from './stack-lab.ts';
 
 export const GO = ['/usr/bin/go', '/usr/lib/go/bin/go'].find((p) => existsSync(p));

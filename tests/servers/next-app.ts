@@ -14,7 +14,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { freePort } from './listen.ts';
-import { type RunningApp, run } from './python-apps.ts';
+import { type RunningApp, run } from './process.ts';
 import { LAB_AUTHORIZATION, replaceCorsBlock } from './stack-lab.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');

@@ -4,22 +4,14 @@
  * is applied by pasting its text where its first line says, in place of the user's own CORS setup
  * (between `# CORS` and `# END CORS`), nothing else.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { waitUntil } from '../e2e/wait.ts';
 import { freePort } from './listen.ts';
+import { projectDir, type RunningApp, run } from './process.ts';
 import { LAB_AUTHORIZATION, replaceCorsBlock } from './stack-lab.ts';
 
 /** Debian's interpreter, whose python3-flask-cors and python3-django-cors-headers the tests use. */
 export const PYTHON = ['/usr/bin/python3'].find((p) => existsSync(p));
-
-export interface RunningApp {
-  readonly origin: string;
-  readonly source: string;
-  close(): Promise<void>;
-}
 
 /**
  * The Flask app: Flask-CORS set up for the page's origin with PATCH, Authorization and
@@ -86,82 +78,11 @@ if __name__ == "__main__":
 export async function startFlask(pageOrigin: string, fix?: string): Promise<RunningApp> {
   if (!PYTHON) throw new Error('No /usr/bin/python3. Install: sudo apt-get install -y python3-flask-cors');
   const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'cors-lens-flask-'));
+  const dir = projectDir('cors-lens-flask-');
   let source = flaskApp(pageOrigin, port);
   if (fix) source = replaceCorsBlock(source, fix);
   writeFileSync(join(dir, 'app.py'), source);
   return run([PYTHON, join(dir, 'app.py')], dir, port, source);
-}
-
-/** Runs a server process until `readyPath` answers; its output is kept for a failure's message. */
-export async function run(
-  command: readonly string[],
-  dir: string,
-  port: number,
-  source: string,
-  env: Record<string, string> = {},
-  readyPath = '/api/catalog',
-): Promise<RunningApp> {
-  const [file, ...args] = command as [string, ...string[]];
-  // Its own process group: servers that start workers (next dev) are stopped whole.
-  const child: ChildProcess = spawn(file, args, {
-    cwd: dir,
-    env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  let output = '';
-  child.stdout?.on('data', (d) => {
-    output += d;
-  });
-  child.stderr?.on('data', (d) => {
-    output += d;
-  });
-  let exited = false;
-  child.once('exit', () => {
-    exited = true;
-  });
-  const close = async () => {
-    if (!exited && child.pid) {
-      try {
-        process.kill(-child.pid, 'SIGTERM');
-      } catch {
-        child.kill('SIGTERM');
-      }
-      await waitUntil(
-        () => Promise.resolve(exited),
-        (done) => done,
-        { what: `${file} to stop`, timeoutMs: 5000 },
-      ).catch(() => child.kill('SIGKILL'));
-    }
-    rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
-  };
-  const origin = `http://127.0.0.1:${port}`;
-  try {
-    await waitUntil(
-      () =>
-        exited
-          ? Promise.resolve(true)
-          : fetch(`${origin}${readyPath}`).then(
-              () => true,
-              () => false,
-            ),
-      (up) => up,
-      { what: `${file} to listen`, timeoutMs: 60_000 },
-    );
-    if (exited) throw new Error(`${command.join(' ')} exited:\n${output}\n--- source ---\n${source}`);
-  } catch (err) {
-    await close();
-    throw err;
-  }
-  return { origin, source, close };
-}
-
-/** A directory for a generated project, removed by the caller's close(). */
-export function projectDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  mkdirSync(dir, { recursive: true });
-  return dir;
 }
 
 /**
