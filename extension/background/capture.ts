@@ -15,8 +15,8 @@ import type { RecordingTabs } from './recording.ts';
 
 export class Capture {
   #pairer = new Pairer();
-  /** How many abandoned in-flight requests the log's notices already tell. */
-  #abandonedTold = 0;
+  /** Whether the log's notices already say in-flight requests were let go. */
+  #abandonedTold = false;
   /** Whether each tab recorded when its page started loading (see recordingAfterPageStart). */
   readonly #fromPageStart = new Map<number, boolean>();
   /** Each tab's page origin, the latest navigated last: a shared or service worker's requests go to its tabs. */
@@ -32,7 +32,7 @@ export class Capture {
   /** Picks up where a stopped worker left off. */
   restore(snapshot: PairerSnapshot): void {
     this.#pairer = new Pairer(snapshot);
-    this.#abandonedTold = 0;
+    this.#abandonedTold = false;
   }
 
   /** Requests in flight, of every tab. */
@@ -46,10 +46,12 @@ export class Capture {
     // Navigations are the always-on navigation listener's (navigationStarted).
     if (details.type === 'main_frame' || details.type === 'sub_frame') return;
     const update = this.#pairer.handle({ ...event, details } as CaptureEvent);
-    if (this.#pairer.abandoned > this.#abandonedTold) {
-      this.#abandonedTold = this.#pairer.abandoned;
+    // Said once, when it first happens: a count that changes with every request would push the
+    // log's other notices out.
+    if (this.#pairer.abandoned > 0 && !this.#abandonedTold) {
+      this.#abandonedTold = true;
       this.store.notice(
-        `${this.#abandonedTold} requests in flight were let go without an end: more than ${MAX_PENDING.toLocaleString('en-US')} were waiting at once.`,
+        `Requests in flight were let go without an end: more than ${MAX_PENDING.toLocaleString('en-US')} were waiting at once.`,
       );
     }
     // The finished entry is written before its pending record goes: a worker stopped in between

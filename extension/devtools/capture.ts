@@ -69,8 +69,6 @@ export class DevToolsCapture implements LogSource {
   #pageBeforeCapture = false;
   /** DevTools' ids of the requests read (or being read) from its log; where it gives none, a key of the entry. */
   readonly #seen = new Set<number | string>();
-  /** When this page began (ms since the epoch): entries DevTools kept from before are not its own. */
-  #pageStart = 0;
   /** Who follows the log, and until when (ms since the epoch; Infinity: until they say). */
   readonly #watchers = new Map<Watcher, number>();
   #watchTimer: ReturnType<typeof setTimeout> | undefined;
@@ -185,7 +183,7 @@ export class DevToolsCapture implements LogSource {
           (e) => (e as { _resourceType?: unknown })?._resourceType === 'document',
         );
       }
-      for (const entry of finishOrder(log)) this.#read(entry, true);
+      for (const entry of finishOrder(log)) this.#read(entry);
     } finally {
       reading = false;
       for (const entry of early.splice(0)) this.#read(entry);
@@ -196,19 +194,10 @@ export class DevToolsCapture implements LogSource {
     this.#scheduleFlush();
   }
 
-  /**
-   * One entry of DevTools' log, unless it was read before or — read from the log's history — it
-   * belongs to a page before this one: DevTools' own "Preserve log" keeps earlier pages in it.
-   */
-  #read(entry: unknown, fromHistory = false): void {
+  /** One entry of DevTools' log, unless it was read before. */
+  #read(entry: unknown): void {
     const id = networkRequestId(entry) ?? entryKey(entry);
     if (this.#seen.has(id)) return;
-    if (
-      fromHistory &&
-      !this.#settings.preserveLog &&
-      startedBefore(entry, this.#pageStart - PAGE_START_MARGIN_MS)
-    )
-      return;
     this.#seen.add(id);
     // Bounded: ids older than a few rings' worth are forgotten (their requests left the log long ago).
     if (this.#seen.size > Math.max(SEEN_MIN, this.#settings.ringSize * 4)) {
@@ -252,9 +241,8 @@ export class DevToolsCapture implements LogSource {
     this.#stream.reset();
     if (this.#settings.preserveLog) return;
     // A new page: its own log, and nothing kept about the last one's requests.
-    this.#pageStart = Date.now();
     this.#seen.clear();
-    this.#logs.startPage(this.tabId, this.#pageStart);
+    this.#logs.startPage(this.tabId, Date.now());
   }
 
   /** The worker's copy: the whole log on every (re)connection, then each batch as it comes. */
@@ -326,12 +314,6 @@ export class DevToolsCapture implements LogSource {
   }
 }
 
-/**
- * A page's requests start after the navigation commits, which DevTools tells a moment later: its
- * history is read as this page's from this long before that.
- */
-const PAGE_START_MARGIN_MS = 1000;
-
 /** `#seen` keeps at least this many ids, else four rings' worth. */
 const SEEN_MIN = 10_000;
 
@@ -348,12 +330,6 @@ async function readLogRetrying(): Promise<readonly unknown[] | null> {
     }
   }
   return null;
-}
-
-/** Whether a HAR entry's request started before `time` (ms since the epoch); false when it does not say. */
-function startedBefore(entry: unknown, time: number): boolean {
-  const started = Date.parse(String((entry as { startedDateTime?: unknown })?.startedDateTime));
-  return Number.isFinite(started) && started < time;
 }
 
 /** What tells one request of the log from another where the browser gives no id: method, URL and times. */

@@ -8,7 +8,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { matchingPattern, patternProblem } from '../../src/capture/dev-origins.ts';
 import { STACK_LABELS, STACKS, type StackId } from '../../src/fixes/fix.ts';
-import { RING_SIZE_MAX, RING_SIZE_MIN, type Settings } from '../shared/settings.ts';
+import { onSettingsChanged } from '../platform/storage.ts';
+import { parseSettings, RING_SIZE_MAX, RING_SIZE_MIN, type Settings } from '../shared/settings.ts';
 import { send } from '../ui/client.ts';
 import { t } from '../ui/i18n.ts';
 
@@ -32,15 +33,29 @@ export function Options() {
   /** A smaller ring size typed and committed, waiting for the user to confirm what it drops. */
   const [shrinkTo, setShrinkTo] = useState<number | null>(null);
   const pause = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const later = (commit: () => void) => {
-    if (pause.current) clearTimeout(pause.current);
-    pause.current = setTimeout(commit, COMMIT_PAUSE_MS);
-  };
+  /** The commit waiting for typing to pause: run at once if the page goes away first. */
+  const waiting = useRef<(() => void) | null>(null);
   const now = (commit: () => void) => {
     if (pause.current) clearTimeout(pause.current);
     pause.current = null;
+    waiting.current = null;
     commit();
   };
+  const later = (commit: () => void) => {
+    if (pause.current) clearTimeout(pause.current);
+    waiting.current = commit;
+    pause.current = setTimeout(() => now(commit), COMMIT_PAUSE_MS);
+  };
+  useEffect(() => {
+    const flush = () => {
+      if (waiting.current) now(waiting.current);
+    };
+    addEventListener('pagehide', flush);
+    return () => {
+      removeEventListener('pagehide', flush);
+      flush();
+    };
+  }, []);
 
   const show = (s: Settings) => {
     setSettings(s);
@@ -50,6 +65,8 @@ export function Options() {
 
   useEffect(() => {
     void send({ type: 'cors:settings' }).then(show, (err) => setError(String(err)));
+    // Changed elsewhere (a panel's preserve log, another options tab): what commits compare against.
+    return onSettingsChanged((stored) => setSettings(parseSettings(stored)));
   }, []);
 
   const change = async (patch: Partial<Settings>) => {

@@ -4,7 +4,7 @@
  * keep, and the what-if editor whose answer can become the fix.
  */
 import { useMemo, useState } from 'preact/hooks';
-import { type CorsRequirement, fixTexts, type StackId } from '../../src/fixes/index.ts';
+import { type CorsRequirement, fixTextFor, type StackId } from '../../src/fixes/index.ts';
 import { checkScript } from '../../src/report/check-script.ts';
 import type { ReportEntry } from '../../src/report/entry.ts';
 import { type ServerFix, serverFixFor, serverHeading } from '../../src/report/servers.ts';
@@ -29,7 +29,7 @@ export function ServerFixView({ server, entries, selected, stack, onChooseStack 
   const [edited, setEdited] = useState<CorsRequirement | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const merged = serverFixFor(server, entries, stack);
-  const fix = edited ? { ...merged, text: fixTexts(edited)[merged.stack] } : merged;
+  const fix = edited ? { ...merged, text: fixTextFor(edited, merged.stack) } : merged;
   const rows = useMemo(() => underMergedFix(entries, server.requirement), [entries, server]);
 
   const downloadCheck = () => {

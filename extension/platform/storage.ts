@@ -26,9 +26,10 @@ export async function saveSettings(settings: object): Promise<void> {
  * Hears every change of the saved settings, whoever made it (the options page, another panel):
  * `listener` gets the stored value (the caller parses it). Returns the function that stops it.
  */
-export function onSettingsChanged(listener: (stored: unknown) => void): () => void {
-  const forward = (changes: Record<string, { newValue?: unknown }>, area: string) => {
-    if (area === 'local' && 'settings' in changes) listener(changes.settings?.newValue);
+export function onSettingsChanged(listener: (stored: unknown, before: unknown) => void): () => void {
+  const forward = (changes: Record<string, { newValue?: unknown; oldValue?: unknown }>, area: string) => {
+    if (area === 'local' && 'settings' in changes)
+      listener(changes.settings?.newValue, changes.settings?.oldValue);
   };
   browser.storage.onChanged.addListener(forward);
   return () => browser.storage.onChanged.removeListener(forward);

@@ -46,8 +46,12 @@ export function Popup({ tabId }: { tabId: number }) {
       (s) => setRedactSecrets(s.redact),
       () => {},
     );
-    // The options page's redaction default, changed while the popup is open, shows at once.
-    return onSettingsChanged((stored) => setRedactSecrets(parseSettings(stored).redact));
+    // The options page's redaction default, changed while the popup is open, shows at once; a
+    // change of another setting leaves the box as the user set it.
+    return onSettingsChanged((stored, before) => {
+      const redact = parseSettings(stored).redact;
+      if (redact !== parseSettings(before).redact) setRedactSecrets(redact);
+    });
   }, []);
 
   useEffect(() => {

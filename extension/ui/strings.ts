@@ -118,7 +118,7 @@ export const EN = {
   fixStack: 'Server stack',
   fixGuessed: 'guessed from the response',
   fixProvenOn:
-    "Proven: in CORS Lens's tests this fix, applied once to a broken server, made every request pass on",
+    "Proven: in CORS Lens's tests, this stack's fixes, each applied once to a server broken the usual ways, made every request pass on",
   fixCheckedOn: "Checked as text only: no such server runs in CORS Lens's tests. Written for",
   copyFix: 'Copy the fix',
   serverFixTitle: 'Fix this server',

@@ -354,8 +354,9 @@ export class Pairer {
     this.#adoptOrphan(request);
     this.#mark('pending', request.id, request);
     while (this.#pending.size > MAX_PENDING) {
-      const oldest = this.#pending.keys().next().value as string;
-      this.#forget(this.#pending, 'pending', oldest);
+      const oldest = this.#pending.get(this.#pending.keys().next().value as string) as CapturedRequest;
+      for (const p of oldest.preflights) if (p) this.#owners.delete(p.requestId);
+      this.#forget(this.#pending, 'pending', oldest.id);
       this.#abandoned++;
     }
     return request;

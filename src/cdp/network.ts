@@ -76,9 +76,7 @@ const TYPES: Readonly<Record<string, string>> = {
 function headerList(headers: CdpHeaders | undefined): HeaderList {
   if (!headers) return [];
   return Object.entries(headers).flatMap(([name, value]) =>
-    String(value)
-      .split('\n')
-      .map((v) => ({ name, value: v })),
+    value.split('\n').map((v) => ({ name, value: v })),
   );
 }
 
@@ -116,11 +114,27 @@ interface CdpRequestWillBeSent {
   readonly redirectResponse?: { readonly status: number; readonly headers: CdpHeaders };
 }
 
+/** The Network events CdpNetworkLog reads. */
+export const READ_EVENTS: ReadonlySet<string> = new Set([
+  'Network.requestWillBeSent',
+  'Network.requestWillBeSentExtraInfo',
+  'Network.responseReceived',
+  'Network.responseReceivedExtraInfo',
+  'Network.loadingFinished',
+  'Network.loadingFailed',
+]);
+
 /** Unfinished requests (and early ExtraInfo events) kept at most, per kind. */
 export const MAX_TRACKED = 10_000;
 
+/** CDP's headers object: names to string values (repeated lines joined by "\n"), nothing else. */
 function isHeaders(value: unknown): value is CdpHeaders {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.values(value).every((v) => typeof v === 'string')
+  );
 }
 
 /** `Network.requestWillBeSent`'s params, checked field by field; null when they are not that. */
@@ -206,6 +220,8 @@ export class CdpNetworkLog {
    * and counted (`malformed`), never thrown on. Returns whether the event was taken.
    */
   event(pageKey: string, method: string, params: unknown): boolean {
+    // Network events this log does not read (WebTransport, Reporting API…) are not malformed.
+    if (!READ_EVENTS.has(method)) return false;
     if (typeof params !== 'object' || params === null) return this.#skip();
     const p = params as Record<string, unknown>;
     if (typeof p.requestId !== 'string') return this.#skip();

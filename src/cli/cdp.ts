@@ -97,6 +97,7 @@ function jsonLine(c: CdpEntry): string {
 
 /** Watches the browser at `options.endpoint`; resolves with the exit code. */
 export async function watchCdp(options: CdpOptions, out: CdpOutput, stop?: AbortSignal): Promise<number> {
+  if (stop?.aborted) return 0;
   let socketUrl: string;
   try {
     socketUrl = await browserSocket(options.endpoint);
@@ -165,7 +166,12 @@ export async function watchCdp(options: CdpOptions, out: CdpOutput, stop?: Abort
       return;
     }
     if (typeof msg.sessionId === 'string' && msg.method.startsWith('Network.')) {
-      log.event(msg.sessionId, msg.method, msg.params);
+      try {
+        log.event(msg.sessionId, msg.method, msg.params);
+      } catch {
+        // Checked field by field already; anything left that throws is one more malformed message.
+        malformed++;
+      }
     }
   });
   send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: true, flatten: true });
@@ -175,12 +181,19 @@ export async function watchCdp(options: CdpOptions, out: CdpOutput, stop?: Abort
 
   let closedByChrome = false;
   await new Promise<void>((resolve) => {
-    const timer = options.timeout !== null ? setTimeout(resolve, options.timeout * 1000) : null;
-    stop?.addEventListener('abort', () => resolve());
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const done = () => {
+      if (timer) clearTimeout(timer);
+      stop?.removeEventListener('abort', done);
+      resolve();
+    };
+    if (options.timeout !== null) timer = setTimeout(done, options.timeout * 1000);
+    // Ctrl-C may have come while connecting: the signal is already aborted then.
+    if (stop?.aborted) done();
+    else stop?.addEventListener('abort', done, { once: true });
     ws.once('close', () => {
       closedByChrome = true;
-      if (timer) clearTimeout(timer);
-      resolve();
+      done();
     });
   });
   if (closedByChrome) out.stderr('cors-lens: Chrome closed the connection.\n');

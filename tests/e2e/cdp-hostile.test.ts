@@ -27,8 +27,16 @@ const HOSTILE = [
   event('Network.responseReceived', { requestId: '9', response: { status: '200', headers: {} } }),
   JSON.stringify({ method: 'Target.attachedToTarget', params: {} }),
   event('Network.loadingFailed', { requestId: '9', corsErrorStatus: 'HeaderDisallowedByPreflightResponse' }),
+  // A header value that is not a string, and one whose String() throws.
+  event('Network.requestWillBeSentExtraInfo', { requestId: '9', headers: { 'X-A': 1 } }),
+  event('Network.requestWillBeSentExtraInfo', { requestId: '9', headers: { 'X-B': { toString: 1 } } }),
 ];
 const MALFORMED = HOSTILE.length;
+/** Real Network events the log does not read: neither taken nor called malformed. */
+const UNREAD = [
+  event('Network.policyUpdated', {}),
+  event('Network.webTransportCreated', { transportId: 't' }),
+];
 
 const BLOCKED = [
   JSON.stringify({
@@ -106,7 +114,7 @@ beforeAll(async () => {
       const command = JSON.parse(String(data)) as { id: number; method: string };
       socket.send(JSON.stringify({ id: command.id, result: {} }));
       if (command.method !== 'Target.setAutoAttach') return;
-      for (const m of [...HOSTILE, ...BLOCKED]) socket.send(m);
+      for (const m of [...HOSTILE, ...UNREAD, ...BLOCKED]) socket.send(m);
       // Chrome goes away once the request is finished (and its late events would be in).
       setTimeout(() => socket.close(), 800);
     });

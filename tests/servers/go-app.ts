@@ -7,7 +7,7 @@
  * inside c.Handler.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './listen.ts';
@@ -96,6 +96,7 @@ export async function startGo(pageOrigin: string, fix?: string): Promise<Running
   try {
     execFileSync(GO, ['build', '-o', 'server', 'main.go'], { cwd: dir, env, stdio: 'pipe' });
   } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
     throw new Error(`go build failed:\n${(err as { stderr?: Buffer }).stderr?.toString()}\n${source}`);
   }
   return run([join(dir, 'server')], dir, port, source);

@@ -20,14 +20,16 @@ import { LAB_AUTHORIZATION, replaceCorsBlock } from './stack-lab.ts';
 const ROOT = resolve(import.meta.dirname, '../..');
 const NEXT_BIN = join(ROOT, 'node_modules/next/dist/bin/next');
 
-const USER_PROXY_BODY = `  if (request.nextUrl.pathname === '/api/orders' && request.headers.get('authorization') !== '${LAB_AUTHORIZATION}') {
+/** The user's own proxy: an asynchronous login check, as auth libraries make it. */
+const USER_PROXY_BODY = `  const session = await Promise.resolve(request.headers.get('authorization'));
+  if (request.nextUrl.pathname === '/api/orders' && session !== '${LAB_AUTHORIZATION}') {
     return NextResponse.json({ error: 'Log in first' }, { status: 401 });
   }`;
 
 function brokenProxy(): string {
   return `import { type NextRequest, NextResponse } from 'next/server';
 
-export function proxy(request: NextRequest) {
+export async function proxy(request: NextRequest) {
 ${USER_PROXY_BODY}
 }
 

@@ -48,18 +48,23 @@ export async function run(
   child.once('exit', () => {
     exited = true;
   });
+  /** The whole process group: workers a server started (next dev) outlive its leader otherwise. */
+  const signal = (name: NodeJS.Signals) => {
+    if (!child.pid) return;
+    try {
+      process.kill(-child.pid, name);
+    } catch {
+      // The group is gone already.
+    }
+  };
   const close = async () => {
-    if (!exited && child.pid) {
-      try {
-        process.kill(-child.pid, 'SIGTERM');
-      } catch {
-        child.kill('SIGTERM');
-      }
+    signal('SIGTERM');
+    if (!exited) {
       await waitUntil(
         () => Promise.resolve(exited),
         (done) => done,
         { what: `${file} to stop`, timeoutMs: 5000 },
-      ).catch(() => child.kill('SIGKILL'));
+      ).catch(() => signal('SIGKILL'));
     }
     rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
   };
@@ -69,7 +74,7 @@ export async function run(
       () =>
         exited
           ? Promise.resolve(true)
-          : fetch(`${origin}${readyPath}`).then(
+          : fetch(`${origin}${readyPath}`, { signal: AbortSignal.timeout(2000) }).then(
               () => true,
               () => false,
             ),

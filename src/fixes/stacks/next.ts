@@ -31,20 +31,22 @@ const CORS_HEADERS = {
 ${headers.join('\n')}
 };
 
-export function proxy(request: NextRequest) {
+export async function proxy(request: NextRequest) {
   const origin = request.headers.get('origin') ?? '';
   const cors: Record<string, string> = ALLOWED_ORIGINS.includes(origin)
     ? { ...CORS_HEADERS, 'Access-Control-Allow-Origin': origin }
     : {};
   // Every preflight answered here, first: browsers send no credentials with it.
   if (request.method === 'OPTIONS') return new NextResponse(null, { status: 204, headers: cors });
-  const response = yourProxy(request) ?? NextResponse.next();
+  const yours = await yourProxy(request);
+  // A copy: the headers of a redirect or a fetched response cannot be changed in place.
+  const response = yours ? new NextResponse(yours.body, yours) : NextResponse.next();
   for (const [name, value] of Object.entries(cors)) response.headers.set(name, value);
   return response;
 }
 
 /** What your proxy (or middleware) function did until now, authentication included: move its body here. */
-function yourProxy(request: NextRequest): NextResponse | Response | undefined {
+async function yourProxy(request: NextRequest): Promise<Response | undefined> {
   return undefined;
 }
 
