@@ -40,14 +40,20 @@ function sawCorsHeaders(r: CapturedRequest): boolean {
 }
 
 /**
- * Chrome refused it under Local Network Access: it says so (webRequest), or — where only
- * net::ERR_FAILED is told (DevTools' log) — a request to a loopback or private address failed
- * before any answer came, which no CORS header can cause.
+ * Chrome refused it under Local Network Access: it says so (webRequest, and CDP, whose verdict the
+ * CDP log turns into the same error), or — where only net::ERR_FAILED is told (DevTools' log, a
+ * HAR) — a request to a loopback or private address failed before any answer came, which no CORS
+ * header can cause.
  */
 export function isLocalNetworkBlock(r: CapturedRequest): boolean {
   if (r.state !== 'failed') return false;
   if (r.error === LOCAL_NETWORK_FAILURE) return true;
   if (r.error !== CORS_FAILURE || sawCorsHeaders(r)) return false;
+  // webRequest names a refused request itself, but a preflighted one only on its preflight: there
+  // the preflight must have been seen going out, unanswered. One not seen at all was missed (the
+  // worker was stopped), not refused. CDP always says it (see src/cdp/network.ts).
+  if (r.source === 'cdp') return false;
+  if (r.source !== 'devtools' && r.source !== 'har' && !r.preflights.some((p) => p !== null)) return false;
   const space = addressSpaceOf(r.currentUrl);
   return space === 'loopback' || space === 'local';
 }

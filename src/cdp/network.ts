@@ -6,6 +6,7 @@
  * ExtraInfo events, and gives Chrome's own verdict (`loadingFailed.corsErrorStatus`): the entry is
  * judged by the engine, and Chrome's word travels with it.
  */
+import { LOCAL_NETWORK_FAILURE } from '../capture/events.ts';
 import { judge } from '../capture/judge.ts';
 import type { CapturedPreflight, CapturedRequest, SourceLocation } from '../capture/record.ts';
 import { combinedValue, type HeaderList } from '../cors/headers.ts';
@@ -123,6 +124,31 @@ export const READ_EVENTS: ReadonlySet<string> = new Set([
   'Network.loadingFinished',
   'Network.loadingFailed',
 ]);
+
+/** How long a finished request may wait for the answer Chrome's verdict speaks of. */
+const LATE_EVENTS_MS = 3000;
+
+/** Chrome's errors about the response itself: one came. */
+const RESPONSE_ERRORS = new Set([
+  'AllowOriginMismatch',
+  'MissingAllowOriginHeader',
+  'InvalidAllowCredentials',
+  'WildcardOriginNotAllowed',
+  'MultipleAllowOriginValues',
+  'InvalidAllowOriginValue',
+]);
+
+/** Whether Chrome's verdict speaks of an answer (the preflight's, the response's) not seen yet. */
+function awaitsAnswer(request: { readonly hops: readonly Hop[] }, said: ChromeWord): boolean {
+  const error = said.corsError;
+  if (!error) return false;
+  const first = request.hops[0];
+  const last = request.hops.at(-1);
+  if (RESPONSE_ERRORS.has(error)) return last?.status === null;
+  if (error.startsWith('Preflight') || error.endsWith('PreflightResponse'))
+    return !first?.preflight || first.preflight.status === null;
+  return false;
+}
 
 /** Unfinished requests (and early ExtraInfo events) kept at most, per kind. */
 export const MAX_TRACKED = 10_000;
@@ -385,13 +411,23 @@ export class CdpNetworkLog {
     // CDP does not order its ExtraInfo events (the raw headers) after loadingFailed: a blocked
     // request's response headers, or its preflight's, can come a moment later. Wait that moment.
     this.#finished.set(key, said);
-    setTimeout(() => this.#settle(key), this.settleMs);
+    setTimeout(() => this.#settle(key, Date.now()), this.settleMs);
   }
 
-  #settle(key: string): void {
+  /**
+   * Emits a finished request — once the answer Chrome's own verdict speaks of is in: an error about
+   * the response (AllowOriginMismatch…) means a response came, one about the preflight that its
+   * answer came. Under load those events can trail loadingFailed by more than settleMs; judged
+   * without them, the request would look refused before any answer. At most LATE_EVENTS_MS.
+   */
+  #settle(key: string, since: number, force = false): void {
     const request = this.#requests.get(key);
     const said = this.#finished.get(key);
     if (!request || !said) return;
+    if (!force && awaitsAnswer(request, said) && Date.now() - since < LATE_EVENTS_MS) {
+      setTimeout(() => this.#settle(key, since), this.settleMs);
+      return;
+    }
     this.#requests.delete(key);
     this.#finished.delete(key);
     for (const [k, p] of this.#preflights) if (p.requestKey === key) this.#preflights.delete(k);
@@ -400,7 +436,7 @@ export class CdpNetworkLog {
 
   /** Hands over every request Chrome finished, without waiting (the browser went away, time ran out). */
   flush(): void {
-    for (const key of [...this.#finished.keys()]) this.#settle(key);
+    for (const key of [...this.#finished.keys()]) this.#settle(key, 0, true);
   }
 
   #emit(request: Tracked, said: ChromeWord): void {
@@ -444,8 +480,12 @@ function capturedOf(r: Tracked, said: ChromeWord, now: number): CapturedRequest 
     preflights: r.hops.map((h) => h.preflight),
     responses: responded.map((h) => ({ url: h.url, status: h.status as number, headers: h.received ?? [] })),
     state: said.errorText === null ? 'completed' : 'failed',
-    // Chrome fails a CORS block with net::ERR_FAILED, as webRequest says it.
-    error: said.errorText,
+    // Chrome fails a CORS block with net::ERR_FAILED, as webRequest says it; a Local Network Access
+    // refusal is told by its CORS error here, and filed as the error webRequest gives it.
+    error:
+      said.corsError && /LocalNetwork|PrivateNetwork/.test(said.corsError)
+        ? LOCAL_NETWORK_FAILURE
+        : said.errorText,
     endTime: now,
   };
 }

@@ -123,3 +123,27 @@ test('same-origin requests are not entries; an allowed cross-origin one is, and 
     [`${API}/ok`, false, null, false],
   ]);
 });
+
+test("an answer Chrome's verdict speaks of, arriving well after loadingFailed, is waited for", async () => {
+  const out: CdpEntry[] = [];
+  const log = new CdpNetworkLog((e) => out.push(e), 5);
+  const url = `${API}/api/legacy/stats`;
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  log.event('s1', 'Network.requestWillBeSent', request('R9', 'GET', url));
+  log.event('s1', 'Network.loadingFailed', {
+    requestId: 'R9',
+    errorText: 'net::ERR_FAILED',
+    corsErrorStatus: { corsError: 'AllowOriginMismatch', failedParameter: 'http://127.0.0.1:3000' },
+  });
+  // Ten times the settle delay later, and the response still missing: not judged yet.
+  await sleep(60);
+  expect(out).toEqual([]);
+  log.event('s1', 'Network.responseReceived', {
+    requestId: 'R9',
+    response: { status: 200, headers: { 'Access-Control-Allow-Origin': 'http://127.0.0.1:3000' } },
+  });
+  await sleep(40);
+  expect(out).toHaveLength(1);
+  expect(out[0]?.entry.corsError).toBe('AllowOriginMismatch');
+  expect(out[0]?.disagree).toBe(false);
+});

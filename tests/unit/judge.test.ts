@@ -4,6 +4,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { judge } from '../../src/capture/judge.ts';
+import type { CaptureSource } from '../../src/capture/record.ts';
 import { addressSpaceOf } from '../../src/cors/address-space.ts';
 import { allowedGet, blockedPost, h, PAGE } from './captured.ts';
 
@@ -73,8 +74,16 @@ describe('when nothing recorded tells the mode', () => {
 });
 
 describe('Local Network Access', () => {
-  const refused = (url: string, error: string) =>
-    allowedGet('9', { url, currentUrl: url, responses: [], requestHeaders: null, state: 'failed', error });
+  const refused = (url: string, error: string, source: CaptureSource = 'devtools') =>
+    allowedGet('9', {
+      url,
+      currentUrl: url,
+      responses: [],
+      requestHeaders: null,
+      state: 'failed',
+      error,
+      source,
+    });
 
   test("webRequest names it: Chrome's LocalNetworkAccessPermissionDenied, the permission the page needs", () => {
     const j = judge(
@@ -93,6 +102,13 @@ describe('Local Network Access', () => {
     const j = judge(refused('http://[::1]:8000/api', 'net::ERR_FAILED'), 'browser');
     expect(j.verdict.corsError).toBe('LocalNetworkAccessPermissionDenied');
     expect(j.verdict.culprit?.expected).toContain('"loopback-network"');
+  });
+
+  test('webRequest with no preflight seen, and CDP, which says it itself: a failure with no answer is not taken for LNA', () => {
+    for (const source of ['webrequest', 'cdp'] as const) {
+      const j = judge(refused('http://127.0.0.1:8000/api', 'net::ERR_FAILED', source), 'browser');
+      expect(j.verdict.corsError, source).not.toBe('LocalNetworkAccessPermissionDenied');
+    }
   });
 
   test('the same failure to a public host name is not called Local Network Access', () => {
