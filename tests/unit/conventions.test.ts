@@ -172,3 +172,19 @@ test('nothing renders strings as HTML', () => {
     );
   }
 });
+
+describe('one place for each fact and each builder', () => {
+  test("each browser's preflight-cache limits are written once, in src/cors/preflight-cache.ts", () => {
+    for (const file of SOURCES.filter((f) => f !== 'src/cors/preflight-cache.ts')) {
+      expect(code(file), file).not.toMatch(/\b(7_?200|86_?400)\b/);
+    }
+  });
+
+  test("an Exchange is built by capture's exchangeOf; elsewhere only spread from one", () => {
+    for (const file of SOURCES.filter((f) => f !== 'src/capture/exchange.ts')) {
+      for (const m of code(file).matchAll(/:\s*Exchange\s*=\s*\{([^}]{0,200})/g)) {
+        expect(m[1]?.trim(), file).toMatch(/^\.\.\.\w+/);
+      }
+    }
+  });
+});
