@@ -12,7 +12,7 @@
  *   Chrome's own verdict beside the engine's.
  */
 
-export { type CdpEntry, CdpNetworkLog, type ChromeWord } from './cdp/network.ts';
+export { type CdpEntry, CdpNetworkLog, type ChromeWord, NETWORK_EVENTS } from './cdp/network.ts';
 // The CORS checks, step by step as the Fetch standard writes them.
 export { corsCheck, preflightCheck } from './cors/check.ts';
 export { diagnose } from './cors/diagnose.ts';

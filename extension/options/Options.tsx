@@ -9,7 +9,14 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { matchingPattern, patternProblem } from '../../src/capture/dev-origins.ts';
 import { STACK_LABELS, STACKS, type StackId } from '../../src/fixes/fix.ts';
 import { onSettingsChanged } from '../platform/storage.ts';
-import { parseSettings, RING_SIZE_MAX, RING_SIZE_MIN, type Settings } from '../shared/settings.ts';
+import {
+  parseSettings,
+  RING_SIZE_MAX,
+  RING_SIZE_MIN,
+  type Settings,
+  validPatterns,
+  validRingSize,
+} from '../shared/settings.ts';
 import { send } from '../ui/client.ts';
 import { t } from '../ui/i18n.ts';
 
@@ -85,13 +92,13 @@ export function Options() {
   /** The typed patterns, saved when every line is one and they differ from the saved ones. */
   const commitPatterns = (text: string) => {
     const next = linesOf(text);
-    if (!next.every((p) => patternProblem(p) === null)) return;
+    if (!validPatterns(next)) return;
     if (next.join('\n') !== settings.devOrigins.join('\n')) void change({ devOrigins: next });
   };
   /** The typed ring size: more is saved, fewer is asked first, anything out of range waits. */
   const commitRing = (text: string) => {
     const n = Number(text);
-    if (!Number.isInteger(n) || n < RING_SIZE_MIN || n > RING_SIZE_MAX) return;
+    if (!validRingSize(n)) return;
     if (n < settings.ringSize) setShrinkTo(n);
     else {
       setShrinkTo(null);
@@ -105,7 +112,7 @@ export function Options() {
     return problem ? [`${p}: ${problem}`] : [];
   });
   const ringValue = Number(ring);
-  const ringOk = Number.isInteger(ringValue) && ringValue >= RING_SIZE_MIN && ringValue <= RING_SIZE_MAX;
+  const ringOk = validRingSize(ringValue);
   // Tested against what is typed (its valid lines), so a pattern can be tried before it is kept.
   const match = matchingPattern(
     testUrl,

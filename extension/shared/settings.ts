@@ -39,6 +39,16 @@ export const DEFAULT_SETTINGS: Settings = {
 export const RING_SIZE_MIN = 100;
 export const RING_SIZE_MAX = 20_000;
 
+/** A ring size the options page offers and the worker takes. */
+export function validRingSize(n: unknown): n is number {
+  return Number.isInteger(n) && (n as number) >= RING_SIZE_MIN && (n as number) <= RING_SIZE_MAX;
+}
+
+/** A development-origin list whose every line is a pattern. */
+export function validPatterns(list: unknown): list is string[] {
+  return Array.isArray(list) && list.every((x) => typeof x === 'string' && patternProblem(x) === null);
+}
+
 /** Whether a tab at `url` records because it is on a development origin. */
 export function recordsAsDevelopment(settings: Settings, url: string | undefined): boolean {
   return settings.recordDevOrigins && isDevelopmentUrl(url, settings.devOrigins);
@@ -57,18 +67,9 @@ export function patchSettings(settings: Settings, patch: unknown): Settings {
     recordDevOrigins:
       typeof p.recordDevOrigins === 'boolean' ? p.recordDevOrigins : settings.recordDevOrigins,
     // Every line a pattern, or the patch is not taken: a half-typed list never replaces the one in use.
-    devOrigins:
-      Array.isArray(p.devOrigins) &&
-      p.devOrigins.every((x) => typeof x === 'string' && patternProblem(x) === null)
-        ? (p.devOrigins as string[])
-        : settings.devOrigins,
+    devOrigins: validPatterns(p.devOrigins) ? p.devOrigins : settings.devOrigins,
     // The options page's range, checked here too: a size typed half-way ("5" of "5000") never trims a log.
-    ringSize:
-      Number.isInteger(p.ringSize) &&
-      (p.ringSize as number) >= RING_SIZE_MIN &&
-      (p.ringSize as number) <= RING_SIZE_MAX
-        ? (p.ringSize as number)
-        : settings.ringSize,
+    ringSize: validRingSize(p.ringSize) ? p.ringSize : settings.ringSize,
     redact: typeof p.redact === 'boolean' ? p.redact : settings.redact,
     preserveLog: typeof p.preserveLog === 'boolean' ? p.preserveLog : settings.preserveLog,
     stack:

@@ -115,15 +115,17 @@ interface CdpRequestWillBeSent {
   readonly redirectResponse?: { readonly status: number; readonly headers: CdpHeaders };
 }
 
-/** The Network events CdpNetworkLog reads. */
-export const READ_EVENTS: ReadonlySet<string> = new Set([
+/** The Network events CdpNetworkLog reads (what a caller subscribes to). */
+export const NETWORK_EVENTS = [
   'Network.requestWillBeSent',
   'Network.requestWillBeSentExtraInfo',
   'Network.responseReceived',
   'Network.responseReceivedExtraInfo',
   'Network.loadingFinished',
   'Network.loadingFailed',
-]);
+] as const;
+
+const READ_EVENTS: ReadonlySet<string> = new Set(NETWORK_EVENTS);
 
 /** How long a finished request may wait for the answer Chrome's verdict speaks of. */
 const LATE_EVENTS_MS = 3000;

@@ -143,6 +143,11 @@ function wrap(text: string, width: number): string[] {
   return lines;
 }
 
+/** Text matched literally inside a regular expression (Apache's SetEnvIf, Django's URL regex). */
+export function regexEscape(s: string): string {
+  return s.replace(/[.*+?^$()|[\]\\{}]/g, '\\$&');
+}
+
 /** Quoted for JS, Python and JSON alike (no quotes or backslashes survive unescaped). */
 export function q(s: string): string {
   return JSON.stringify(s);

@@ -7,7 +7,7 @@
  * WebKit do not tell a CORS block apart over their protocols, and the test says so.
  */
 import { test as base, expect } from '@playwright/test';
-import { type CdpEntry, CdpNetworkLog } from '../cdp/network.ts';
+import { type CdpEntry, CdpNetworkLog, NETWORK_EVENTS } from '../cdp/network.ts';
 import { culpritText, errorWithParameter } from '../report/describe.ts';
 import { renderMarkdown } from '../report/markdown.ts';
 
@@ -17,16 +17,6 @@ export interface CorsLensOptions {
   /** Fail the test when Chrome blocked a request for CORS (default: warn, and attach the report). */
   readonly fail?: boolean;
 }
-
-/** The events CdpNetworkLog reads. */
-const NETWORK_EVENTS = [
-  'Network.requestWillBeSent',
-  'Network.requestWillBeSentExtraInfo',
-  'Network.responseReceived',
-  'Network.responseReceivedExtraInfo',
-  'Network.loadingFinished',
-  'Network.loadingFailed',
-] as const;
 
 /** How long after the test the late events of its last requests are still taken. */
 const SETTLE_MS = 300;

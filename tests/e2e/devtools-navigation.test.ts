@@ -5,7 +5,7 @@
  */
 import type { Page } from 'playwright';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { DEMO_REQUESTS, type DemoServers, startDemo } from '../servers/demo-api.ts';
+import { DEMO_REQUESTS, type DemoServers, reloadDemo, startDemo } from '../servers/demo-api.ts';
 import { DEVTOOLS_ARGS } from './devtools-har.ts';
 import { type LoadedExtension, launchWithExtension } from './extension.ts';
 import { ReportClient } from './report-client.ts';
@@ -18,15 +18,6 @@ let page: Page;
 let tabId: number;
 
 const PER_PAGE = DEMO_REQUESTS.length;
-
-async function loadAgain(): Promise<void> {
-  await page.reload();
-  await waitUntil(
-    () => page.title(),
-    (t) => t.includes('done'),
-    { what: 'the demo page' },
-  );
-}
 
 /** The worker's count and report, once the page's requests are all in and nothing is pending. */
 function settledAt(n: number) {
@@ -54,7 +45,7 @@ afterAll(async () => {
 
 test('each new page in a tab DevTools serves starts a new log in the worker', async () => {
   for (let n = 0; n < 4; n++) {
-    await loadAgain();
+    await reloadDemo(page);
     const { status, report } = await settledAt(PER_PAGE);
     expect(status.capture).toBe('devtools');
     expect(report.entries).toHaveLength(PER_PAGE);
@@ -67,9 +58,9 @@ test('with preserve log on, every page stays', async () => {
   await client.settings({ preserveLog: true });
   try {
     // The page already there stays, and each new one adds its own.
-    await loadAgain();
+    await reloadDemo(page);
     await settledAt(2 * PER_PAGE);
-    await loadAgain();
+    await reloadDemo(page);
     await settledAt(3 * PER_PAGE);
   } finally {
     await client.settings({ preserveLog: false });

@@ -14,9 +14,8 @@ import { execFile, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import type { Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { DEMO_REQUESTS, type DemoServers, startDemo } from '../servers/demo-api.ts';
+import { DEMO_REQUESTS, type DemoServers, reloadDemo, startDemo } from '../servers/demo-api.ts';
 import { CHROMIUM_ARGS, findChromium } from './chromium.ts';
 import { NetworkWatcher } from './corpus-runner.ts';
 import { DEVTOOLS_ARGS, DevToolsHar } from './devtools-har.ts';
@@ -182,7 +181,7 @@ describe('the Chrome Web Store zip', () => {
     await client.captured(tabId, 'devtools');
     // Chrome's own verdicts for the page's requests after the reload.
     const watcher = await NetworkWatcher.attach(tab);
-    await reloadDemo(tab);
+    await reloadDemo(tab, 30_000);
     const { entries } = await waitUntil(
       () => client.report(tabId),
       (r) => r.entries.length >= DEMO_REQUESTS.length && r.entries.every((e) => e.state !== 'pending'),
@@ -210,15 +209,6 @@ describe('the Chrome Web Store zip', () => {
     await client.page.close();
   });
 });
-
-async function reloadDemo(tab: Page): Promise<void> {
-  await tab.reload();
-  await waitUntil(
-    () => tab.title(),
-    (t) => t.includes('done'),
-    { what: 'the demo page to finish', timeoutMs: 30_000 },
-  );
-}
 
 describe('the Firefox add-on', () => {
   test("passes AMO's validator with no error and no warning, and declares no data collection", async () => {

@@ -7,7 +7,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { runDemoAgain, startDemo } from '../servers/demo-api.ts';
+import { reloadDemo, runDemoAgain, startDemo } from '../servers/demo-api.ts';
 import { DEVTOOLS_ARGS, DevToolsHar } from './devtools-har.ts';
 import { DEBUGGING_PORT_ARG, DevToolsWindow } from './devtools-window.ts';
 import { launchWithExtension } from './extension.ts';
@@ -29,12 +29,7 @@ try {
   // DevTools opened with the tab and takes a moment to start; then the page again, as a user's
   // "Reload to capture" does, so DevTools' log holds it from its first request.
   await client.captured(tabId, 'devtools');
-  await page.reload();
-  await waitUntil(
-    () => page.title(),
-    (t) => t.includes('done'),
-    { what: 'the demo page' },
-  );
+  await reloadDemo(page);
   await waitUntil(
     () => client.report(tabId),
     (r) => r.entries.length >= 7 && r.entries.every((e) => e.state !== 'pending'),
@@ -138,12 +133,7 @@ async function storePictures(): Promise<void> {
     await devtools.resize(1280, 800);
     await devtools.showPanel();
     // Reloaded with DevTools open, as a user's "Reload to capture" does: the log holds the page whole.
-    await page.reload();
-    await waitUntil(
-      () => page.title(),
-      (t) => t.includes('done'),
-      { what: 'the demo page' },
-    );
+    await reloadDemo(page);
     await devtools.panelRows((rows) => rows.some((r) => r.includes('/api/orders')), 'the demo rows');
     const select = (path: string) =>
       devtools.inPanel(

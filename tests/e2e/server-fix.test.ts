@@ -7,7 +7,7 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, type RequestListener } from 'node:http';
+import type { RequestListener } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fastifyCors from '@fastify/cors';
@@ -15,7 +15,6 @@ import { getRequestListener } from '@hono/node-server';
 import koaCors from '@koa/cors';
 import cors from 'cors';
 import express, { type Express } from 'express';
-import Fastify from 'fastify';
 import { Hono } from 'hono';
 import { cors as honoCors } from 'hono/cors';
 import Koa from 'koa';
@@ -33,6 +32,7 @@ import {
   runDemoAgain,
   startDemo,
 } from '../servers/demo-api.ts';
+import { fastifyServer, runFix } from '../servers/js-apps.ts';
 import { forwardTo, listenLoopback } from '../servers/listen.ts';
 import { startNginx } from '../servers/nginx.ts';
 import { startViteWithFix } from '../servers/vite.ts';
@@ -148,28 +148,15 @@ test("the demo API's merged Express fix, applied once, makes every request pass 
 /** The same API in another stack: the demo's routes, with that stack's merged fix run as written. */
 async function apiIn(stack: 'fastify' | 'koa' | 'hono', code: string): Promise<RequestListener> {
   const ok = { ok: true };
-  const run = (bindings: Record<string, unknown>) =>
-    new (
-      Object.getPrototypeOf(async () => {}).constructor as new (
-        ...args: string[]
-      ) => (...a: unknown[]) => Promise<unknown>
-    )(...Object.keys(bindings), code)(...Object.values(bindings));
+  const run = (bindings: Record<string, unknown>) => runFix(code, bindings);
   switch (stack) {
     case 'fastify': {
-      let listener: RequestListener | undefined;
-      const fastify = Fastify({
-        serverFactory: (handler) => {
-          listener = handler;
-          return createServer();
-        },
-      });
+      const { fastify, listener } = fastifyServer();
       await run({ fastify, cors: fastifyCors });
       for (const r of DEMO_REQUESTS) {
         fastify.route({ method: (r.init.method ?? 'GET') as 'GET', url: r.path, handler: async () => ok });
       }
-      await fastify.ready();
-      if (!listener) throw new Error('fastify gave no handler');
-      return listener;
+      return listener();
     }
     case 'koa': {
       const app = new Koa();

@@ -175,6 +175,16 @@ run();
 </body></html>`;
 }
 
+/** Loads the demo page in `page` again (as "Reload to capture" does) and waits until its requests are done. */
+export async function reloadDemo(page: Page, timeoutMs = 10_000): Promise<void> {
+  await page.reload();
+  await waitUntil(
+    () => page.title(),
+    (t) => t.includes('done'),
+    { what: 'the demo page to finish', timeoutMs },
+  );
+}
+
 /** Runs the demo page's requests again in `page` (its Run button) and waits until they are done. */
 export async function runDemoAgain(page: Page): Promise<void> {
   await page.evaluate(() => {

@@ -20,7 +20,7 @@ import { NetworkWatcher } from '../e2e/corpus-runner.ts';
 import { DEVTOOLS_ARGS } from '../e2e/devtools-har.ts';
 import { ReportClient } from '../e2e/report-client.ts';
 import { waitUntil } from '../e2e/wait.ts';
-import { DEMO_REQUESTS, type DemoServers, startDemo } from './demo-api.ts';
+import { DEMO_REQUESTS, type DemoServers, reloadDemo, startDemo } from './demo-api.ts';
 import { describeListenError } from './listen.ts';
 
 const DIST = resolve(import.meta.dirname, '../../dist');
@@ -131,12 +131,7 @@ async function runHeadless(pageOrigin: string): Promise<void> {
     const tabId = await client.tabId(pageOrigin);
     // DevTools opened with the tab, and takes a moment to start; then "Reload to capture".
     await client.captured(tabId, 'devtools');
-    await tab.reload();
-    await waitUntil(
-      () => tab.title(),
-      (t) => t.includes('done'),
-      { what: 'the demo page to finish', timeoutMs: 30_000 },
-    );
+    await reloadDemo(tab, 30_000);
     const { entries } = await waitUntil(
       () => client.report(tabId),
       (r) => r.entries.length >= DEMO_REQUESTS.length && r.entries.every((e) => e.state !== 'pending'),

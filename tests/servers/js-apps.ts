@@ -11,7 +11,7 @@ import { getRequestListener } from '@hono/node-server';
 import koaCors from '@koa/cors';
 import cors from 'cors';
 import express from 'express';
-import Fastify from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { Hono } from 'hono';
 import { cors as honoCors } from 'hono/cors';
 import Koa from 'koa';
@@ -23,7 +23,7 @@ export type JsStack = 'express' | 'fastify' | 'koa' | 'hono';
  * Runs a fix as pasted, with `bindings` in scope: its import lines (`import … from`, `require(…)`)
  * name the very packages the bindings are, so they are left out; the rest runs as written.
  */
-function runFix(fix: string, bindings: Record<string, unknown>): Promise<unknown> {
+export function runFix(fix: string, bindings: Record<string, unknown>): Promise<unknown> {
   const code = fix
     .split('\n')
     .filter((line) => !/^import .* from ['"][^'"]+['"];/.test(line) && !/^const \w+ = require\(/.test(line))
@@ -32,6 +32,25 @@ function runFix(fix: string, bindings: Record<string, unknown>): Promise<unknown
     ...args: string[]
   ) => (...a: unknown[]) => Promise<unknown>;
   return new AsyncFunction(...Object.keys(bindings), code)(...Object.values(bindings));
+}
+
+/** A Fastify instance served by a plain Node request listener, once its routes are in (`listener()`). */
+export function fastifyServer(): { fastify: FastifyInstance; listener(): Promise<RequestListener> } {
+  let handler: RequestListener | undefined;
+  const fastify = Fastify({
+    serverFactory: (h) => {
+      handler = h;
+      return createServer();
+    },
+  });
+  return {
+    fastify,
+    listener: async () => {
+      await fastify.ready();
+      if (!handler) throw new Error('fastify gave no handler');
+      return handler;
+    },
+  };
 }
 
 const loggedIn = (path: string, authorization: string | undefined) =>
@@ -66,13 +85,7 @@ export async function jsLabApi(
       return app;
     }
     case 'fastify': {
-      let listener: RequestListener | undefined;
-      const fastify = Fastify({
-        serverFactory: (handler) => {
-          listener = handler;
-          return createServer();
-        },
-      });
+      const { fastify, listener } = fastifyServer();
       if (fixCode) await runFix(fixCode, { fastify, cors: fastifyCors });
       fastify.addHook('onRequest', async (request, reply) => {
         if (!loggedIn(request.url.split('?')[0] ?? '', request.headers.authorization))
@@ -91,9 +104,7 @@ export async function jsLabApi(
       fastify.get('/api/me', async () => ({ user: 'ada' }));
       fastify.put('/api/files/:name', async () => ({ saved: true }));
       fastify.post('/api/import', async (request) => ({ imported: Object.keys(request.body ?? {}).length }));
-      await fastify.ready();
-      if (!listener) throw new Error('fastify gave no handler');
-      return listener;
+      return listener();
     }
     case 'koa': {
       const app = new Koa();

@@ -15,7 +15,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { freePort } from './listen.ts';
 import { type RunningApp, run } from './process.ts';
-import { LAB_AUTHORIZATION, replaceCorsBlock } from './stack-lab.ts';
+import { configBlock, LAB_AUTHORIZATION, replaceCorsBlock } from './stack-lab.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const NEXT_BIN = join(ROOT, 'node_modules/next/dist/bin/next');
@@ -143,8 +143,7 @@ export async function startNext(pageOrigin: string, fix?: string): Promise<Runni
 export async function startNextWithRewrites(pageHtml: string, fix?: string): Promise<RunningApp> {
   const port = await freePort();
   const dir = projectUnderRepo('next-proxy-lab-');
-  const code = fix?.match(/^module\.exports = \{[\s\S]*?^\};$/m)?.[0];
-  if (fix && !code) throw new Error(`the fix has no next.config.js to paste:\n${fix}`);
+  const code = fix ? configBlock(fix, 'next.config.js') : undefined;
   writeProject(dir, {
     ...BASE_FILES,
     'next.config.mjs': code ? nextConfig('', code) : 'export default {};\n',

@@ -104,6 +104,13 @@ export function startUpstream(): ReturnType<typeof listenLoopback> {
   return listenLoopback(upstreamApp);
 }
 
+/** The `module.exports = { … };` a dev-proxy fix says to paste as the config file (webpack, Next.js). */
+export function configBlock(fix: string, file: string): string {
+  const code = fix.match(/^module\.exports = \{[\s\S]*?^\};$/m)?.[0];
+  if (!code) throw new Error(`the fix has no ${file} to paste:\n${fix}`);
+  return code;
+}
+
 /** Replaces the text between `# CORS` and `# END CORS` lines (the user's own CORS setup) by `text`. */
 export function replaceCorsBlock(source: string, text: string, comment = '#'): string {
   const start = source.indexOf(`${comment} CORS\n`);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import webpack from 'webpack';
 import WebpackDevServer from 'webpack-dev-server';
 import { freePort } from './listen.ts';
+import { configBlock } from './stack-lab.ts';
 
 export interface RunningDevServer {
   readonly origin: string;
@@ -17,8 +18,7 @@ export interface RunningDevServer {
 
 /** webpack.config.js as the fix writes it: `module.exports = { devServer: { proxy: … } }`. */
 function evaluateConfig(fix: string): { devServer?: Record<string, unknown> } {
-  const code = fix.match(/^module\.exports = \{[\s\S]*?^\};$/m)?.[0];
-  if (!code) throw new Error(`the fix has no webpack.config.js to paste:\n${fix}`);
+  const code = configBlock(fix, 'webpack.config.js');
   const module = { exports: {} as { devServer?: Record<string, unknown> } };
   new Function('module', code)(module);
   return module.exports;

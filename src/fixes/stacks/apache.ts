@@ -1,4 +1,4 @@
-import { type Renderer, routePrefix, structuralNotes } from '../fix.ts';
+import { type Renderer, regexEscape, routePrefix, structuralNotes } from '../fix.ts';
 
 /**
  * Apache httpd 2.4 with mod_headers and mod_rewrite (off by default on Debian and Ubuntu).
@@ -61,7 +61,3 @@ RewriteRule ${prefix ? `^${regexEscape(prefix)}(/|$)` : '^'} - [R=204,L]`,
     ),
   };
 };
-
-function regexEscape(s: string): string {
-  return s.replace(/[.*+?^$()|[\]\\{}]/g, '\\$&');
-}

@@ -1,4 +1,4 @@
-import { list, type Renderer, routePrefix, structuralNotes } from '../fix.ts';
+import { list, type Renderer, regexEscape, routePrefix, structuralNotes } from '../fix.ts';
 
 /**
  * Django with django-cors-headers, pasted at the end of settings.py: it adds to the user's
@@ -19,7 +19,7 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     *(m for m in MIDDLEWARE if m != "corsheaders.middleware.CorsMiddleware"),
 ]
-CORS_URLS_REGEX = r"^${routePrefix(req.path).replace(/[.*+?^$()|[\]\\{}]/g, '\\$&')}/.*$"
+CORS_URLS_REGEX = r"^${regexEscape(routePrefix(req.path))}/.*$"
 CORS_ALLOWED_ORIGINS = [${list(req.origins)}]
 CORS_ALLOW_METHODS = [${list(req.methods)}]
 CORS_ALLOW_HEADERS = [${list(req.headers.map((h) => h.toLowerCase()))}]
