@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { reloadDemo, runDemoAgain, startDemo } from '../servers/demo-api.ts';
 import { DEVTOOLS_ARGS, DevToolsHar } from './devtools-har.ts';
 import { DEBUGGING_PORT_ARG, DevToolsWindow } from './devtools-window.ts';
-import { launchWithExtension } from './extension.ts';
+import { type LoadedExtension, launchWithExtension } from './extension.ts';
 import { ReportClient } from './report-client.ts';
 import { waitUntil } from './wait.ts';
 
@@ -86,20 +86,11 @@ try {
       `--window-size=${window}`,
     ]);
     try {
-      const client = await ReportClient.open(docked);
-      const page = await docked.context.newPage();
-      await page.goto(`${demo.pageOrigin}/`);
-      const tabId = await client.tabId(demo.pageOrigin);
-      await client.captured(tabId, 'devtools');
-      const devtools = await DevToolsWindow.of(docked, demo.pageOrigin);
-      await devtools.dock(side);
-      await new Promise((r) => setTimeout(r, 1500));
+      const { page, devtools } = await demoInDevTools(docked, side);
       await devtools.showPanel();
       await runDemoAgain(page);
       await devtools.panelRows((rows) => rows.some((r) => r.includes('/api/orders')), 'the demo rows');
-      await devtools.inPanel(
-        `[...document.querySelectorAll('[role="option"]')].filter((r) => r.getAttribute('title').endsWith('/api/orders')).at(-1).click()`,
-      );
+      await selectRow(devtools, '/api/orders');
       await new Promise((r) => setTimeout(r, 800));
       writeFileSync(resolve(OUT, `devtools-${side}.png`), await devtools.screenshot());
       await devtools.close();
@@ -113,6 +104,25 @@ try {
   await demo.close();
 }
 
+/** The demo page in a tab of `ext`, once DevTools' log serves it, and its DevTools window docked at `side`. */
+async function demoInDevTools(ext: LoadedExtension, side: 'right' | 'bottom' | 'undocked') {
+  const client = await ReportClient.open(ext);
+  const page = await ext.context.newPage();
+  await page.goto(`${demo.pageOrigin}/`);
+  await client.captured(await client.tabId(demo.pageOrigin), 'devtools');
+  const devtools = await DevToolsWindow.of(ext, demo.pageOrigin);
+  await devtools.dock(side);
+  await new Promise((r) => setTimeout(r, 1500));
+  return { page, devtools };
+}
+
+/** Clicks the panel's newest row whose URL ends with `path`. */
+function selectRow(devtools: DevToolsWindow, path: string): Promise<unknown> {
+  return devtools.inPanel(
+    `[...document.querySelectorAll('[role="option"]')].filter((r) => r.getAttribute('title').endsWith(${JSON.stringify(path)})).at(-1).click()`,
+  );
+}
+
 /**
  * What the Chrome Web Store and Firefox Add-ons show: the real DevTools window, undocked and laid
  * out at the stores' 1280×800, on the demo; the popup on a plain backdrop at the same size; and
@@ -122,33 +132,22 @@ async function storePictures(): Promise<void> {
   mkdirSync(join(STORE, 'screenshots'), { recursive: true });
   const ext = await launchWithExtension([...DEVTOOLS_ARGS, DEBUGGING_PORT_ARG, '--window-size=1280,900']);
   try {
-    const client = await ReportClient.open(ext);
-    const page = await ext.context.newPage();
-    await page.goto(`${demo.pageOrigin}/`);
-    const tabId = await client.tabId(demo.pageOrigin);
-    await client.captured(tabId, 'devtools');
-    const devtools = await DevToolsWindow.of(ext, demo.pageOrigin);
-    await devtools.dock('undocked');
-    await new Promise((r) => setTimeout(r, 1500));
+    const { page, devtools } = await demoInDevTools(ext, 'undocked');
     await devtools.resize(1280, 800);
     await devtools.showPanel();
     // Reloaded with DevTools open, as a user's "Reload to capture" does: the log holds the page whole.
     await reloadDemo(page);
     await devtools.panelRows((rows) => rows.some((r) => r.includes('/api/orders')), 'the demo rows');
-    const select = (path: string) =>
-      devtools.inPanel(
-        `[...document.querySelectorAll('[role="option"]')].filter((r) => r.getAttribute('title').endsWith('${path}')).at(-1).click()`,
-      );
     const shot = async (name: string) => {
       await new Promise((r) => setTimeout(r, 800));
       writeFileSync(join(STORE, 'screenshots', name), await devtools.screenshot());
     };
-    await select('/api/orders');
+    await selectRow(devtools, '/api/orders');
     await shot('1-why-blocked.png');
     await devtools.inPanel(`document.querySelector('.server-fix')?.scrollIntoView({ block: 'start' })`);
     await shot('2-one-fix-per-server.png');
     await devtools.setTheme('dark');
-    await select('/api/profile');
+    await selectRow(devtools, '/api/profile');
     await new Promise((r) => setTimeout(r, 300));
     // The card keeps the previous one's scroll position (issue 24): back to its headline.
     await devtools.inPanel(
