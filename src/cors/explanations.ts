@@ -1,8 +1,10 @@
 /**
  * What each CORS error means, as data: one exhaustive switch, so a `CorsError` without an
- * explanation is a compile error rather than a blank card. Texts are short markdown with
- * placeholders the UI fills in: `{origin}` (the page's origin as the browser sent it) and
- * `{param}` (Chrome's failedParameter: a header name, a method, or the offending value).
+ * explanation is a compile error rather than a blank card. Texts are short markdown with named
+ * placeholders, filled in and never edited otherwise (a translation replaces the texts and
+ * PHRASES, nothing else): `{origin}` (the page's origin as the browser sent it), `{param}`
+ * (Chrome's failedParameter: a header name, a method, or the offending value) and `{read}` (what
+ * the browser found in the header: see PHRASES).
  */
 import type { CorsError, FirefoxReason, Stage } from './errors.ts';
 
@@ -108,7 +110,7 @@ function infoOf(error: CorsError): CorsErrorInfo {
         stage: 'response',
         title: '`Access-Control-Allow-Origin` holds more than one value',
         explanation:
-          'The header must name exactly one origin, but the browser read `{param}`: either a list, or the header ' +
+          'The header must name exactly one origin, but the browser {read}: either a list, or the header ' +
           'sent twice (often once by the app and once by a proxy). Send a single `Access-Control-Allow-Origin: {origin}`, ' +
           'choosing it from your allow-list per request.',
         firefox: { reason: 'CORSMultipleAllowOriginNotAllowed' },
@@ -119,7 +121,7 @@ function infoOf(error: CorsError): CorsErrorInfo {
         stage: 'response',
         title: '`Access-Control-Allow-Origin` is not a valid origin',
         explanation:
-          'The browser read `{param}`, which is not an origin. It must be `*`, `null` or a full origin with scheme, ' +
+          'The browser {read}, which is not an origin. It must be `*`, `null` or a full origin with scheme, ' +
           'host and port, exactly as the page sends it: `{origin}`.',
         firefox: { reason: 'CORSAllowOriginNotMatchingOrigin' },
         link: `${MDN}CORSAllowOriginNotMatchingOrigin`,
@@ -141,7 +143,7 @@ function infoOf(error: CorsError): CorsErrorInfo {
         explanation:
           'The page made this request with credentials (fetch `credentials: "include"`, XHR `withCredentials`), ' +
           'whether or not a cookie went with it, so the response must carry ' +
-          '`Access-Control-Allow-Credentials: true` (lower case, exactly). The browser read `{param}`.',
+          '`Access-Control-Allow-Credentials: true` (lower case, exactly). The browser {read}.',
         firefox: { reason: 'CORSMissingAllowCredentials' },
         link: `${MDN}CORSMissingAllowCredentials`,
       };
@@ -202,7 +204,7 @@ function infoOf(error: CorsError): CorsErrorInfo {
         stage: 'preflight',
         title: 'The preflight response has more than one `Access-Control-Allow-Origin` value',
         explanation:
-          'The browser read `{param}` in the preflight response. Send the header once, with the single origin ' +
+          'The browser {read} in the preflight response. Send the header once, with the single origin ' +
           '{origin}; check whether both the app and a proxy add it.',
         firefox: { reason: 'CORSMultipleAllowOriginNotAllowed' },
         link: `${MDN}CORSMultipleAllowOriginNotAllowed`,
@@ -212,7 +214,7 @@ function infoOf(error: CorsError): CorsErrorInfo {
         stage: 'preflight',
         title: 'The preflight response has an invalid `Access-Control-Allow-Origin`',
         explanation:
-          'The browser read `{param}`, which is not an origin. Send `Access-Control-Allow-Origin: {origin}` ' +
+          'The browser {read}, which is not an origin. Send `Access-Control-Allow-Origin: {origin}` ' +
           '(scheme, host and port, nothing else).',
         firefox: { reason: 'CORSAllowOriginNotMatchingOrigin' },
         link: `${MDN}CORSAllowOriginNotMatchingOrigin`,
@@ -233,7 +235,7 @@ function infoOf(error: CorsError): CorsErrorInfo {
         title: 'The preflight lacks `Access-Control-Allow-Credentials: true`',
         explanation:
           'The actual request will carry credentials, so the preflight response must say ' +
-          '`Access-Control-Allow-Credentials: true` (exactly, lower case). The browser read `{param}`.',
+          '`Access-Control-Allow-Credentials: true` (exactly, lower case). The browser {read}.',
         firefox: { reason: 'CORSMissingAllowCredentials' },
         link: `${MDN}CORSMissingAllowCredentials`,
       };
@@ -252,8 +254,7 @@ function infoOf(error: CorsError): CorsErrorInfo {
       return {
         stage: 'local-network',
         title: 'The preflight answered private network access with an invalid value',
-        explanation:
-          '`Access-Control-Allow-Private-Network` must be exactly `true`; the browser read `{param}`.',
+        explanation: '`Access-Control-Allow-Private-Network` must be exactly `true`; the browser {read}.',
         firefox: noFirefox('Firefox does not implement this Private Network Access preflight.'),
         link: PNA,
       };
@@ -400,7 +401,7 @@ function infoOf(error: CorsError): CorsErrorInfo {
       return {
         stage: 'local-network',
         title: '`Access-Control-Allow-Private-Network` is not `true` (older Chrome)',
-        explanation: 'The header must be exactly `true`; the browser read `{param}`.',
+        explanation: 'The header must be exactly `true`; the browser {read}.',
         firefox: noFirefox('Firefox does not implement Private Network Access.'),
         link: PNA,
       };
@@ -429,6 +430,17 @@ function infoOf(error: CorsError): CorsErrorInfo {
 }
 
 /**
+ * Phrases a placeholder stands for, by whether Chrome's failedParameter has a value: an absent
+ * header reads as "found no such header", not as an empty code span.
+ */
+export const PHRASES = {
+  read: { given: 'read `{param}`', absent: 'found no such header' },
+} as const;
+
+/** The placeholders a text may hold. */
+export const PLACEHOLDERS = ['origin', 'param', 'read'] as const;
+
+/**
  * A template cut once at its placeholders: text, name, text, name, …, text. Filling it is then a
  * few string concatenations, which V8 keeps as a rope until someone reads the text, instead of a
  * search-and-replace over the whole explanation for every verdict.
@@ -436,11 +448,10 @@ function infoOf(error: CorsError): CorsErrorInfo {
 type Compiled = readonly string[];
 
 function compile(template: string): Compiled {
-  return template.split(/\{(origin|param)\}/);
+  return template.split(/\{(origin|param|read)\}/);
 }
 
-/** An absent header reads as "found no such header", not as an empty code span. */
-const READ_EMPTY = /read `$/;
+const READ_GIVEN = compile(PHRASES.read.given);
 
 /** Fills an explanation's placeholders. The result is still text: the UI renders it escaped. */
 export function fillTemplate(template: string, values: { origin: string; param: string }): string {
@@ -450,12 +461,16 @@ export function fillTemplate(template: string, values: { origin: string; param: 
 function fill(parts: Compiled, values: { origin: string; param: string }): string {
   let text = parts[0] as string;
   for (let i = 1; i < parts.length; i += 2) {
-    const after = parts[i + 1] as string;
-    if (parts[i] === 'origin') text = text + values.origin + after;
-    else if (values.param !== '') text = text + values.param + after;
-    else if (READ_EMPTY.test(text) && after.startsWith('`'))
-      text = `${text.slice(0, -6)}found no such header${after.slice(1)}`;
-    else text = text + after;
+    const name = parts[i];
+    const value =
+      name === 'origin'
+        ? values.origin
+        : name === 'param'
+          ? values.param
+          : values.param === ''
+            ? PHRASES.read.absent
+            : fill(READ_GIVEN, values);
+    text = text + value + (parts[i + 1] as string);
   }
   return text;
 }

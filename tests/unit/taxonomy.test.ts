@@ -1,5 +1,6 @@
 /** Conventions that keep the error table whole: every CorsError explained, named for Firefox, linked. */
 import { describe, expect, test } from 'vitest';
+import { PLACEHOLDERS } from '../../src/cors/explanations.ts';
 import {
   CORS_ERRORS,
   type CorsError,
@@ -61,12 +62,26 @@ describe('families', () => {
   });
 });
 
-test('fillTemplate: an absent header reads "found no such header", never an empty code span', () => {
-  expect(fillTemplate('The browser read `{param}`.', { origin: 'O', param: '' })).toBe(
+test('fillTemplate: {read} says what the browser read, or "found no such header" — never an empty code span', () => {
+  expect(fillTemplate('The browser {read}.', { origin: 'O', param: '' })).toBe(
     'The browser found no such header.',
   );
-  expect(fillTemplate('The browser read `{param}` from {origin}.', { origin: 'O', param: 'x' })).toBe(
+  expect(fillTemplate('The browser {read} from {origin}.', { origin: 'O', param: 'x' })).toBe(
     'The browser read `x` from O.',
   );
-  expect(fillTemplate('`{param}` for {origin}', { origin: 'O', param: '' })).toBe('`` for O');
+  expect(fillTemplate('`{param}` for {origin}', { origin: 'O', param: 'x' })).toBe('`x` for O');
+});
+
+test('every text holds only the named placeholders, and never an empty-able `{param}` after "read"', () => {
+  for (const name of [...CORS_ERRORS, ...LEGACY_CORS_ERRORS]) {
+    const { title, explanation } = corsErrorInfo(name);
+    for (const text of [title, explanation]) {
+      const names = [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+      expect(
+        names.filter((n) => !(PLACEHOLDERS as readonly string[]).includes(n as string)),
+        name,
+      ).toEqual([]);
+      expect(text, name).not.toMatch(/read `\{param\}`/);
+    }
+  }
 });
