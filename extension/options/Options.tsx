@@ -80,8 +80,13 @@ export function Options() {
     try {
       const next = await send({ type: 'cors:settings', patch });
       setSettings(next);
-      setError(null);
-      setSaved(`${t('optionsSaved')} ${new Date().toLocaleTimeString()}`);
+      // The worker checks every field itself and keeps the old value of one it refuses: say which.
+      const refused = (Object.keys(patch) as (keyof Settings)[]).filter(
+        (k) => JSON.stringify(next[k]) !== JSON.stringify(patch[k]),
+      );
+      setError(refused.length > 0 ? `${t('optionsRejected')}${refused.join(', ')}` : null);
+      if (refused.length < Object.keys(patch).length)
+        setSaved(`${t('optionsSaved')} ${new Date().toLocaleTimeString()}`);
     } catch (err) {
       setError(String(err));
     }

@@ -148,6 +148,7 @@ export const EN = {
   warningsTitle: 'Works, but risky',
   optionsTitle: 'CORS Lens options',
   optionsSaved: 'Saved and applied at',
+  optionsRejected: 'Not saved (the extension refused the value): ',
   optionsDevOrigins: 'Development origins',
   optionsRecordDev: 'Record tabs on a development origin while DevTools is closed',
   optionsRecordDevHelp:
