@@ -1,8 +1,9 @@
 /**
- * DevTools capture: the inspected tab's requests from DevTools' own network log, replayed through
- * the same Pairer and judged by the same engine as every other source, kept in memory for the
- * panel of this DevTools window (which reads it directly), and sent on to the worker for the
- * popup, exports and `cors:report`.
+ * DevTools capture: the inspected tab's requests from DevTools' own network log, each built into
+ * a report entry as DevTools finishes it (src/har/devtools-log.ts) and judged by the same engine
+ * as every other source, kept in memory for the panel of this DevTools window (which reads it
+ * directly), and sent on to the worker, by DevTools' own id, for the popup, exports and
+ * `cors:report`.
  *
  * DevTools' log is read only while someone looks: while the CORS panel is shown, while the worker
  * asks (the popup, a report; it keeps listening a few seconds after each ask), and while the log is
@@ -14,8 +15,8 @@
  * NETWORK_LOG_READABLE_LATER): there it is followed from the moment DevTools opens.
  */
 import type { CapturedRequest } from '../../src/capture/record.ts';
+import { DevToolsLog } from '../../src/har/devtools-log.ts';
 import { harEntrySettled, readHarEntry } from '../../src/har/read.ts';
-import { HarStream, PREFLIGHT_WAIT_MS } from '../../src/har/stream.ts';
 import { CaptureStore } from '../log/store.ts';
 import { TabLogs } from '../log/tab-log.ts';
 import { CAPTURE_OUTCOME } from '../platform/browser.ts';
@@ -52,7 +53,7 @@ type Watcher = 'panel' | 'worker' | 'preserve-log';
 
 export class DevToolsCapture implements LogSource {
   readonly tabId: number;
-  readonly #stream: HarStream;
+  readonly #log: DevToolsLog;
   /** In memory only: the devtools page lives as long as its DevTools window. */
   readonly #store = new CaptureStore(null);
   readonly #logs: TabLogs;
@@ -61,8 +62,6 @@ export class DevToolsCapture implements LogSource {
   #port: Port | null = null;
   /** Finished requests not yet sent to the worker. */
   #outbox: CapturedRequest[] = [];
-  #flushTimer: ReturnType<typeof setTimeout> | undefined;
-  #flushAt = 0;
   #sendTimer: ReturnType<typeof setTimeout> | undefined;
   #lastSend = 0;
   /** The page was loaded before DevTools recorded it: its first requests are not in the log. */
@@ -84,7 +83,7 @@ export class DevToolsCapture implements LogSource {
   constructor(tabId: number) {
     this.tabId = tabId;
     // Ids unique across DevTools windows and restarts, so the worker can tell a resend from a new one.
-    this.#stream = new HarStream(tabId, `devtools-${Date.now().toString(36)}`);
+    this.#log = new DevToolsLog(tabId, `devtools-${Date.now().toString(36)}`);
     this.#logs = new TabLogs(this.#store, CAPTURE_OUTCOME, () => {
       for (const listener of this.#listeners) listener();
     });
@@ -99,7 +98,7 @@ export class DevToolsCapture implements LogSource {
   }
 
   report(query: ReportQuery): Promise<ReportReply> {
-    return Promise.resolve(this.#logs.report(this.tabId, query, this.#stream.inFlight()));
+    return Promise.resolve(this.#logs.report(this.tabId, query, this.#log.inFlight()));
   }
 
   status(): Promise<StatusReply> {
@@ -166,7 +165,7 @@ export class DevToolsCapture implements LogSource {
   async #catchUp(): Promise<void> {
     const early: unknown[] = [];
     let reading = true;
-    this.#stopListening = onNetworkRequest((entry) => (reading ? early.push(entry) : this.#add(entry)));
+    this.#stopListening = onNetworkRequest((entry) => (reading ? early.push(entry) : this.#read(entry)));
     try {
       const log = await readLogRetrying();
       if (log === null) {
@@ -187,30 +186,23 @@ export class DevToolsCapture implements LogSource {
     } finally {
       reading = false;
       for (const entry of early.splice(0)) this.#read(entry);
-      this.#scheduleFlush();
     }
-    // What the log held is whole: a request in it still waiting for a preflight will not get one.
-    this.#finish(this.#stream.flush(Date.now() + PREFLIGHT_WAIT_MS));
-    this.#scheduleFlush();
   }
 
   /** One entry of DevTools' log, unless it was read before. */
   #read(entry: unknown): void {
-    const id = networkRequestId(entry) ?? entryKey(entry);
+    const devtoolsId = networkRequestId(entry);
+    const id = devtoolsId ?? entryKey(entry);
     if (this.#seen.has(id)) return;
     this.#seen.add(id);
     // Bounded: ids older than a few rings' worth are forgotten (their requests left the log long ago).
     if (this.#seen.size > Math.max(SEEN_MIN, this.#settings.ringSize * 4)) {
       this.#seen.delete(this.#seen.values().next().value as number | string);
     }
-    this.#finish(this.#stream.add(entry, Date.now()));
+    this.#finish(this.#log.add(entry, devtoolsId));
   }
 
-  #add(entry: unknown): void {
-    this.#read(entry);
-    this.#scheduleFlush();
-  }
-
+  /** Requests DevTools finished, or completed later (a late preflight: the same id, filed in its place). */
   #finish(requests: readonly CapturedRequest[]): void {
     if (requests.length === 0) return;
     for (const r of requests) this.#logs.finished(r);
@@ -218,27 +210,10 @@ export class DevToolsCapture implements LogSource {
     this.#scheduleSend();
   }
 
-  /** Requests held for a preflight, and redirects waiting for their next hop, are let go in time. */
-  #scheduleFlush(): void {
-    const next = this.#stream.nextDeadline();
-    // A timer already due no later than the next deadline serves it (it reschedules when it fires).
-    if (next === null || (this.#flushTimer !== undefined && this.#flushAt <= next)) return;
-    if (this.#flushTimer !== undefined) clearTimeout(this.#flushTimer);
-    this.#flushAt = next;
-    this.#flushTimer = setTimeout(
-      () => {
-        this.#flushTimer = undefined;
-        this.#finish(this.#stream.flush(Date.now()));
-        this.#scheduleFlush();
-      },
-      Math.max(0, next - Date.now()),
-    );
-  }
-
   #navigated(): void {
     this.#knowsPageStart = true;
     this.#pageBeforeCapture = false;
-    this.#stream.reset();
+    this.#log.reset();
     if (this.#settings.preserveLog) return;
     // A new page: its own log, and nothing kept about the last one's requests.
     this.#seen.clear();

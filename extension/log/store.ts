@@ -31,6 +31,8 @@ export interface TabMeta {
   blocked: number;
   /** Bumped whenever the log is cleared, so a reader holding a cursor knows to start over. */
   generation?: number;
+  /** Bumped whenever an entry already kept is replaced (see CaptureStore.replace). */
+  amends?: number;
 }
 
 const metaKey = (tabId: number) => `tab:${tabId}`;
@@ -65,6 +67,10 @@ export class CaptureStore {
   constructor(area: StorageArea | null, ringSize = DEFAULT_RING_SIZE) {
     this.#area = area;
     this.#ringSize = ringSize;
+  }
+
+  get ringSize(): number {
+    return this.#ringSize;
   }
 
   set ringSize(n: number) {
@@ -145,6 +151,28 @@ export class CaptureStore {
     while (meta.head - meta.tail > this.#ringSize) this.#evictOldest(meta);
     this.#write(metaKey(tabId), meta);
     return seq;
+  }
+
+  /**
+   * Puts `entry` in the place of the one kept at `seq` (a later word on the same request); null
+   * when that entry is gone, else the tab's new amendment count.
+   */
+  replace(tabId: number, seq: number, entry: StoredEntry): number | null {
+    const meta = this.#metas.get(tabId);
+    const key = entryKey(tabId, seq);
+    const old = this.#entries.get(key);
+    if (!meta || !old || seq < meta.tail) return null;
+    this.#entries.set(key, entry);
+    this.#writeRecord(key, entry);
+    meta.blocked = Math.max(0, meta.blocked + Number(isBlocked(entry)) - Number(isBlocked(old)));
+    meta.amends = (meta.amends ?? 0) + 1;
+    this.#write(metaKey(tabId), meta);
+    return meta.amends;
+  }
+
+  /** The entry kept at `seq`, if it is still kept. */
+  at(tabId: number, seq: number): StoredEntry | undefined {
+    return this.#entries.get(entryKey(tabId, seq));
   }
 
   /** Entries of a tab, oldest first. */

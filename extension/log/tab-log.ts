@@ -30,16 +30,31 @@ interface Filed {
   readonly blocked: boolean;
 }
 
+/** Amendments each tab remembers, for readers that hold a copy; one further back reads the log whole. */
+const AMENDS_KEPT = 1000;
+
+/** The worker's own record of requests in a tab, for knowing DevTools' copy of one of them. */
+interface OwnCapture {
+  /** `method URL` → start times of requests webRequest capture filed. */
+  readonly recorded: Map<string, number[]>;
+  /** `method URL` → failures the error listener only counted: their place in the log and when. */
+  readonly counted: Map<string, { seq: number; time: number }[]>;
+}
+
 export class TabLogs {
   readonly #store: CaptureStore;
   readonly #outcome: OutcomeSource;
   readonly #onChange: (tabId: number) => void;
-  /** Finished entries by tab, then by sequence number: each judged once (entries never change). */
+  /** Finished entries by tab, then by sequence number: each judged once (until amended). */
   readonly #judged = new Map<number, Map<number, ReportEntry>>();
   /** Requests in flight, judged when read, until the pairer reports a change: requestId → entry. */
   readonly #inFlight = new Map<string, ReportEntry>();
-  /** The request ids each tab's log has filed from webRequest capture (built from the store when first needed). */
-  readonly #filedIds = new Map<number, Set<string>>();
+  /** Each tab's filed requests: id → sequence number (built from the store when first needed). */
+  readonly #filedIds = new Map<number, Map<string, number>>();
+  /** Each tab's amendments, latest last: the amendment's number and the entry's sequence number. */
+  readonly #amends = new Map<number, { n: number; seq: number }[]>();
+  /** Each tab's own capture, indexed for DevTools' copy (built when first needed). */
+  readonly #own = new Map<number, OwnCapture>();
 
   /**
    * `outcome`: who says a request was blocked (see OutcomeSource). `onChange`: a tab's log changed
@@ -64,32 +79,86 @@ export class TabLogs {
   /**
    * A request that reached its end. Whether Chrome blocked it needs no verdict; the engine runs
    * when someone reads the report. Where the source does not say (Firefox), the verdict is needed
-   * now for the blocked count, and is kept for that read.
+   * now for the blocked count, and is kept for that read. A request DevTools' log completes later
+   * (a preflight that finished after it) comes again with its id, and takes its own place.
    */
   finished(r: CapturedRequest): void {
     this.#inFlight.delete(r.id);
     // Filed once: an end event Chrome delivers again to a restarted worker would file it twice.
     const ids = this.#idsOf(r.tabId);
-    if (ids.has(r.id)) return;
-    ids.add(r.id);
-    this.#file(r);
+    const seq = ids.get(r.id);
+    if (seq !== undefined) {
+      if (r.source === 'devtools' && this.#amend(r.tabId, seq, r)) this.#onChange(r.tabId);
+      return;
+    }
+    ids.set(r.id, this.#file(r));
+    const own = r.source === 'devtools' ? undefined : this.#ownOf(r.tabId);
+    if (own) push(own.recorded, `${r.method} ${r.url}`, r.time);
     this.#onChange(r.tabId);
   }
 
-  #idsOf(tabId: number): Set<string> {
+  #idsOf(tabId: number): Map<string, number> {
     let ids = this.#filedIds.get(tabId);
+    const tail = this.#store.meta(tabId).tail;
     if (!ids) {
-      ids = new Set();
-      for (const { entry } of this.#store.entriesSince(tabId, 0))
-        if (entry.kind === 'captured' && entry.request.source !== 'devtools') ids.add(entry.request.id);
+      ids = new Map();
+      for (const { seq, entry } of this.#store.entriesSince(tabId, 0))
+        if (entry.kind === 'captured') ids.set(entry.request.id, seq);
       this.#filedIds.set(tabId, ids);
+    } else if (ids.size > 2 * this.#store.ringSize) {
+      // Requests the ring let go are forgotten with them (Map order is filing order).
+      for (const [id, seq] of ids) {
+        if (seq >= tail) break;
+        ids.delete(id);
+      }
     }
     return ids;
   }
 
-  #file(r: CapturedRequest, filed = this.#storedOf(r)): void {
+  /** The worker's own capture of a tab, indexed; built on first use, kept up to date after. */
+  #ownOf(tabId: number, build = false): OwnCapture | undefined {
+    let own = this.#own.get(tabId);
+    if (own || !build) return own;
+    own = { recorded: new Map(), counted: new Map() };
+    for (const { seq, entry: e } of this.#store.entriesSince(tabId, 0)) {
+      if (e.kind === 'not-recorded')
+        push(own.counted, `${e.event.method} ${e.event.url}`, { seq, time: e.event.timeStamp });
+      else if (e.request.source !== 'devtools')
+        push(own.recorded, `${e.request.method} ${e.request.url}`, e.request.time);
+    }
+    this.#own.set(tabId, own);
+    return own;
+  }
+
+  #file(r: CapturedRequest, filed = this.#storedOf(r)): number {
     const seq = this.#store.append(r.tabId, filed.stored);
     if (filed.entry) this.#tab(r.tabId).set(seq, { ...filed.entry, seq });
+    return seq;
+  }
+
+  /**
+   * Puts `r` in the place of the entry at `seq`, when it says more of the request than what is
+   * there (the log sends its whole copy again on each connection: the same word twice is no news).
+   */
+  #amend(tabId: number, seq: number, r: CapturedRequest): boolean {
+    const old = this.#store.at(tabId, seq);
+    if (old?.kind === 'captured' && completeness(r) <= completeness(old.request)) return false;
+    return this.#replace(tabId, seq, r);
+  }
+
+  #replace(tabId: number, seq: number, r: CapturedRequest): boolean {
+    const filed = this.#storedOf(r);
+    const n = this.#store.replace(tabId, seq, filed.stored);
+    if (n === null) return false;
+    const judged = this.#tab(tabId);
+    if (filed.entry) judged.set(seq, { ...filed.entry, seq });
+    else judged.delete(seq);
+    this.#idsOf(tabId).set(r.id, seq);
+    const amends = this.#amends.get(tabId) ?? [];
+    amends.push({ n, seq });
+    if (amends.length > AMENDS_KEPT) amends.shift();
+    this.#amends.set(tabId, amends);
+    return true;
   }
 
   /** What the store keeps of a finished request, and its entry when the blocked count needed the engine. */
@@ -100,70 +169,60 @@ export class TabLogs {
   }
 
   /**
-   * Requests DevTools' network log finished for a tab (see DevToolsRequests). A request already
-   * filed (the log is sent again whole on every new connection) is skipped, and so is one the
-   * worker's own webRequest capture filed before DevTools served the tab: same method and URL,
-   * started within CLOCK_MATCH_MS, each counted once. A failure the worker only counted (its
-   * error listener saw it fail: same method and URL, failing after the request started) gives way
-   * to the request, headers and all.
+   * Requests DevTools' network log finished for a tab (see DevToolsRequests), kept by their id:
+   * one filed before is skipped (the log is sent again whole on every new connection), or takes
+   * its own place when it says more (a late preflight). One the worker's own webRequest capture
+   * filed before DevTools served the tab is skipped too: same method and URL, started within
+   * CLOCK_MATCH_MS. A failure the worker only counted (its error listener saw it fail: same
+   * method and URL, failing after the request started) gives its place to the request, headers
+   * and all. Returns how many entries were added or changed.
    */
   fromDevTools(tabId: number, requests: readonly CapturedRequest[]): number {
-    const entries = this.#store.entriesSince(tabId, 0);
-    const filed = new Set<string>();
-    const recorded = new Map<string, number[]>();
-    const counted = new Map<string, { seq: number; time: number }[]>();
-    for (const { seq, entry: e } of entries) {
-      if (e.kind === 'not-recorded') {
-        const key = `${e.event.method} ${e.event.url}`;
-        counted.set(key, [...(counted.get(key) ?? []), { seq, time: e.event.timeStamp }]);
-      } else if (e.request.source === 'devtools') filed.add(e.request.id);
-      else {
-        const key = `${e.request.method} ${e.request.url}`;
-        recorded.set(key, [...(recorded.get(key) ?? []), e.request.time]);
-      }
-    }
-    const added: { r: CapturedRequest; filed: Filed }[] = [];
-    const replaced = new Set<number>();
+    const ids = this.#idsOf(tabId);
+    let changed = 0;
     for (const r of [...requests].sort((a, b) => a.time - b.time)) {
-      if (r.tabId !== tabId || filed.has(r.id)) continue;
+      if (r.tabId !== tabId) continue;
+      const seq = ids.get(r.id);
+      if (seq !== undefined) {
+        if (this.#amend(tabId, seq, r)) changed++;
+        continue;
+      }
+      changed++;
+      const own = this.#ownOf(tabId, true) as OwnCapture;
       const key = `${r.method} ${r.url}`;
-      const times = recorded.get(key);
+      const times = own.recorded.get(key);
       const twin = times?.findIndex((t) => Math.abs(t - r.time) <= CLOCK_MATCH_MS) ?? -1;
       if (times && twin >= 0) {
         times.splice(twin, 1);
+        changed--;
         continue;
       }
-      filed.add(r.id);
-      const filedAs = this.#storedOf(r);
-      added.push({ r, filed: filedAs });
-      // Blocked: failed, or (where the engine decides) judged so.
-      if (r.state !== 'failed' && !filedAs.blocked) continue;
-      // The error listener names the URL the request failed at: after a redirect, its last one.
-      for (const at of new Set([key, `${r.currentMethod} ${r.currentUrl}`])) {
-        const failures = counted.get(at);
-        const failure = failures?.findIndex((f) => f.time >= r.time - CLOCK_MATCH_MS) ?? -1;
-        if (!failures || failure < 0) continue;
-        replaced.add((failures.splice(failure, 1)[0] as { seq: number }).seq);
-        break;
-      }
+      if (this.#giveWay(tabId, r, own)) continue;
+      ids.set(r.id, this.#file(r));
     }
-    if (added.length === 0) return 0;
-    if (replaced.size === 0) {
-      for (const a of added) this.#file(a.r, a.filed);
-    } else {
-      // The counted failures give way to the requests, in time order: the log is written anew.
-      const kept = entries.filter((x) => !replaced.has(x.seq)).map((x) => x.entry);
-      const all = [...kept, ...added.map((a) => a.filed.stored)].sort((a, b) => timeOf(a) - timeOf(b));
-      this.#drop(tabId);
-      this.#store.replaceTab(tabId, all);
+    if (changed > 0) this.#onChange(tabId);
+    return changed;
+  }
+
+  /** A blocked request from DevTools takes the place of the failure the error listener counted for it. */
+  #giveWay(tabId: number, r: CapturedRequest, own: OwnCapture): boolean {
+    if (r.state !== 'failed' && !(this.#outcome === 'engine' && judge(r, 'engine').blocked)) return false;
+    // The error listener names the URL the request failed at: after a redirect, its last one.
+    for (const at of new Set([`${r.method} ${r.url}`, `${r.currentMethod} ${r.currentUrl}`])) {
+      const failures = own.counted.get(at);
+      const failure = failures?.findIndex((f) => f.time >= r.time - CLOCK_MATCH_MS) ?? -1;
+      if (!failures || failure < 0) continue;
+      const { seq } = failures.splice(failure, 1)[0] as { seq: number };
+      if (this.#replace(tabId, seq, r)) return true;
     }
-    this.#onChange(tabId);
-    return added.length;
+    return false;
   }
 
   /** A cross-origin request that failed in a tab that does not record: counted, without headers. */
   notRecorded(e: ErrorOccurredEvent): void {
-    this.#store.append(e.tabId, { kind: 'not-recorded', event: e });
+    const seq = this.#store.append(e.tabId, { kind: 'not-recorded', event: e });
+    const own = this.#ownOf(e.tabId);
+    if (own) push(own.counted, `${e.method} ${e.url}`, { seq, time: e.timeStamp });
     this.#onChange(e.tabId);
   }
 
@@ -201,11 +260,16 @@ export class TabLogs {
   report(tabId: number, query: ReportQuery, inFlight: readonly CapturedRequest[]): ReportReply {
     const meta = this.#store.meta(tabId);
     const generation = meta.generation ?? 0;
-    const { since, limit } = query;
-    const incremental = since !== undefined && query.generation === generation && since >= meta.tail;
+    // From another context: anything but a count is read as not given.
+    const since = count(query.since);
+    const limit = count(query.limit);
+    // A reader that never heard of amendments knows of none.
+    const amended = this.#amendedSince(tabId, count(query.amends) ?? 0);
+    const incremental =
+      since !== undefined && count(query.generation) === generation && since >= meta.tail && amended !== null;
     let from = incremental ? since : meta.tail;
     // A first paint needs only the newest rows; the rest follows in a second read.
-    const partial = limit !== undefined && limit >= 0 && meta.head - from > limit;
+    const partial = limit !== undefined && meta.head - from > limit;
     if (partial) from = meta.head - limit;
     const judged = this.#tab(tabId);
     // Entries the ring evicted leave the cache with them (sequence numbers come in order).
@@ -214,14 +278,22 @@ export class TabLogs {
       judged.delete(seq);
     }
     const entries: ReportEntry[] = [];
-    for (const { seq, entry: stored } of this.#store.entriesSince(tabId, from)) {
+    const read = (seq: number, stored: StoredEntry) => {
       let entry = judged.get(seq);
       if (!entry) {
         entry = { ...this.#entryOf(stored), seq };
         judged.set(seq, entry);
       }
       entries.push(entry);
+    };
+    // Entries the reader holds that changed since its last read come again, in their place.
+    if (incremental && amended) {
+      for (const seq of amended) {
+        const stored = seq >= meta.tail && seq < from ? this.#store.at(tabId, seq) : undefined;
+        if (stored) read(seq, stored);
+      }
     }
+    for (const { seq, entry: stored } of this.#store.entriesSince(tabId, from)) read(seq, stored);
     const filed = this.#idsOf(tabId);
     for (const r of inFlight) {
       // A request both filed and still pending (a worker stopped between the two writes) is listed once.
@@ -242,12 +314,26 @@ export class TabLogs {
       cursor: meta.head,
       tail: meta.tail,
       generation,
+      amends: meta.amends ?? 0,
       incremental,
       ...(partial ? { partial } : {}),
       // On a whole read only: a reader that keeps a copy (the panel) reads incrementally, many times
       // a second under load, and derives the servers and problems from its copy.
       ...(incremental ? {} : { servers: serversOf(entries), problems: problemsOf(entries) }),
     };
+  }
+
+  /**
+   * The entries amended after the reader's amendment count `since`: their sequence numbers, or
+   * null when this log no longer remembers that far back (then the reader reads the log whole).
+   */
+  #amendedSince(tabId: number, since: number): Set<number> | null {
+    const now = this.#store.meta(tabId).amends ?? 0;
+    if (since === now) return new Set();
+    if (since > now) return null;
+    const list = this.#amends.get(tabId) ?? [];
+    if ((list[0]?.n ?? now + 1) > since + 1) return null;
+    return new Set(list.filter((a) => a.n > since).map((a) => a.seq));
   }
 
   #entryOf(stored: StoredEntry): ReportEntry {
@@ -268,10 +354,28 @@ export class TabLogs {
   #drop(tabId: number): void {
     this.#judged.delete(tabId);
     this.#filedIds.delete(tabId);
+    this.#amends.delete(tabId);
+    this.#own.delete(tabId);
     for (const [id, entry] of this.#inFlight) if (entry.tabId === tabId) this.#inFlight.delete(id);
   }
 }
 
 function timeOf(e: StoredEntry): number {
   return e.kind === 'captured' ? e.request.time : e.event.timeStamp;
+}
+
+/** A count sent by a reader, or undefined when it is not one. */
+function count(value: unknown): number | undefined {
+  return Number.isSafeInteger(value) && (value as number) >= 0 ? (value as number) : undefined;
+}
+
+function push<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** How much of a request is known: its preflights, answers and headers (an amendment only adds). */
+function completeness(r: CapturedRequest): number {
+  return r.preflights.filter((p) => p != null).length + r.responses.length + (r.requestHeaders ? 1 : 0);
 }

@@ -26,7 +26,12 @@ export function useTabLog(source: LogSource, on: TabLogEvents) {
   events.current = on;
 
   /** What the panel holds of the log: finished entries by sequence number, and where to read on. */
-  const log = useRef<{ generation: number; cursor: number; finished: Map<number, ReportEntry> } | null>(null);
+  const log = useRef<{
+    generation: number;
+    cursor: number;
+    amends: number;
+    finished: Map<number, ReportEntry>;
+  } | null>(null);
   /** Whether the first (newest rows only) read is done. */
   const painted = useRef(false);
   /** Whether a read is in flight, and whether another is wanted after it. */
@@ -40,6 +45,7 @@ export function useTabLog(source: LogSource, on: TabLogEvents) {
         source.report({
           since: held?.cursor,
           generation: held?.generation,
+          amends: held?.amends,
           limit: painted.current ? undefined : FIRST_PAINT_ROWS,
         }),
         source.status(),
@@ -55,7 +61,7 @@ export function useTabLog(source: LogSource, on: TabLogEvents) {
       // After a partial first read, hold nothing: the next read brings the whole log.
       log.current = report.partial
         ? null
-        : { generation: report.generation, cursor: report.cursor, finished };
+        : { generation: report.generation, cursor: report.cursor, amends: report.amends, finished };
       setEntries([...finished.values(), ...pendingNow].sort((a, b) => a.time - b.time));
       setDropped(report.dropped);
       setStatus(state);

@@ -32,6 +32,11 @@ export interface ReportRequest {
   readonly since?: number;
   readonly generation?: number;
   /**
+   * Optional, with `since`: the `amends` of the reader's last reply. Entries changed since then
+   * (a request DevTools' log completed later) come again with their `seq`, to replace the copy.
+   */
+  readonly amends?: number;
+  /**
    * Optional, for a first paint: at most this many of the newest finished entries (plus those in
    * flight). The reply says `partial: true` when older ones were left out; ask again without it.
    */
@@ -115,7 +120,12 @@ export interface ReportReply {
   readonly cursor: number;
   readonly tail: number;
   readonly generation: number;
-  /** True when `entries` holds only finished entries from `since` on, and the pending ones. */
+  /** How many times an entry of this log was replaced by a later word on its request. */
+  readonly amends: number;
+  /**
+   * True when `entries` holds only finished entries from `since` on, those changed since the
+   * reader's `amends`, and the pending ones.
+   */
   readonly incremental: boolean;
   /** True when `limit` left older finished entries out. */
   readonly partial?: boolean;
@@ -130,7 +140,7 @@ export interface ReportReply {
 }
 
 /** The part of a report request a reader chooses: see ReportRequest. */
-export type ReportQuery = Pick<ReportRequest, 'since' | 'generation' | 'limit'>;
+export type ReportQuery = Pick<ReportRequest, 'since' | 'generation' | 'amends' | 'limit'>;
 
 /**
  * Sent by a DevTools window's devtools page on its port (`devtools:<tabId>`): requests DevTools'

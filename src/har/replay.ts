@@ -1,8 +1,9 @@
 /**
  * A HAR record as the webRequest events the browser would have fired for it: started, headers
  * sent, headers received, redirected, finished. HAR import replays a whole file's events in time
- * order; DevTools capture replays each record as it arrives. Either way the Pairer sees the events
- * live capture sees, so one pairing rule serves every source.
+ * order, so the Pairer sees what live capture sees: a HAR file from any tool (Firefox, Playwright)
+ * may lack Chrome's preflight markers, and only the timing pairs them. DevTools' own log, read as
+ * it grows, is built directly (devtools-log.ts); both read a record's page and kind from here.
  */
 import type { CaptureEvent } from '../capture/events.ts';
 import type { Orphan } from '../capture/pairing.ts';

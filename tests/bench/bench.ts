@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the figures CORS Lens promises, measured on this machine. Prints a table, or
  * one JSON object with --json. Every loop is bounded. Options: --rounds N (CPU ratios, default 9),
- * --requests N (heap and storage, default 100000), --quick (small numbers, to try the script).
+ * --requests N (heap and storage, default 100000), --quick (small numbers, to try the script),
+ * --devtools-cpu (only the CPU ratios with DevTools closed and open: to compare two builds).
  */
 import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
@@ -29,6 +30,7 @@ const { values } = parseArgs({
     rounds: { type: 'string' },
     requests: { type: 'string' },
     'skip-cpu': { type: 'boolean', default: false },
+    'devtools-cpu': { type: 'boolean', default: false },
   },
 });
 const quick = values.quick;
@@ -225,6 +227,10 @@ async function main() {
   const idle = skipCpu ? skipped : await cpuRatio('idle', localhost, 0, 'idle');
   log('DevTools open on the tab, on both sides (the extension reads its network log)…');
   const devtoolsOpen = skipCpu ? skipped : await cpuRatio('devtools', localhost, 0, 'devtools');
+  if (values['devtools-cpu']) {
+    process.stdout.write(`${JSON.stringify({ machine, idle, devtoolsOpen })}\n`);
+    return;
+  }
   log('recording through webRequest (the popup’s Record)…');
   const recording = skipCpu ? skipped : await cpuRatio('recording', localhost, 0, 'record');
   log('recording, API answering after 20 ms…');

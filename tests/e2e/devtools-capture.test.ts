@@ -50,8 +50,8 @@ afterAll(async () => {
 });
 
 test("every request Chrome saw has one entry, from DevTools, that agrees with Chrome's verdict", async () => {
-  // A request that skipped its preflight (served from Chrome's preflight cache) reaches the log a
-  // moment after it finished: DevTools capture waits briefly for a preflight that may come late.
+  // A request blocked at its preflight may reach the log before the preflight does: it is filed at
+  // once, and filed again in its place when the preflight comes. The report settles on both.
   let result = compareWithChrome([], calls, servers.origins);
   let entries: Awaited<ReturnType<typeof settledReport>> = [];
   await expect

@@ -180,6 +180,23 @@ describe('one place for each fact and each builder', () => {
     }
   });
 
+  test('one path per source: only HAR import replays entries as webRequest events, and no source waits on a timer', () => {
+    // The Pairer serves webRequest capture and HAR files; DevTools' log and CDP build entries directly.
+    const replaying = SOURCES.filter((f) => /\b(startEvent|hopEvents|preflightEvents)\(/.test(code(f)));
+    expect(replaying.sort()).toEqual(['src/har/import.ts', 'src/har/replay.ts']);
+    for (const file of [
+      'src/har/devtools-log.ts',
+      ...SOURCES.filter((f) => f.startsWith('extension/devtools/')),
+    ])
+      expect(code(file), file).not.toMatch(/\bnew Pairer\b/);
+    for (const file of ['src/har/devtools-log.ts', 'extension/devtools/capture.ts']) {
+      // Followed as it comes: nothing is held for a while in the hope that more arrives.
+      expect(code(file), file).not.toMatch(/\bPREFLIGHT_WAIT|\bNEXT_HOP_WAIT|#flushTimer|\.flush\(/);
+    }
+    // The worker keeps DevTools' copy by its id: nothing rewrites a tab's log whole to fit it in.
+    expect(code('extension/log/tab-log.ts')).not.toMatch(/replaceTab\(/);
+  });
+
   test("an Exchange is built by capture's exchangeOf; elsewhere only spread from one", () => {
     for (const file of SOURCES.filter((f) => f !== 'src/capture/exchange.ts')) {
       for (const m of code(file).matchAll(/:\s*Exchange\s*=\s*\{([^}]{0,200})/g)) {

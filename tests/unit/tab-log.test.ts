@@ -124,6 +124,84 @@ describe('the blocked count (the badge)', () => {
   });
 });
 
+describe("a later word on a request DevTools' log already gave (a preflight that finished after it)", () => {
+  const devtools = (r: ReturnType<typeof blockedPost>) => ({ ...r, source: 'devtools' as const });
+  const early = (id: string) => devtools(blockedPost(id, { preflights: [null] }));
+
+  test('takes its place, same sequence number; the blocked count stays one', () => {
+    const { logs: log, store } = logs();
+    log.finished(allowedGet('1'));
+    log.finished(early('2'));
+    log.finished(allowedGet('3'));
+    const before = log.report(1, {}, []);
+    expect(before.entries[1]).toMatchObject({ id: '2', seq: 1, preflight: null });
+    log.finished(devtools(blockedPost('2')));
+    const after = log.report(1, {}, []);
+    expect(after.entries.map((e) => [e.id, e.seq])).toEqual([
+      ['1', 0],
+      ['2', 1],
+      ['3', 2],
+    ]);
+    expect(after.entries[1]?.preflight?.status).toBe(204);
+    expect(log.blocked(1)).toBe(1);
+    expect(store.meta(1).amends).toBe(1);
+    expect(after.generation).toBe(before.generation);
+  });
+
+  test('a reader holding a copy gets the changed entry with the new ones; the same word twice changes nothing', () => {
+    const { logs: log } = logs();
+    log.finished(early('2'));
+    const first = log.report(1, {}, []);
+    log.finished(devtools(blockedPost('2')));
+    log.finished(allowedGet('5'));
+    const next = log.report(
+      1,
+      { since: first.cursor, generation: first.generation, amends: first.amends },
+      [],
+    );
+    expect(next.incremental).toBe(true);
+    expect(next.entries.map((e) => [e.id, e.seq, e.preflight?.status ?? null])).toEqual([
+      ['2', 0, 204],
+      ['5', 1, null],
+    ]);
+    // The whole log sent again (a new connection) holds the same word: no amendment.
+    log.finished(devtools(blockedPost('2')));
+    log.finished(early('2'));
+    const again = log.report(1, { since: next.cursor, generation: next.generation, amends: next.amends }, []);
+    expect(again).toMatchObject({ incremental: true, amends: 1, entries: [] });
+  });
+
+  test('a reader further behind than the log remembers reads it whole', () => {
+    const { logs: log } = logs(3000);
+    for (let i = 0; i < 1200; i++) log.finished(early(String(i)));
+    const first = log.report(1, {}, []);
+    for (let i = 0; i < 1200; i++) log.finished(devtools(blockedPost(String(i))));
+    const next = log.report(
+      1,
+      { since: first.cursor, generation: first.generation, amends: first.amends },
+      [],
+    );
+    expect(next.incremental).toBe(false);
+    expect(next.entries).toHaveLength(1200);
+    expect(next.entries.every((e) => e.preflight?.status === 204)).toBe(true);
+  });
+
+  test('webRequest capture never amends: an end event delivered twice is filed once, as it first came', () => {
+    const { logs: log } = logs();
+    log.finished(blockedPost('7', { preflights: [null] }));
+    log.finished(blockedPost('7'));
+    expect(log.report(1, {}, []).entries.map((e) => e.preflight)).toEqual([null]);
+  });
+
+  test('from the worker: the devtools page sends the completed request again, and it takes its place', () => {
+    const { logs: log } = logs();
+    expect(log.fromDevTools(1, [early('9')])).toBe(1);
+    expect(log.fromDevTools(1, [early('9')])).toBe(0);
+    expect(log.fromDevTools(1, [devtools(blockedPost('9'))])).toBe(1);
+    expect(log.report(1, {}, []).entries.map((e) => [e.id, e.preflight?.status])).toEqual([['9', 204]]);
+  });
+});
+
 describe('fromDevTools()', () => {
   const fromDevTools = (r: ReturnType<typeof blockedPost>) => ({
     ...r,
@@ -179,7 +257,8 @@ describe('fromDevTools()', () => {
     expect(entries.at(-1)?.preflight?.status).toBe(204);
     expect(log.blocked(1)).toBe(1);
     expect(store.meta(1).dropped).toBe(2);
-    expect(generation).toBe(1);
+    // In its place, not a log written anew: a reader's copy stays good.
+    expect(generation).toBe(0);
   });
 
   test('on Firefox (the engine decides) a request its log shows unfailed but judged blocked replaces the count too', () => {

@@ -1,0 +1,253 @@
+/**
+ * DevTools' log as report entries: preflights join their requests in whichever order DevTools
+ * finishes them (a late one completes a request already filed, under the same id), redirects join
+ * their next hop, and the line of code that made a request comes along. No timers: every test
+ * here feeds entries and reads what comes back.
+ */
+import { describe, expect, test } from 'vitest';
+import { judge } from '../../src/capture/judge.ts';
+import type { CapturedRequest } from '../../src/capture/record.ts';
+import { DevToolsLog, MAX_WAITING, NEXT_HOP_MISSING } from '../../src/har/devtools-log.ts';
+import { API, entry, PAGE } from './har-fixtures.ts';
+
+const TAB = 7;
+
+const preflight = (start: number, requestHeaders = 'content-type', allowHeaders = 'Content-Type') =>
+  entry({
+    method: 'OPTIONS',
+    start,
+    resourceType: 'preflight',
+    initiator: { type: 'preflight', url: API, requestId: '1.1' },
+    request: [
+      ['Origin', PAGE],
+      ['Access-Control-Request-Method', 'PUT'],
+      ['Access-Control-Request-Headers', requestHeaders],
+    ],
+    status: 204,
+    response: [
+      ['Access-Control-Allow-Origin', PAGE],
+      ['Access-Control-Allow-Methods', 'PUT'],
+      ['Access-Control-Allow-Headers', allowHeaders],
+    ],
+  });
+
+const script = (line: number) => ({
+  type: 'script',
+  stack: {
+    callFrames: [{ functionName: 'saveOrder', url: `${PAGE}/app.js`, lineNumber: line, columnNumber: 4 }],
+  },
+});
+
+const put = (start: number, status = 200, error: string | null = null) =>
+  entry({
+    method: 'PUT',
+    start,
+    initiator: script(41),
+    request: [
+      ['Origin', PAGE],
+      ['Content-Type', 'application/json'],
+    ],
+    status,
+    error,
+    response: status === 200 ? [['Access-Control-Allow-Origin', PAGE]] : [],
+  });
+
+const summary = (rs: readonly CapturedRequest[]) =>
+  rs.map((r) => ({
+    method: r.method,
+    preflight: r.preflights[0]?.status ?? null,
+    state: r.state,
+    source: r.source,
+  }));
+
+/** Feeds entries in order, each with a DevTools id from 1. */
+function feed(log: DevToolsLog, ...entries: unknown[]): CapturedRequest[][] {
+  return entries.map((e) => log.add(e, ++ids));
+}
+let ids = 0;
+
+describe('preflights join their requests', () => {
+  test('in the order DevTools finishes them: the preflight first, the request on its arrival', () => {
+    const log = new DevToolsLog(TAB);
+    const [before, out = []] = feed(log, preflight(2), put(0));
+    expect(before).toEqual([]);
+    expect(summary(out)).toEqual([{ method: 'PUT', preflight: 204, state: 'completed', source: 'devtools' }]);
+    expect(out[0]?.tabId).toBe(TAB);
+  });
+
+  test('a request that comes first is filed at once, and comes again, same id, when its preflight does', () => {
+    const log = new DevToolsLog(TAB);
+    // Blocked at its preflight: Chrome may finish it before the preflight.
+    const [[first] = [], [again] = []] = feed(
+      log,
+      put(0, 0, 'net::ERR_FAILED'),
+      preflight(2, 'content-type', ''),
+    );
+    expect(summary([first as CapturedRequest])).toEqual([
+      { method: 'PUT', preflight: null, state: 'failed', source: 'devtools' },
+    ]);
+    expect(summary([again as CapturedRequest])).toEqual([
+      { method: 'PUT', preflight: 204, state: 'failed', source: 'devtools' },
+    ]);
+    expect(again?.id).toBe(first?.id);
+    // The copy first filed is left as it was: the log replaces it.
+    expect(first?.preflights[0]).toBeNull();
+    expect(judge(again as CapturedRequest, 'browser')).toMatchObject({
+      blocked: true,
+      verdict: { corsError: 'HeaderDisallowedByPreflightResponse', failedParameter: 'content-type' },
+    });
+  });
+
+  test('one that went out with no preflight (the preflight cache served it) is filed at once', () => {
+    const log = new DevToolsLog(TAB);
+    const [, [paired] = [], [out] = []] = feed(log, preflight(0), put(1), put(5000));
+    expect(paired?.preflights[0]?.status).toBe(204);
+    expect(summary([out as CapturedRequest])).toEqual([
+      { method: 'PUT', preflight: null, state: 'completed', source: 'devtools' },
+    ]);
+    // The preflight answered 5 s before this request started.
+    expect(out?.cachedFrom).toEqual({ time: (out?.time ?? 0) - 5000, maxAge: null });
+    expect(judge(out as CapturedRequest, 'browser').verdict.preflight.cached).toBe(true);
+  });
+
+  test('a simple request goes to the log at once, with the line of code that made it', () => {
+    const log = new DevToolsLog(TAB);
+    const get = entry({
+      method: 'GET',
+      start: 0,
+      initiator: script(9),
+      request: [['Origin', PAGE]],
+      status: 200,
+      response: [['Access-Control-Allow-Origin', PAGE]],
+    });
+    const [request] = log.add(get, 1);
+    expect(request?.initiatorLocation).toEqual({
+      url: `${PAGE}/app.js`,
+      line: 10,
+      column: 5,
+      functionName: 'saveOrder',
+    });
+    expect(request?.id).toBe('devtools-1');
+  });
+
+  test('two alike requests in flight each take their own preflight, whatever order they finish in', () => {
+    const log = new DevToolsLog(TAB);
+    const [, , second = [], first = []] = feed(
+      log,
+      preflight(2),
+      preflight(12, 'content-type', ''),
+      put(10, 0, 'net::ERR_FAILED'),
+      put(0),
+    );
+    expect(summary([...first, ...second]).map((s) => s.preflight)).toEqual([204, 204]);
+    expect(first[0]?.preflights[0]?.responseHeaders).toContainEqual({
+      name: 'Access-Control-Allow-Headers',
+      value: 'Content-Type',
+    });
+    expect(second[0]?.preflights[0]?.responseHeaders).toContainEqual({
+      name: 'Access-Control-Allow-Headers',
+      value: '',
+    });
+  });
+
+  test('a same-origin request is not listed', () => {
+    const log = new DevToolsLog(TAB);
+    const own = entry({ method: 'GET', url: `${PAGE}/data`, start: 0, request: [], status: 200 });
+    expect(log.add(own, 1)).toEqual([]);
+  });
+});
+
+describe("Firefox's log: no markers, and no entry for a request blocked at its preflight", () => {
+  /** As Firefox's DevTools writes entries: no `_resourceType`, no `_initiator`, no id. */
+  const unmarked = (e: ReturnType<typeof entry>) => {
+    const { _resourceType, _initiator, ...rest } = e as typeof e & { _initiator?: unknown };
+    return rest;
+  };
+
+  test('a preflight that fails stands for its request at once', () => {
+    const log = new DevToolsLog(TAB);
+    const out = log.add(unmarked(preflight(2, 'authorization', 'Content-Type')), null);
+    expect(summary(out)).toEqual([{ method: 'PUT', preflight: 204, state: 'completed', source: 'devtools' }]);
+    expect(judge(out[0] as CapturedRequest, 'engine')).toMatchObject({
+      blocked: true,
+      verdict: { corsError: 'HeaderDisallowedByPreflightResponse', failedParameter: 'authorization' },
+    });
+  });
+
+  test("should the request's own entry come after all, it takes the place of the one its preflight stood for", () => {
+    const log = new DevToolsLog(TAB);
+    const [stood] = log.add(unmarked(preflight(2, 'authorization', 'Content-Type')), null);
+    const [own] = log.add(unmarked(put(0, 0, 'NS_ERROR_DOM_BAD_URI')), null);
+    expect(own?.id).toBe(stood?.id);
+    expect(own).toMatchObject({ state: 'failed', error: 'NS_ERROR_DOM_BAD_URI' });
+  });
+
+  test('a preflight that passed waits for its request however many entries come between', () => {
+    const log = new DevToolsLog(TAB);
+    expect(log.add(unmarked(preflight(2)), null)).toEqual([]);
+    for (let i = 0; i < 50; i++) {
+      const other = entry({
+        method: 'GET',
+        url: `${API}/other/${i}`,
+        start: 3 + i,
+        request: [['Origin', PAGE]],
+        status: 200,
+      });
+      log.add(unmarked(other), null);
+    }
+    const out = log.add(unmarked(put(0)), null);
+    expect(summary(out)).toEqual([{ method: 'PUT', preflight: 204, state: 'completed', source: 'devtools' }]);
+  });
+});
+
+describe('redirects', () => {
+  const hop = (start: number, url: string, status: number, location?: string) =>
+    entry({
+      method: 'GET',
+      url,
+      start,
+      request: [['Origin', PAGE]],
+      status,
+      response: [
+        ['Access-Control-Allow-Origin', PAGE],
+        ...(location ? ([['Location', location]] as [string, string][]) : []),
+      ],
+    });
+
+  test('a hop that redirected is in flight until the next, and the request is listed under the URL the page asked for', () => {
+    const log = new DevToolsLog(TAB);
+    expect(log.add(hop(0, `${API}/old`, 302, `${API}/new`), 1)).toEqual([]);
+    expect(log.inFlight()).toHaveLength(1);
+    const [request] = log.add(hop(5, `${API}/new`, 200), 2);
+    expect(request?.url).toBe(`${API}/old`);
+    expect(request?.responses.map((r) => r.status)).toEqual([302, 200]);
+    expect(log.inFlight()).toEqual([]);
+  });
+
+  test('redirects whose next hop never shows stay in flight, at most MAX_WAITING of them, and a new page lets them go', () => {
+    const log = new DevToolsLog(TAB);
+    const first = log.inFlight();
+    expect(first).toEqual([]);
+    for (let i = 0; i <= MAX_WAITING; i++) log.add(hop(i, `${API}/old/${i}`, 302, `${API}/gone/${i}`), i + 1);
+    const waiting = log.inFlight();
+    expect(waiting).toHaveLength(MAX_WAITING);
+    expect(waiting[0]?.url).toBe(`${API}/old/1`);
+    log.reset();
+    expect(log.inFlight()).toEqual([]);
+  });
+
+  test('the oldest redirect let go past the cap is ended, saying its next hop is not in the log', () => {
+    const log = new DevToolsLog(TAB);
+    log.add(hop(0, `${API}/old/0`, 302, `${API}/gone/0`), 1);
+    const [oldest] = log.inFlight();
+    for (let i = 1; i <= MAX_WAITING; i++) log.add(hop(i, `${API}/old/${i}`, 302, `${API}/gone/${i}`), i + 1);
+    expect(oldest).toMatchObject({ state: 'failed', error: NEXT_HOP_MISSING });
+  });
+});
+
+test('an entry that is not a HAR entry is counted, never thrown', () => {
+  const log = new DevToolsLog(TAB);
+  expect(log.add({ nonsense: true }, 1)).toEqual([]);
+  expect(log.add(null, 2)).toEqual([]);
+  expect(log.unreadable).toBe(2);
+});
