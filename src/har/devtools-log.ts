@@ -21,6 +21,7 @@ import { isCrossOrigin } from '../capture/pairing.ts';
 import type { CapturedPreflight, CapturedRequest } from '../capture/record.ts';
 import { asciiUpper, combinedValue } from '../cors/headers.ts';
 import { originOf } from '../cors/origin.ts';
+import { methodAfterRedirect } from '../cors/redirect.ts';
 import { type HarRecord, readHarEntry } from './read.ts';
 import { isPreflight, NO_RESPONSE, pageOrigin, typeOf } from './replay.ts';
 
@@ -153,6 +154,9 @@ export class DevToolsLog {
     // No page known (no Origin, no Referer, no initiator): nothing says it left its origin.
     else if (page === null) return [];
     const request = continued ?? this.#start(record, id, initiator);
+    // Where the request is now: this hop's URL and method (a 303 turned a POST into a GET).
+    request.currentUrl = record.url;
+    request.currentMethod = record.method;
     const hop = request.hop;
     if (isCrossOrigin({ initiator: request.initiator, url: record.url })) {
       const preflight = this.#takePreflight(request, record);
@@ -204,7 +208,7 @@ export class DevToolsLog {
     const next = record.redirectUrl !== null && record.error === null ? record.redirectUrl : null;
     if (next !== null) {
       request.currentUrl = next;
-      request.currentMethod = record.method;
+      request.currentMethod = methodAfterRedirect(record.status, record.method);
       request.hop += 1;
       request.hopSentHeaders = false;
       request.preflights[request.hop] = null;

@@ -224,6 +224,38 @@ describe('redirects', () => {
     expect(log.inFlight()).toEqual([]);
   });
 
+  test("a 303 that turned a POST into a GET: the request is where its last hop was, as that hop's method", () => {
+    const log = new DevToolsLog(TAB);
+    const post = entry({
+      method: 'POST',
+      url: `${API}/submit`,
+      start: 0,
+      request: [['Origin', PAGE]],
+      status: 303,
+      response: [['Location', `${API}/result`]],
+    });
+    expect(log.add(post, 1)).toEqual([]);
+    expect(log.inFlight()[0]).toMatchObject({ currentMethod: 'GET', currentUrl: `${API}/result` });
+    const [request] = log.add(
+      entry({
+        method: 'GET',
+        url: `${API}/result`,
+        start: 5,
+        request: [['Origin', PAGE]],
+        status: 200,
+        error: 'net::ERR_FAILED',
+      }),
+      2,
+    );
+    expect(request).toMatchObject({
+      method: 'POST',
+      url: `${API}/submit`,
+      currentMethod: 'GET',
+      currentUrl: `${API}/result`,
+      state: 'failed',
+    });
+  });
+
   test('redirects whose next hop never shows stay in flight, at most MAX_WAITING of them, and a new page lets them go', () => {
     const log = new DevToolsLog(TAB);
     const first = log.inFlight();
