@@ -17,6 +17,9 @@
 import type { CapturedRequest } from '../../src/capture/record.ts';
 import { DevToolsLog } from '../../src/har/devtools-log.ts';
 import { harEntrySettled, readHarEntry } from '../../src/har/read.ts';
+import type { ReportEntry } from '../../src/report/entry.ts';
+import { problemsOf } from '../../src/report/problems.ts';
+import { serversOf } from '../../src/report/servers.ts';
 import { CaptureStore } from '../log/store.ts';
 import { TabLogs } from '../log/tab-log.ts';
 import { CAPTURE_OUTCOME } from '../platform/browser.ts';
@@ -77,6 +80,8 @@ export class DevToolsCapture implements LogSource {
   #knowsPageStart = false;
   /** The log cannot be read whole later (Firefox): follow it always. */
   readonly #always = !NETWORK_LOG_READABLE_LATER;
+  /** The worker's count of this page's failures from before DevTools recorded it (see #readEarlier). */
+  #earlier: ReportEntry[] = [];
   /** The latest read of DevTools' log, done when what it held is in the log here. */
   #caughtUp: Promise<void> = Promise.resolve();
 
@@ -98,7 +103,31 @@ export class DevToolsCapture implements LogSource {
   }
 
   report(query: ReportQuery): Promise<ReportReply> {
-    return Promise.resolve(this.#logs.report(this.tabId, query, this.#log.inFlight()));
+    const reply = this.#logs.report(this.tabId, query, this.#log.inFlight());
+    if (this.#earlier.length === 0) return Promise.resolve(reply);
+    // Failures from before DevTools recorded the page: listed with the rest, on every read.
+    const entries = [...this.#earlier, ...reply.entries].sort((a, b) => a.time - b.time);
+    return Promise.resolve({
+      ...reply,
+      entries,
+      ...(reply.problems ? { problems: problemsOf(entries), servers: serversOf(entries) } : {}),
+    });
+  }
+
+  /**
+   * The page's failures from before DevTools recorded it: DevTools' log lacks them, but the
+   * worker's error listener counted them (method, URL, that CORS blocked them). Read once, when
+   * the page is known to predate capture.
+   */
+  async #readEarlier(): Promise<void> {
+    try {
+      const reply = await send({ type: 'cors:report', tabId: this.tabId });
+      if (!this.#pageBeforeCapture) return;
+      this.#earlier = reply.entries.filter((e) => e.state === 'not-recorded');
+      if (this.#earlier.length > 0) for (const listener of this.#listeners) listener();
+    } catch {
+      // The worker is away: the banner still says the page's first requests are missing.
+    }
   }
 
   status(): Promise<StatusReply> {
@@ -183,6 +212,7 @@ export class DevToolsCapture implements LogSource {
         );
       }
       for (const entry of finishOrder(log)) this.#read(entry);
+      if (this.#pageBeforeCapture) void this.#readEarlier();
     } finally {
       reading = false;
       for (const entry of early.splice(0)) this.#read(entry);
@@ -213,6 +243,7 @@ export class DevToolsCapture implements LogSource {
   #navigated(): void {
     this.#knowsPageStart = true;
     this.#pageBeforeCapture = false;
+    this.#earlier = [];
     this.#log.reset();
     if (this.#settings.preserveLog) return;
     // A new page: its own log, and nothing kept about the last one's requests.

@@ -6,6 +6,7 @@ import { problemKeyOf, problemsOf } from '../../src/report/problems.ts';
 import { serverOf } from '../../src/report/servers.ts';
 import { kindOf } from '../../src/report/summary.ts';
 import { BROWSER } from '../platform/browser.ts';
+import { openOptions } from '../platform/runtime.ts';
 import { downloadReport, type ExportFormat } from '../ui/client.ts';
 import { ExportControls, RedactionWarning } from '../ui/ExportControls.tsx';
 import { t } from '../ui/i18n.ts';
@@ -86,7 +87,7 @@ export function Panel({ source }: { source: LogSource }) {
     <div class="panel">
       <div class="toolbar" role="toolbar" aria-label="CORS Lens">
         <span
-          class={`recording ${status && status.capture !== 'none' && !imported ? 'on' : 'off'}`}
+          class={`recording ${imported ? 'off' : status?.capture === 'devtools' ? 'devtools' : status?.recording ? 'on' : 'off'}`}
           role="status"
         >
           {imported
@@ -217,7 +218,10 @@ export function Panel({ source }: { source: LogSource }) {
       ))}
       {dropped > 0 ? (
         <p class="notice">
-          {dropped.toLocaleString()} {t('dropped')}
+          {dropped.toLocaleString()} {t('dropped')}{' '}
+          <button type="button" class="link" onClick={openOptions}>
+            {t('droppedKeepMore')}
+          </button>
         </p>
       ) : null}
       <ProblemBar
@@ -256,6 +260,8 @@ export function Panel({ source }: { source: LogSource }) {
           }
         />
         <VerdictCard
+          // A card of its own for each request: it opens at its headline, not where the last one was scrolled.
+          key={selected?.id ?? ''}
           entry={selected}
           openSource={imported ? undefined : source.openSource}
           stack={stack}

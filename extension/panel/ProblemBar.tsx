@@ -1,10 +1,16 @@
 /**
  * The tab's problems above the list: each one the blocked requests to one server with the same
- * error and culprit, with its count. Choosing one shows only its requests; choosing it again, all.
+ * error and culprit, with its count, said in plain words first and Chrome's name second. The bar
+ * wraps (no sideways scrolling at DevTools' right dock); past PROBLEMS_SHOWN, "N more" shows the
+ * rest. Choosing a problem shows only its requests, and a line under the bar says so, with the
+ * way back.
  */
+import { useState } from 'preact/hooks';
 import { hostOf } from '../../src/cors/origin.ts';
-import { type Problem, problemCount, problemName } from '../../src/report/problems.ts';
+import { type Problem, problemCount, problemName, problemTitle } from '../../src/report/problems.ts';
+import { PROBLEMS_SHOWN } from '../shared/page-names.ts';
 import { t } from '../ui/i18n.ts';
+import { Text } from '../ui/Text.tsx';
 
 interface Props {
   readonly problems: readonly Problem[];
@@ -15,31 +21,56 @@ interface Props {
 }
 
 export function ProblemBar({ problems, chosen, onChoose, firefoxFirst }: Props) {
+  const [expanded, setExpanded] = useState(false);
   if (problems.length === 0) return null;
+  const chosenProblem = problems.find((p) => p.key === chosen) ?? null;
+  const first = problems.slice(0, PROBLEMS_SHOWN);
+  // The chosen problem stays in sight even when it is one of the rest.
+  const listed =
+    expanded || !chosenProblem || first.includes(chosenProblem)
+      ? expanded
+        ? problems
+        : first
+      : [...first, chosenProblem];
+  const hidden = problems.length - listed.length;
   return (
-    <nav class="problems" aria-label={t('problemsLabel')}>
-      <span class="problems-count">{problemCount(problems)}</span>
-      <ul>
-        {problems.map((p) => (
-          <li key={p.key}>
-            <button
-              type="button"
-              class={p.key === chosen ? 'problem chosen' : 'problem'}
-              aria-pressed={p.key === chosen}
-              title={`${problemName(p, firefoxFirst)} — ${p.origin}${p.culprit ? ` (${p.culprit})` : ''}`}
-              onClick={() => onChoose(p.key === chosen ? null : p.key)}
-            >
-              <span class="times">{p.count}×</span> {problemName(p, firefoxFirst)}{' '}
-              <span class="muted">{hostOf(p.origin)}</span>
-            </button>
-          </li>
-        ))}
-      </ul>
-      {chosen ? (
-        <button type="button" onClick={() => onChoose(null)}>
-          {t('problemsAll')}
-        </button>
+    <>
+      <nav class="problems" aria-label={t('problemsLabel')}>
+        <span class="problems-count">{problemCount(problems)}</span>
+        <ul>
+          {listed.map((p) => (
+            <li key={p.key}>
+              <button
+                type="button"
+                class={p.key === chosen ? 'problem chosen' : 'problem'}
+                aria-pressed={p.key === chosen}
+                title={`${problemName(p, firefoxFirst)} — ${p.origin}${p.culprit ? ` (${p.culprit})` : ''}`}
+                onClick={() => onChoose(p.key === chosen ? null : p.key)}
+              >
+                <span class="times">{p.count}×</span> <Text value={problemTitle(p)} />{' '}
+                <span class="muted">
+                  · {hostOf(p.origin)} · {problemName(p, firefoxFirst)}
+                </span>
+              </button>
+            </li>
+          ))}
+        </ul>
+        {hidden > 0 || expanded ? (
+          <button type="button" class="more" aria-expanded={expanded} onClick={() => setExpanded(!expanded)}>
+            {expanded ? t('problemsFewer') : `${hidden} ${t('problemsMore')}`}
+          </button>
+        ) : null}
+      </nav>
+      {chosenProblem ? (
+        <p class="filtered" role="status">
+          <span>
+            {t('problemsFiltered')} {chosenProblem.count}× <Text value={problemTitle(chosenProblem)} />
+          </span>{' '}
+          <button type="button" class="clear" onClick={() => onChoose(null)}>
+            ✕ {t('problemsAll')}
+          </button>
+        </p>
       ) : null}
-    </nav>
+    </>
   );
 }

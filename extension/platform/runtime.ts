@@ -91,3 +91,8 @@ export function keepAlive(): () => void {
   const timer = setInterval(() => void browser.runtime.getPlatformInfo(), 20_000);
   return () => clearInterval(timer);
 }
+
+/** Opens the extension's options page (where the log's size is set). */
+export function openOptions(): void {
+  void browser.runtime.openOptionsPage().catch(() => {});
+}

@@ -1,5 +1,6 @@
 /** Tabs: their ids and URLs, their lifecycle, and the toolbar badge on each. */
 import { browser } from './browser.ts';
+import { localized } from './i18n.ts';
 
 export interface TabInfo {
   readonly id: number;
@@ -36,8 +37,17 @@ export function onTabUpdated(
   );
 }
 
-/** The number on the toolbar icon of one tab (nothing for 0). A closed tab is no error. */
+/**
+ * The number on the toolbar icon of one tab (nothing for 0), and its tooltip saying what the
+ * number counts. A closed tab is no error.
+ */
 export function setBadgeCount(tabId: number, count: number): void {
   void browser.action.setBadgeText({ tabId, text: count > 0 ? String(count) : '' }).catch(() => {});
   void browser.action.setBadgeBackgroundColor({ tabId, color: '#dc2626' }).catch(() => {});
+  const title =
+    count === 0
+      ? localized('extName') || 'CORS Lens'
+      : localized('badgeTitle', [String(count)]) ||
+        `CORS Lens: blocked cross-origin requests in this tab: ${count}`;
+  void browser.action.setTitle({ tabId, title }).catch(() => {});
 }

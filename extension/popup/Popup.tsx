@@ -5,7 +5,7 @@
 
 import { useEffect, useState } from 'preact/hooks';
 import type { ReportEntry } from '../../src/report/entry.ts';
-import { problemName, problemsOf } from '../../src/report/problems.ts';
+import { problemName, problemsOf, problemTitle } from '../../src/report/problems.ts';
 import { kindOf, oneLine } from '../../src/report/summary.ts';
 import { BROWSER } from '../platform/browser.ts';
 import { onSettingsChanged } from '../platform/storage.ts';
@@ -62,6 +62,8 @@ export function Popup({ tabId }: { tabId: number }) {
 
   const blocked = entries.filter((e) => kindOf(e) === 'blocked' || kindOf(e) === 'not-recorded');
   const problems = problemsOf(entries);
+  // Blocked requests nothing recorded the headers of are not yet problems anyone explained.
+  const unexplained = problems.length > 0 && problems.every((p) => p.corsError === null);
   const setRecording = async (on: boolean, reload: boolean) => {
     setStatus(await send({ type: 'cors:record', tabId, recording: on }));
     if (reload) await reloadTab(tabId);
@@ -73,7 +75,7 @@ export function Popup({ tabId }: { tabId: number }) {
     <main class="popup">
       <header>
         <h1>{t('appName')}</h1>
-        <span class={`recording ${status && status.capture !== 'none' ? 'on' : 'off'}`}>
+        <span class={`recording ${captureClass(status)}`}>
           {status?.capture === 'devtools'
             ? `● ${t('captureDevTools')}`
             : status?.recording
@@ -86,20 +88,32 @@ export function Popup({ tabId }: { tabId: number }) {
           {error}
         </p>
       ) : null}
-      <p class="count" aria-live="polite">
-        <strong class="problem-count">{problems.length}</strong>{' '}
-        {problems.length === 1 ? t('popupProblem') : t('popupProblems')} ·{' '}
-        <strong class="blocked-count">{blocked.length}</strong> {t('popupBlocked')}
-      </p>
-      {problems.length > 0 ? (
+      {unexplained ? (
+        <p class="count" aria-live="polite">
+          <strong class="blocked-count">{blocked.length}</strong> {t('popupBlockedUnexplained')}
+        </p>
+      ) : (
+        <p class="count" aria-live="polite">
+          <strong class="problem-count">{problems.length}</strong>{' '}
+          {problems.length === 1 ? t('popupProblem') : t('popupProblems')} ·{' '}
+          <strong class="blocked-count">{blocked.length}</strong> {t('popupBlocked')}
+        </p>
+      )}
+      {problems.length > 0 && !unexplained ? (
         <ul class="problems">
           {problems.slice(0, PROBLEMS).map((p) => (
             <li key={p.key}>
-              <span class="times">{p.count}×</span> <code>{problemName(p, BROWSER === 'firefox')}</code>
+              <span class="times">{p.count}×</span> <Text value={problemTitle(p)} />
               <br />
               <span class="why">
                 {p.origin}
                 {p.culprit ? ` · ${p.culprit}` : ''}
+                {p.corsError ? (
+                  <>
+                    {' · '}
+                    <span class="name">{problemName(p, BROWSER === 'firefox')}</span>
+                  </>
+                ) : null}
               </span>
             </li>
           ))}
@@ -123,10 +137,14 @@ export function Popup({ tabId }: { tabId: number }) {
                 <span class="url" title={e.url}>
                   {shortUrl(e.url)}
                 </span>
-                <br />
-                <span class="why">
-                  <Text value={oneLine(e)} />
-                </span>
+                {kindOf(e) === 'not-recorded' ? null : (
+                  <>
+                    <br />
+                    <span class="why">
+                      <Text value={oneLine(e)} />
+                    </span>
+                  </>
+                )}
               </li>
             ))}
         </ol>
@@ -158,7 +176,7 @@ export function Popup({ tabId }: { tabId: number }) {
           </>
         )}
       </div>
-      <p class="muted">{t('popupOpenPanel')}</p>
+      <p class="muted">{status?.capture === 'devtools' ? t('popupPanelOpen') : t('popupOpenPanel')}</p>
       <ExportControls
         class="actions"
         redact={redactSecrets}
@@ -168,6 +186,12 @@ export function Popup({ tabId }: { tabId: number }) {
       <RedactionWarning redact={redactSecrets} />
     </main>
   );
+}
+
+/** The status dot: red only while recording slows the browser; DevTools' own log is neutral. */
+function captureClass(status: StatusReply | null): string {
+  if (status?.capture === 'devtools') return 'devtools';
+  return status?.recording ? 'on' : 'off';
 }
 
 function shortUrl(url: string): string {

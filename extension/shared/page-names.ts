@@ -17,3 +17,6 @@ export function markOnce(name: string): void {
 
 /** The property of the devtools page's window (and, pushed there, of the panel's) that holds its handle. */
 export const DEVTOOLS_HANDLE = 'corsLensDevTools';
+
+/** The problems the panel's bar shows before "N more problems" (about two rows docked right). */
+export const PROBLEMS_SHOWN = 3;

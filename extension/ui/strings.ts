@@ -10,7 +10,7 @@ export const EN = {
   captureDevTools: "From DevTools' network log",
   importViewing: 'Showing a file, not the live tab',
   pageBeforeCapture:
-    'DevTools opened after this page loaded: the requests it made before then are not in the log.',
+    'DevTools opened after this page loaded: the requests it made before then have no headers in the log. Those that failed are listed (marked not recorded); reload to see why.',
   reloadToCapture: 'Reload to capture',
   recordingAfterPage:
     'Recording started after this page began loading: requests it made before that may be missing.',
@@ -68,7 +68,10 @@ export const EN = {
   dismiss: 'Dismiss',
   emptySelection: 'Select a request to see why it was blocked or allowed.',
   problemsLabel: 'Problems: blocked requests grouped by server, error and culprit',
-  problemsAll: 'All requests',
+  problemsAll: 'Show all requests',
+  problemsMore: 'more problems',
+  problemsFewer: 'Show fewer',
+  problemsFiltered: 'Showing only',
   problemLine: 'The same problem (same server, error and culprit) blocked',
   problemOthers: 'other requests: one fix covers them all.',
   notRecordedTitle: 'Blocked before anything recorded its headers',
@@ -76,7 +79,8 @@ export const EN = {
     'The browser failed this request the way it fails a CORS block, but its headers were not captured: which rule blocked it, whether a preflight went out and what the server answered are unknown.',
   notRecordedHowTo:
     'To see why: open DevTools on the tab and reload it, or use the toolbar button’s Record and reload.',
-  dropped: 'older requests were dropped to keep memory bounded',
+  dropped: 'older requests were dropped to keep memory bounded.',
+  droppedKeepMore: 'Keep more (Options → requests kept per tab)',
   reconnecting: 'Reconnecting to the extension…',
   culprit: 'Culprit',
   expected: 'Expected',
@@ -98,6 +102,9 @@ export const EN = {
   copy: 'Copy',
   copied: 'Copied',
   popupBlocked: 'blocked requests in this tab',
+  popupBlockedUnexplained:
+    'blocked requests in this tab, made while nothing recorded why. Record and reload to see the reasons.',
+  popupPanelOpen: 'DevTools is open on this tab: its CORS panel has the headers, the culprit and the fix.',
   popupProblem: 'problem',
   popupProblems: 'problems',
   popupMoreProblems: 'more in the DevTools panel',

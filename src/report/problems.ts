@@ -3,6 +3,8 @@
  * culprit. A page making 300 blocked requests usually has three problems; the views count and list
  * those first, each expandable to its requests (Chrome's Issues panel groups the same way).
  */
+import { isCorsError } from '../cors/errors.ts';
+import { errorTexts } from '../cors/explanations.ts';
 import { originOf } from '../cors/origin.ts';
 import { errorWithParameter } from './describe.ts';
 import type { ReportEntry } from './entry.ts';
@@ -61,10 +63,24 @@ export function problemsOf(entries: readonly ReportEntry[]): Problem[] {
 
 /** "HeaderDisallowedByPreflightResponse (authorization)", or what is known of a request not recorded. */
 export function problemName(p: Problem, firefoxFirst = false): string {
-  if (p.corsError === null) return 'Blocked while not recording (record and reload to see why)';
+  if (p.corsError === null) return 'not recorded';
   const chrome = errorWithParameter(p.corsError, p.failedParameter);
   return firefoxFirst && p.firefoxReason ? `${p.firefoxReason} — Chrome: ${chrome}` : chrome;
 }
+
+/**
+ * The problem in plain words, the way its card's headline says it (code marked with backticks):
+ * "The request header `authorization` is not in `Access-Control-Allow-Headers`". Chrome's name
+ * (problemName) comes second, for searching and for bug reports.
+ */
+export function problemTitle(p: Problem): string {
+  if (p.corsError === null) return NOT_RECORDED_TITLE;
+  if (!isCorsError(p.corsError)) return problemName(p);
+  return errorTexts(p.corsError, { origin: 'the page', param: p.failedParameter ?? '' }).title;
+}
+
+/** What is known of requests blocked while nothing recorded their headers. */
+export const NOT_RECORDED_TITLE = 'Blocked before anything recorded its headers: reason not known';
 
 /** "3 problems · 300 requests": how the popup, the badge's tooltip and the reports count what was blocked. */
 export function problemCount(problems: readonly Problem[]): string {

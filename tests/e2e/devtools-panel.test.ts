@@ -117,6 +117,35 @@ test('a page loaded before DevTools recorded it says so, and "Reload to capture"
   );
 });
 
+test('failures from before DevTools recorded the page are listed, as not recorded, under the notice', async () => {
+  const early = urlOf('simple-missing-acao');
+  const url = `${servers.origins.page}/?early=${encodeURIComponent(early)}`;
+  const second = await ext.context.newPage();
+  // The page fetches while it loads; its DevTools window takes seconds to boot.
+  await second.goto(url);
+  const tab = await client.tabId(url);
+  await waitUntil(
+    () => client.report(tab),
+    (r) => r.entries.some((e) => e.url === early && e.state === 'not-recorded'),
+    { what: "the worker's count of the early failure" },
+  );
+  const tools = await DevToolsWindow.of(ext, url);
+  try {
+    await tools.showPanel();
+    const rows = await tools.panelRows(
+      (r) => r.some((row) => row.startsWith(`${early} |`)),
+      'the early failure in the list',
+    );
+    expect(rows.find((row) => row.startsWith(`${early} |`))).toMatch(/not recorded/i);
+    const text = await tools.inPanel<string>('document.body.textContent');
+    expect(text).toContain('DevTools opened after this page loaded');
+    expect(text).not.toContain('No cross-origin requests yet');
+  } finally {
+    await tools.close();
+    await second.close();
+  }
+});
+
 test("the card names the line of the page's code that made the request", async () => {
   const id = 'pf-header-missing-authorization';
   await fetchFromPage(page, urlOf(id), scenarioById(id).request);
@@ -180,5 +209,59 @@ test('docked right, as DevTools opens by default, the list keeps its URLs and si
   expect(layout.url, JSON.stringify(layout)).toBeGreaterThan(100);
   expect(layout.urlText).toBe(new URL(urlOf(id)).pathname + new URL(urlOf(id)).search);
   expect(layout.cardTop, JSON.stringify(layout)).toBeGreaterThanOrEqual(layout.listBottom - 1);
+
+  // Another request chosen after scrolling down a card: the new card opens at its headline.
+  await devtools.inPanel(`(() => {
+    const rows = [...document.querySelectorAll('[role="option"]')];
+    rows[0].click();
+    document.querySelector('.card').scrollTop = 10000;
+    rows[1].click();
+  })()`);
+  const card = await waitUntil(
+    () =>
+      devtools.inPanel<{ scrollTop: number; titleInView: boolean }>(`(() => {
+        const card = document.querySelector('.card');
+        const title = card.querySelector('.title, h2');
+        const box = card.getBoundingClientRect();
+        const t = title.getBoundingClientRect();
+        return { scrollTop: card.scrollTop, titleInView: t.top >= box.top - 1 && t.bottom <= box.bottom + 1 };
+      })()`),
+    (c) => c.titleInView,
+    { what: "the new card's headline in view" },
+  );
+  expect(card.scrollTop).toBe(0);
+
+  // The problem bar wraps: nothing scrolls sideways, every problem is reachable.
+  const overflow = await devtools.inPanel<boolean>(`(() => {
+    const bar = document.querySelector('.problems');
+    return bar.scrollWidth > bar.clientWidth + 1 || bar.scrollHeight > bar.clientHeight + 1;
+  })()`);
+  expect(overflow).toBe(false);
+
+  // Header names break at their hyphens, at most two lines, with the card 420 or 480 px wide.
+  const blocked = 'pf-header-missing-authorization';
+  await devtools.inPanel(
+    `[...document.querySelectorAll('[role="option"]')].find((r) => r.getAttribute('title') === ${JSON.stringify(urlOf(blocked))}).click()`,
+  );
+  for (const width of [420, 480]) {
+    const lines = await devtools.inPanel<{ stacked: boolean; most: number; name: string }>(`(() => {
+      const card = document.querySelector('.card');
+      card.style.width = '${width}px';
+      card.style.flex = 'none';
+      const th = [...card.querySelectorAll('.headers th')];
+      const lh = parseFloat(getComputedStyle(th[0]).lineHeight) || 17;
+      // The name's own lines (the cell is as tall as the value beside it).
+      const textHeight = (el) => { const r = document.createRange(); r.selectNodeContents(el); return r.getBoundingClientRect().height; };
+      const worst = th.reduce((a, b) => (textHeight(b) > textHeight(a) ? b : a));
+      const pair = card.querySelector('.pair');
+      const cols = pair ? getComputedStyle(pair).gridTemplateColumns.split(' ').length : 1;
+      return { stacked: cols === 1, most: Math.round(textHeight(worst) / lh), name: worst.textContent };
+    })()`);
+    expect(lines.stacked, `${width} px`).toBe(true);
+    expect(lines.most, `${width} px: ${lines.name}`).toBeLessThanOrEqual(2);
+  }
+  await devtools.inPanel(
+    `(() => { const c = document.querySelector('.card'); c.style.width = ''; c.style.flex = ''; })()`,
+  );
   await devtools.dock('bottom');
 });

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { PROBLEMS_SHOWN } from '../../extension/shared/page-names.ts';
 import { readJsonReport } from '../../src/report/json.ts';
 import { type CorpusServers, startCorpusServers } from '../servers/corpus-servers.ts';
 import { scenarioById, scenarioUrl, XSS } from '../servers/scenarios.ts';
@@ -191,6 +192,19 @@ describe('list', () => {
     expect(await panel.locator('.problems-count').textContent()).toMatch(
       new RegExp(`^${problems?.length} problems · \\d+ blocked requests$`),
     );
+    // The first few are shown; "N more problems" shows the rest, and nothing scrolls sideways.
+    const all = problems?.length ?? 0;
+    expect(await panel.locator('button.problem').count()).toBe(Math.min(all, PROBLEMS_SHOWN));
+    if (all > PROBLEMS_SHOWN) {
+      expect(await panel.locator('.problems button.more').textContent()).toBe(
+        `${all - PROBLEMS_SHOWN} more problems`,
+      );
+      await panel.locator('.problems button.more').click();
+    }
+    expect(await panel.locator('button.problem').count()).toBe(all);
+    expect(await panel.locator('.problems').evaluate((el) => el.scrollWidth <= el.clientWidth + 1)).toBe(
+      true,
+    );
     const button = panel.locator('button.problem').nth(problems?.indexOf(biggest) ?? 0);
     await button.click();
     await waitUntil(
@@ -203,7 +217,10 @@ describe('list', () => {
     expect(await panel.locator('.card .problem-line').textContent()).toContain(
       `blocked ${biggest.count - 1} other`,
     );
-    await panel.getByRole('button', { name: 'All requests' }).click();
+    // The list says it shows one problem, which, and offers the way back.
+    expect(await panel.locator('.filtered').textContent()).toContain(`Showing only ${biggest.count}×`);
+    await panel.locator('.filtered button.clear').click();
+    expect(await panel.locator('.filtered').count()).toBe(0);
     const { entries } = await client.report(tabId);
     await waitUntil(
       () => panel.getByRole('listbox').getByRole('option').count(),

@@ -18,6 +18,10 @@ const PAGE_HTML = `<!doctype html><meta charset="utf-8"><title>CORS Lens corpus 
 window.corpusFetch = function corpusFetch(url, init) {
   return fetch(url, init);
 };
+</script>
+<script>
+// ?early=URL (repeatable): fetched while the page loads, before a DevTools window opened with the tab records.
+for (const url of new URLSearchParams(location.search).getAll('early')) corpusFetch(url).catch(() => {});
 </script>`;
 
 /** Where corpusFetch calls fetch in the page: line and column from 1, as DevTools capture reports them. */
