@@ -3,7 +3,9 @@
  * server, what it does for each of them (judged by the engine, nothing sent), the check script to
  * keep, and the what-if editor whose answer can become the fix.
  */
+
 import { useMemo, useState } from 'preact/hooks';
+import { hostOf } from '../../src/cors/origin.ts';
 import { type CorsRequirement, fixTextFor, type StackId } from '../../src/fixes/index.ts';
 import { checkScript } from '../../src/report/check-script.ts';
 import type { ReportEntry } from '../../src/report/entry.ts';
@@ -35,7 +37,9 @@ export function ServerFixView({ server, entries, selected, stack, onChooseStack 
   const downloadCheck = () => {
     const script = checkScript(entries);
     if (script === null) return;
-    const name = downloadText('cors-check', 'sh', 'text/x-sh', script);
+    // Named after its server: one script per API, side by side in a repository.
+    const host = hostOf(server.origin).replace(/[^a-z0-9.-]+/gi, '-');
+    const name = downloadText(`cors-check-${host}`, 'sh', 'text/x-sh', script);
     setSaved(`${t('checkSaved')} ${name}`);
   };
 

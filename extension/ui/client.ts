@@ -30,7 +30,25 @@ export function downloadReport(
   options: { redact: boolean; tabId: number; dropped: number; stack?: StackId | null; browser?: Browser },
 ): string {
   const spec = EXPORTS[format];
-  return downloadText('cors-lens', spec.ext, spec.mime, spec.render(entries, options));
+  return downloadText(
+    'cors-lens',
+    spec.ext,
+    spec.mime,
+    spec.render(entries, { ...options, capturedBy: browserAndVersion(navigator.userAgent) }),
+  );
+}
+
+/**
+ * "Chrome 156", "Firefox 153.0", "Edge 140": the browser and its version, from its user agent
+ * (Chrome reports only its major version there). Null when the string says neither.
+ */
+export function browserAndVersion(userAgent: string): string | null {
+  const firefox = /Firefox\/([\d.]+)/.exec(userAgent);
+  if (firefox) return `Firefox ${firefox[1]}`;
+  const edge = /Edg\/(\d+)/.exec(userAgent);
+  if (edge) return `Edge ${edge[1]}`;
+  const chrome = /Chrome\/(\d+)/.exec(userAgent);
+  return chrome ? `Chrome ${chrome[1]}` : null;
 }
 
 /** Hands `text` to the browser as a download named `<base>-<time>.<ext>`; returns the file name. */

@@ -13,6 +13,7 @@ import type { StackId } from '../fixes/fix.ts';
 import { culpritText, describeEntry, errorWithParameter, locationText } from '../report/describe.ts';
 import { redact } from '../report/redact.ts';
 import { renderTable, terminalSafe } from '../report/table.ts';
+import { type Terminal, widthOf } from './terminal.ts';
 
 export interface CdpOptions {
   readonly endpoint: string;
@@ -21,11 +22,15 @@ export interface CdpOptions {
   readonly format: 'table' | 'json' | 'markdown';
   readonly stack: StackId | null;
   readonly redact: boolean;
+  /** --width, or null for the terminal's. */
+  readonly width?: number | null;
 }
 
 export interface CdpOutput {
   stdout(text: string): void;
   stderr(text: string): void;
+  /** The terminal the output goes to (its columns, whether to colour); absent: not one. */
+  readonly terminal?: Terminal;
 }
 
 /** The browser's WebSocket URL: given as is, or asked of the HTTP endpoint (`/json/version`). */
@@ -223,6 +228,8 @@ export async function watchCdp(options: CdpOptions, out: CdpOutput, stop?: Abort
           redact: options.redact,
           all: false,
           stack: options.stack,
+          width: widthOf(options.width ?? null, out.terminal),
+          color: out.terminal?.color ?? false,
         },
       )}`,
     );

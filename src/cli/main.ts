@@ -3,6 +3,9 @@ import { readFileSync, statSync } from 'node:fs';
 import { decodeFile } from '../har/open.ts';
 import { watchCdp } from './cdp.ts';
 import { cdpOptionsOf, EXIT_INTERNAL, runCli } from './run.ts';
+import { terminalOf } from './terminal.ts';
+
+const terminal = terminalOf(process.stdout, process.env);
 
 function fileError(err: unknown): Error {
   const code = (err as NodeJS.ErrnoException).code;
@@ -27,6 +30,7 @@ if (cdp) {
     {
       stdout: (text) => process.stdout.write(text),
       stderr: (text) => process.stderr.write(text),
+      terminal,
     },
     stop.signal,
   ).then(
@@ -54,6 +58,7 @@ function runFile(): void {
           return fileError(err);
         }
       },
+      terminal,
       size: (path) => {
         if (path === '-') return null;
         try {

@@ -13,7 +13,8 @@ import { checkScript } from '../report/check-script.ts';
 import { renderJson } from '../report/json.ts';
 import { renderMarkdown } from '../report/markdown.ts';
 import { kindOf } from '../report/summary.ts';
-import { renderTable, terminalSafe } from '../report/table.ts';
+import { DEFAULT_WIDTH, renderTable, terminalSafe } from '../report/table.ts';
+import { type Terminal, widthOf } from './terminal.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_BLOCKED = 1;
@@ -27,6 +28,8 @@ export interface CliIo {
   /** The file's size in bytes, or null when it cannot be told. */
   size(path: string): number | null;
   readonly now?: Date;
+  /** The terminal: its columns (null when not a terminal and COLUMNS is not set) and whether to colour. */
+  readonly terminal?: Terminal;
 }
 
 export interface CliResult {
@@ -48,6 +51,8 @@ interface Options {
   /** Watch a running Chrome at this DevTools endpoint instead of reading a file. */
   readonly cdp: string | null;
   readonly timeout: number | null;
+  /** --width: columns to wrap the table to, whatever the terminal says. */
+  readonly width: number | null;
 }
 
 /** Items joined by ", ", in lines indented by `indent` that stay within `width` columns. */
@@ -81,6 +86,8 @@ ${wrapList(STACKS, 32, 79)}
                                 (default: guessed from the server's headers,
                                 else ${DEFAULT_STACK})
   --all                         list allowed requests too (table)
+  --width <columns>             wrap the table to that many columns (default:
+                                the terminal's width, else ${DEFAULT_WIDTH})
   --emit-check                  print a shell script (curl) that fails until
                                 each server sends what its pages need:
                                 cors-lens x.har --emit-check > cors-check.sh
@@ -110,6 +117,7 @@ function parseArgs(
   let emitCheck = false;
   let cdp: string | null = null;
   let timeout: number | null = null;
+  let width: number | null = null;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const [flag, inline] =
@@ -151,6 +159,13 @@ function parseArgs(
         cdp = v;
         break;
       }
+      case '--width': {
+        const v = Number(value());
+        if (!Number.isInteger(v) || v < 40 || v > 1000)
+          return { error: '--width takes a number of columns from 40 to 1000.' };
+        width = v;
+        break;
+      }
       case '--timeout': {
         const v = Number(value());
         if (!Number.isFinite(v) || v <= 0) return { error: '--timeout takes a number of seconds above 0.' };
@@ -167,7 +182,7 @@ function parseArgs(
   if (cdp !== null && file !== null) return { error: `Either a HAR file or --cdp, not both (got ${file}).` };
   if (timeout !== null && cdp === null) return { error: '--timeout goes with --cdp.' };
   if (file === null && cdp === null) return { error: 'No HAR file given. Run cors-lens --help.' };
-  return { file: file ?? '', format, stack, redact: redactOn, all, emitCheck, cdp, timeout };
+  return { file: file ?? '', format, stack, redact: redactOn, all, emitCheck, cdp, timeout, width };
 }
 
 /** The options of a `--cdp` run, or null when the command line asks for something else (a file, help, an error). */
@@ -177,6 +192,7 @@ export function cdpOptionsOf(argv: readonly string[]): {
   format: Format;
   stack: StackId | null;
   redact: boolean;
+  width: number | null;
 } | null {
   const parsed = parseArgs(argv);
   if ('help' in parsed || 'version' in parsed || 'error' in parsed || parsed.cdp === null) return null;
@@ -186,6 +202,7 @@ export function cdpOptionsOf(argv: readonly string[]): {
     format: parsed.format,
     stack: parsed.stack,
     redact: parsed.redact,
+    width: parsed.width,
   };
 }
 
@@ -231,6 +248,8 @@ export function runCli(argv: readonly string[], io: CliIo): CliResult {
           source: parsed.file,
           total: imported.total,
           all: parsed.all,
+          width: widthOf(parsed.width, io.terminal),
+          color: io.terminal?.color ?? false,
         }),
         stderr: notes,
       };

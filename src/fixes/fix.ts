@@ -99,11 +99,17 @@ export interface Fix {
 
 export type Renderer = (req: CorsRequirement) => Fix;
 
+/**
+ * Comment lines are wrapped to this many characters after the comment marker: with it and the
+ * terminal's indent they fit 80 columns, the width most editors and terminals start at.
+ */
+export const NOTE_WIDTH = 74;
+
 /** The snippet as the user copies it: notes as comments, then imports, then code. */
 export function fixText(fix: Fix): string {
   const comment = COMMENT[fix.language];
   const notes = fix.notes.map((n) =>
-    wrap(n, 96)
+    wrap(n, NOTE_WIDTH)
       .map((line) => `${comment} ${line}`)
       .join('\n'),
   );

@@ -126,6 +126,22 @@ export function errorWithParameter(error: string | null, parameter: string | nul
   return `${error}${parameter ? ` (${parameter})` : ''}`;
 }
 
+/** "loadOrders() in http://localhost:3000/app.js, line 42, column 13": a call site in words. */
+export function locationWords(l: SourceLocation): string {
+  return `${l.functionName ? `${l.functionName}() in ` : ''}${l.url}, line ${l.line}, column ${l.column}`;
+}
+
+/**
+ * The order every report numbers requests in: blocked first (the reason to open it), then the
+ * rest, each group in time order. Markdown, HTML and the terminal share it, so "request 3" is the
+ * same request in each.
+ */
+export function reportOrder(described: readonly { readonly kind: string }[]): number[] {
+  const bad = (i: number) => described[i]?.kind === 'blocked' || described[i]?.kind === 'not-recorded';
+  const index = described.map((_d, i) => i);
+  return [...index.filter(bad), ...index.filter((i) => !bad(i))];
+}
+
 /** "loadOrders() at http://localhost:3000/app.js:42:13": a call site as a person writes it. */
 export function locationText(l: SourceLocation): string {
   return `${l.functionName ? `${l.functionName}() at ` : ''}${l.url}:${l.line}:${l.column}`;

@@ -4,9 +4,9 @@
  */
 
 import type { HeaderList } from '../cors/headers.ts';
-import { describeEntry, type EntryDescription, locationText } from './describe.ts';
+import { describeEntry, type EntryDescription, reportOrder } from './describe.ts';
 import type { ReportEntry } from './entry.ts';
-import { type ExportOptions, type JsonReport, toJsonReport } from './json.ts';
+import { contextLine, type ExportOptions, type JsonReport, toJsonReport } from './json.ts';
 import { problemCount, problemName } from './problems.ts';
 import { coveredBy, serverFixFor, serverHeading } from './servers.ts';
 import { summaryText } from './summary.ts';
@@ -49,7 +49,13 @@ function namesLine(d: EntryDescription): string {
   return `<p>${parts.join('. ')}</p>`;
 }
 
-function entrySection(x: ReportEntry, d: EntryDescription, n: number, server: string | null): string {
+function entrySection(
+  x: ReportEntry,
+  d: EntryDescription,
+  n: number,
+  server: string | null,
+  said: Set<string>,
+): string {
   const culprit = d.culprit;
   const parts = [
     `<section class="entry ${d.kind}" id="entry-${n}">`,
@@ -57,7 +63,12 @@ function entrySection(x: ReportEntry, d: EntryDescription, n: number, server: st
     `<p class="verdict">${prose(d.headline)}</p>`,
     namesLine(d),
   ];
-  if (d.madeBy) parts.push(`<p>Made by <code>${e(locationText(d.madeBy))}</code></p>`);
+  if (d.madeBy) {
+    const at = d.madeBy;
+    parts.push(
+      `<p>Made by ${at.functionName ? `<code>${e(at.functionName)}()</code> in ` : ''}<code>${e(at.url)}</code>, line ${at.line}, column ${at.column}</p>`,
+    );
+  }
   if (d.madeByWorker) parts.push(`<p>${e(d.madeByWorker)}</p>`);
   if (culprit) {
     parts.push(
@@ -67,7 +78,13 @@ function entrySection(x: ReportEntry, d: EntryDescription, n: number, server: st
     );
   }
   if (d.explanation) parts.push(`<p>${prose(d.explanation)}</p>`);
-  for (const f of [...d.notes, ...d.risks]) parts.push(`<p class="finding">${prose(f.message)}</p>`);
+  // A note that holds for several requests to one server is said once, at the first of them.
+  for (const f of [...d.notes, ...d.risks]) {
+    const key = `${server ?? ''} ${f.message}`;
+    if (said.has(key)) continue;
+    said.add(key);
+    parts.push(`<p class="finding">${prose(f.message)}</p>`);
+  }
   // The header dumps are the evidence, not the story: folded until the reader asks.
   parts.push('<details class="headers-box"><summary>Headers sent and received</summary>');
   if (x.preflight) {
@@ -150,13 +167,6 @@ const RESULT: Record<EntryDescription['kind'], string> = {
   pending: 'in flight',
 };
 
-/** Blocked first (the reason to open the report), then the rest, each group in time order. */
-function blockedFirst(described: readonly EntryDescription[]): number[] {
-  const index = described.map((_d, i) => i);
-  const bad = (d: EntryDescription | undefined) => d?.kind === 'blocked' || d?.kind === 'not-recorded';
-  return [...index.filter((i) => bad(described[i])), ...index.filter((i) => !bad(described[i]))];
-}
-
 export function renderHtml(entries: readonly ReportEntry[], options: ExportOptions = {}): string {
   const report = toJsonReport(entries, options);
   const s = report.summary;
@@ -164,14 +174,16 @@ export function renderHtml(entries: readonly ReportEntry[], options: ExportOptio
   const described = report.entries.map((x) =>
     describeEntry(x, { stack: options.stack, browser: options.browser, redact: report.redacted }),
   );
-  const order = blockedFirst(described);
+  const order = reportOrder(described);
+  const said = new Set<string>();
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>CORS Lens report</title><style>${STYLE}</style></head><body>
 <h1>CORS Lens report</h1>
-<p>${e(report.generatedAt)} — ${e(summaryText(s))}
+<p>${e(contextLine(report))}</p>
+<p>${e(summaryText(s))}
 ${report.redacted ? 'Secrets are redacted.' : '<strong>Not redacted: this report may contain credentials.</strong>'}</p>
 ${summaryTables(report, described, order, options.browser === 'firefox')}
 ${report.servers
@@ -187,7 +199,7 @@ ${report.servers
 ${order
   .map((i, n) => {
     const x = report.entries[i] as ReportEntry;
-    return entrySection(x, described[i] as EntryDescription, n + 1, covered.get(x.id)?.origin ?? null);
+    return entrySection(x, described[i] as EntryDescription, n + 1, covered.get(x.id)?.origin ?? null, said);
   })
   .join('\n')}
 </body></html>

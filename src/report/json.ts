@@ -26,6 +26,10 @@ export interface JsonReport {
   readonly version: typeof REPORT_VERSION;
   readonly generatedAt: string;
   readonly tabId: number | null;
+  /** The origins of the pages that made the requests, from the requests themselves. */
+  readonly pages?: readonly string[];
+  /** The browser that captured them, with its version ("Chrome 156.0.8078.114"), when known. */
+  readonly capturedBy?: string | null;
   readonly redacted: boolean;
   readonly summary: ReportSummary;
   readonly dropped: number;
@@ -46,6 +50,8 @@ export interface ExportOptions {
   readonly stack?: StackId | null;
   /** The browser whose name for a failure leads (Markdown, HTML). */
   readonly browser?: Browser;
+  /** The browser and its version, as the exporting page knows them ("Chrome 156.0.8078.114"). */
+  readonly capturedBy?: string | null;
 }
 
 export function toJsonReport(entries: readonly ReportEntry[], options: ExportOptions = {}): JsonReport {
@@ -56,6 +62,8 @@ export function toJsonReport(entries: readonly ReportEntry[], options: ExportOpt
     version: REPORT_VERSION,
     generatedAt: (options.now ?? new Date()).toISOString(),
     tabId: options.tabId ?? null,
+    pages: pagesOf(entries),
+    capturedBy: options.capturedBy ?? null,
     redacted,
     summary: summarize(kept),
     dropped: options.dropped ?? 0,
@@ -97,4 +105,22 @@ export function readJsonReport(text: string): ReadResult {
   // The file's rendered fixes are for its readers; read back, an entry is as live capture makes it.
   const entries = doc.entries.map(({ fixes: _fixes, ...entry }) => entry);
   return { ok: true, report: { ...(doc as JsonReport), entries } };
+}
+
+/** The pages behind the requests: each request's initiator origin, first seen first. */
+export function pagesOf(entries: readonly ReportEntry[]): string[] {
+  return [...new Set(entries.map((e) => e.initiator).filter((o) => o !== '' && o !== 'null'))];
+}
+
+/** "Page http://localhost:3000 · Chrome 156.0.8078.114 · 2026-12-06 04:40 UTC": who reads a report needs these first. */
+export function contextLine(report: JsonReport): string {
+  const pages = report.pages ?? [];
+  const when = `${report.generatedAt.slice(0, 16).replace('T', ' ')} UTC`;
+  return [
+    pages.length === 0 ? null : `${pages.length === 1 ? 'Page' : 'Pages'} ${pages.join(', ')}`,
+    report.capturedBy ?? null,
+    when,
+  ]
+    .filter((x): x is string => x !== null)
+    .join(' · ');
 }

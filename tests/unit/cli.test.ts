@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { type CliIo, EXIT_BAD_INPUT, EXIT_BLOCKED, EXIT_OK, runCli } from '../../src/cli/run.ts';
-import { terminalSafe } from '../../src/report/table.ts';
+import { type Terminal, terminalOf, widthOf } from '../../src/cli/terminal.ts';
+import { terminalSafe, wrapText } from '../../src/report/table.ts';
 import { API, blockedPost, har, headers, PAGE } from './har-fixtures.ts';
 
 describe('cors-lens command', () => {
@@ -94,5 +95,63 @@ describe('cors-lens command', () => {
     expect(r.stdout).toContain('\\x1b]0;pwned\\x07');
     expect(r.stdout).not.toContain('\u001b');
     expect(r.stdout).not.toContain('\u0007');
+  });
+});
+
+describe('the table on a terminal: its width, its colour', () => {
+  const files = { 'x.har': har(blockedPost()) };
+  const io = (terminal?: Terminal): CliIo => ({
+    readFile: (path) => files[path as 'x.har'] ?? new Error('no such file'),
+    size: () => null,
+    terminal,
+  });
+  const over = (text: string, width: number) => text.split('\n').filter((l) => [...l].length > width);
+
+  test.each([80, 100])('wrapped to %i columns, fix code included, no value cut', (columns) => {
+    const r = runCli(['x.har'], io({ columns, color: false }));
+    expect(over(r.stdout, columns)).toEqual([]);
+    expect(r.stdout).not.toContain('…');
+    // The culprit's value survives whole, across lines if need be.
+    expect(r.stdout.replace(/\s+/g, ' ')).toContain('Access-Control-Allow-Headers: expected');
+  });
+
+  test('at 40 columns the prose wraps; only fix code, printed as written to be pasted, runs over', () => {
+    const r = runCli(['x.har'], io({ columns: 40, color: false }));
+    const code = r.stdout.indexOf('\nFix for');
+    expect(code).toBeGreaterThan(0);
+    expect(over(r.stdout.slice(0, code), 40)).toEqual([]);
+    expect(over(r.stdout.slice(code).split('\n').slice(0, 3).join('\n'), 40)).toEqual([]);
+  });
+
+  test('--width wins over the terminal; not a terminal and no COLUMNS: 100', () => {
+    const wide = 'x'.repeat(150);
+    const text = wrapText(wide, 100);
+    expect(text.map((l) => l.length)).toEqual([100, 50]);
+    expect(widthOf(60, { columns: 80, color: false })).toBe(60);
+    expect(widthOf(null, { columns: 80, color: false })).toBe(80);
+    expect(widthOf(null, undefined)).toBe(100);
+    expect(runCli(['x.har', '--width', '12'], io()).stderr).toMatch(/--width takes a number of columns/);
+  });
+
+  test('BLOCKED and the culprit in colour only when asked; never an escape otherwise', () => {
+    const plain = runCli(['x.har'], io({ columns: 80, color: false })).stdout;
+    expect(plain).not.toContain('\u001b');
+    const coloured = runCli(['x.har'], io({ columns: 80, color: true })).stdout;
+    expect(coloured).toContain('\u001b[1;31mBLOCKED\u001b[0m');
+    expect(coloured).toContain('culprit \u001b[1;33mAccess-Control-Allow-Headers\u001b[0m');
+    // The same words, the same lines: escape codes take no columns.
+    expect(coloured.replace(/\u001b\[[0-9;]*m/g, '')).toBe(plain);
+  });
+
+  test('NO_COLOR and FORCE_COLOR, as no-color.org and Node say', () => {
+    const tty = { isTTY: true, columns: 120 };
+    const pipe = { isTTY: false };
+    expect(terminalOf(tty, {})).toEqual({ columns: 120, color: true });
+    expect(terminalOf(tty, { NO_COLOR: '1' }).color).toBe(false);
+    expect(terminalOf(tty, { NO_COLOR: '' }).color).toBe(true);
+    expect(terminalOf(pipe, {})).toEqual({ columns: null, color: false });
+    expect(terminalOf(pipe, { FORCE_COLOR: '1', COLUMNS: '80' })).toEqual({ columns: 80, color: true });
+    expect(terminalOf(pipe, { FORCE_COLOR: '0' }).color).toBe(false);
+    expect(terminalOf(tty, { FORCE_COLOR: '1', NO_COLOR: '1' }).color).toBe(true);
   });
 });

@@ -118,7 +118,7 @@ test('Python fixes parse, and the AWS rules are JSON', () => {
       execFileSync('python3', ['-c', 'import ast,sys; ast.parse(sys.stdin.read())'], { input: source }),
     ).not.toThrow();
   }
-  const blocks = fixes.aws.code.split(/\n\/\/ [^\n]*\n/).map((b) => b.replace(/^\/\/[^\n]*\n/, '').trim());
+  const blocks = jsonBlocks(fixes.aws.code);
   for (const block of blocks.filter(Boolean)) expect(() => JSON.parse(block)).not.toThrow();
 }, 30_000);
 
@@ -241,11 +241,7 @@ describe('fixes checked as text', () => {
   });
 
   test("AWS: S3 CORSRule and API Gateway v2 Cors keys, S3's methods only", () => {
-    const blocks = fixes.aws.code
-      .split(/\n\/\/ [^\n]*\n/)
-      .map((b) => b.replace(/^\/\/[^\n]*\n/, '').trim())
-      .filter(Boolean)
-      .map((b) => JSON.parse(b) as unknown);
+    const blocks = jsonBlocks(fixes.aws.code).map((b) => JSON.parse(b) as unknown);
     const [s3, gateway] = blocks as [Record<string, unknown>[], Record<string, unknown>];
     const s3Keys = new Set([
       'ID',
@@ -270,3 +266,14 @@ describe('fixes checked as text', () => {
     for (const key of Object.keys(gateway)) expect(gatewayKeys, key).toContain(key);
   });
 });
+
+/** The JSON documents of the AWS fix: its comment lines dropped, blocks apart at blank lines. */
+function jsonBlocks(code: string): string[] {
+  return code
+    .split('\n')
+    .filter((l) => !l.startsWith('//'))
+    .join('\n')
+    .split(/\n\s*\n/)
+    .map((b) => b.trim())
+    .filter(Boolean);
+}

@@ -1,12 +1,13 @@
 /** Problems: blocked requests grouped by server, error and culprit, and how every view lists them first. */
 import { expect, test } from 'vitest';
+import { checkScript } from '../../src/report/check-script.ts';
 import { notRecordedEntry, reportEntryOf } from '../../src/report/entry.ts';
 import { renderHtml } from '../../src/report/html.ts';
 import { toJsonReport } from '../../src/report/json.ts';
 import { renderMarkdown } from '../../src/report/markdown.ts';
 import { problemCount, problemName, problemsOf } from '../../src/report/problems.ts';
 import { renderTable } from '../../src/report/table.ts';
-import { allowedGet, blockedPost, PAGE } from './captured.ts';
+import { allowedGet, blockedPost, h, PAGE } from './captured.ts';
 
 const posts = ['1', '2', '3'].map((id) => reportEntryOf(blockedPost(id)));
 const allowed = reportEntryOf(allowedGet('0'));
@@ -66,9 +67,13 @@ test('JSON, Markdown, HTML and the terminal list the problems before the request
   // The culprit column is never empty for a blocked request, recorded or not.
   expect(md).toMatch(/\| ❌ blocked \(not recorded\) \| {2}\| not recorded: record and reload \|/);
   const text = renderTable(entries, { source: 'x.har', total: 5, redact: true, all: false });
-  expect(text.indexOf('2 problems · 4 blocked requests:')).toBeLessThan(text.indexOf('#  request'));
+  expect(text.indexOf('2 problems · 4 blocked requests:')).toBeLessThan(text.indexOf('\n1. '));
+  // Plain words first, then the server and Chrome's name.
   expect(text).toContain(
-    '     3× HeaderDisallowedByPreflightResponse (authorization) — http://127.0.0.1:8000 (Access-Control-Allow-Headers)',
+    [
+      '   3× The request header authorization is not in Access-Control-Allow-Headers',
+      '      http://127.0.0.1:8000 · HeaderDisallowedByPreflightResponse (authorization)',
+    ].join('\n'),
   );
   const html = renderHtml(entries);
   expect(html.indexOf('<h2>Problems: 2 problems · 4 blocked requests</h2>')).toBeLessThan(
@@ -102,4 +107,65 @@ test("on Firefox the exports lead with Firefox's reason: problems, the requests 
   expect(html.indexOf('Firefox: <code>CORSMissingAllowHeaderFromPreflight')).toBeLessThan(
     html.indexOf('Chrome: <code>HeaderDisallowedByPreflightResponse'),
   );
+});
+
+test('every export opens with the page, the browser and the time, cuts no value, and numbers requests alike', () => {
+  const now = new Date('2026-12-06T04:40:00Z');
+  const options = { capturedBy: 'Chrome 156', now };
+  const md = renderMarkdown(entries, options);
+  const html = renderHtml(entries, options);
+  const context = `Page ${PAGE} · Chrome 156 · 2026-12-06 04:40 UTC`;
+  expect(md.split('\n').slice(0, 3)).toEqual(['## CORS Lens report', '', context]);
+  expect(html).toContain(`<h1>CORS Lens report</h1>\n<p>${context}</p>`);
+  expect(toJsonReport(entries, options)).toMatchObject({ pages: [PAGE], capturedBy: 'Chrome 156' });
+  // No cell of any table is cut short.
+  expect(md.split('\n').filter((l) => l.startsWith('|') && l.includes('…'))).toEqual([]);
+  // Request n is the same request in Markdown, HTML and the terminal: blocked first, then the rest.
+  const mdNumbers = [...md.matchAll(/^### (\d+)\. `(\w+) ([^`]+)`/gm)].map((m) => `${m[1]} ${m[2]} ${m[3]}`);
+  const htmlNumbers = [...html.matchAll(/<h2>(\d+)\. (\w+) <code>([^<]+)<\/code><\/h2>/g)].map(
+    (m) => `${m[1]} ${m[2]} ${m[3]}`,
+  );
+  expect(mdNumbers.length).toBe(4);
+  expect(htmlNumbers.slice(0, mdNumbers.length)).toEqual(mdNumbers);
+  const text = renderTable(entries, { source: 'x.har', total: 5, redact: true, all: true, width: 200 });
+  for (const n of mdNumbers.slice(0, 3)) {
+    const [number, method, url] = n.split(' ');
+    expect(text).toContain(`${number}. ${method} ${url}`);
+  }
+});
+
+test('a note that holds for every request to a server is said once in the exports', () => {
+  // Each of the three requests carries the same note on credentials.
+  const note = 'Judged as sent without credentials.';
+  expect(posts.every((e) => e.verdict?.findings.some((f) => f.message.startsWith(note)))).toBe(true);
+  for (const text of [renderMarkdown(posts), renderHtml(posts)]) expect(text.split(note).length - 1).toBe(1);
+});
+
+test('the check script says which answers it cannot check (a POST answered 500 without CORS headers)', () => {
+  const url = 'http://127.0.0.1:8000/r/50';
+  const failed500 = reportEntryOf(
+    blockedPost('50', {
+      preflights: [
+        {
+          requestId: '50-preflight',
+          requestHeaders: [h('Origin', PAGE), h('Access-Control-Request-Method', 'POST')],
+          status: 204,
+          responseHeaders: [
+            h('Access-Control-Allow-Origin', PAGE),
+            h('Access-Control-Allow-Methods', 'POST'),
+          ],
+        },
+      ],
+      requestHeaders: [h('Origin', PAGE), h('Content-Type', 'application/json')],
+      hopSentHeaders: true,
+      responses: [{ url, status: 500, headers: [] }],
+    }),
+  );
+  expect(failed500.corsError).toBe('MissingAllowOriginHeader');
+  const script = checkScript([failed500]) ?? '';
+  expect(script).toContain(
+    "echo 'skip POST /r/50: its own response (it answered 500 when recorded) is not checked; the script sends no bodies'",
+  );
+  // What it can check, it still checks: the preflight.
+  expect(script).toMatch(/check 'OPTIONS \/r\/50/);
 });

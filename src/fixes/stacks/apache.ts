@@ -27,8 +27,9 @@ export const apache: Renderer = (req) => {
     stack: 'apache',
     language: 'apache',
     imports: [],
-    code: `# Needs mod_headers and mod_rewrite (Debian, Ubuntu: sudo a2enmod headers rewrite, then reload Apache).
-# In the <VirtualHost> that serves ${req.apiOrigin || 'the API'}, in place of the CORS headers it sets today.
+    code: `# Needs mod_headers and mod_rewrite (Debian, Ubuntu: sudo a2enmod headers
+# rewrite, then reload Apache). In the <VirtualHost> that serves
+# ${req.apiOrigin || 'the API'}, in place of the CORS headers it sets today.
 ${
   req.origins.length > 1
     ? `# The request's Origin when it is one of the page origins.
@@ -40,8 +41,9 @@ ${headers.map(([name]) => `    Header unset ${name}`).join('\n')}
 ${headers.map(([name, value]) => `    Header always set ${name} "${value}"${env(name)}`).join('\n')}
     Header always merge Vary "Origin"
 </Location>
-# Every preflight${prefix ? ` to ${prefix}` : ''} answered here, in the VirtualHost, not inside <Location>: this runs
-# before authentication (browsers send no credentials with a preflight) and before the application.
+# Every preflight${prefix ? ` to ${prefix}` : ''} answered here, in the VirtualHost, not
+# inside <Location>: this runs before authentication (browsers send no
+# credentials with a preflight) and before the application.
 RewriteEngine On
 RewriteCond %{REQUEST_METHOD} OPTIONS
 RewriteRule ${prefix ? `^${regexEscape(prefix)}(/|$)` : '^'} - [R=204,L]`,

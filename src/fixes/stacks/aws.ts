@@ -23,10 +23,12 @@ export const aws: Renderer = (req) => {
     stack: 'aws',
     language: 'json',
     imports: [],
-    code: `// S3: aws s3api put-bucket-cors --bucket BUCKET --cors-configuration '{"CORSRules": …}' with these rules
+    code: `// S3: aws s3api put-bucket-cors --bucket BUCKET
+// --cors-configuration '{"CORSRules": …}' with these rules
 ${JSON.stringify(s3, null, 2)}
 
-// API Gateway (HTTP API): aws apigatewayv2 update-api --api-id ID --cors-configuration with
+// API Gateway (HTTP API): aws apigatewayv2 update-api --api-id ID
+// --cors-configuration with
 ${JSON.stringify(apiGateway, null, 2)}`,
     notes: [
       ...structuralNotes(req, {

@@ -28,7 +28,8 @@ ${defer ? `${tab}\tdefer\n` : ''}${tab}}
     stack: 'caddy',
     language: 'caddy',
     imports: [],
-    code: `# In the site block that serves ${req.apiOrigin || 'the API'}, in place of the CORS headers it sets today.
+    code: `# In the site block that serves ${req.apiOrigin || 'the API'},
+# in place of the CORS headers it sets today.
 ${
   multi
     ? `@cors_origin {
@@ -43,8 +44,9 @@ ${
 	path ${prefix}
 }
 respond @cors_preflight 204
-# A preflight refused before that (basicauth, forward_auth: browsers send no credentials with a
-# preflight) is answered here, and every error response gets the headers too.
+# A preflight refused before that (basicauth, forward_auth: browsers send no
+# credentials with a preflight) is answered here, and every error response
+# gets the headers too.
 handle_errors {
 ${origin('\t', false)}${headers('\t', false)}
 	respond @cors_preflight 204

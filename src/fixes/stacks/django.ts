@@ -10,11 +10,13 @@ export const django: Renderer = (req) => ({
   stack: 'django',
   language: 'python',
   imports: [],
-  code: `# At the end of settings.py, in place of your CORS_* settings. Needs django-cors-headers:
+  code: `# At the end of settings.py, in place of your CORS_* settings.
+# Needs django-cors-headers:
 # pip install django-cors-headers
 if "corsheaders" not in INSTALLED_APPS:
     INSTALLED_APPS = [*INSTALLED_APPS, "corsheaders"]
-# CorsMiddleware first of all: it answers the preflight before any other middleware sees it.
+# CorsMiddleware first of all: it answers the preflight before any other
+# middleware sees it.
 MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     *(m for m in MIDDLEWARE if m != "corsheaders.middleware.CorsMiddleware"),

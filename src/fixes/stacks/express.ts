@@ -11,7 +11,8 @@ export const express: Renderer = (req) => ({
   allowedHeaders: [${list(req.headers)}],${req.credentials ? '\n  credentials: true,' : ''}
   maxAge: ${req.maxAge},
 };
-// First, before the routes, body parsers and auth checks: it answers every OPTIONS preflight.
+// First, before the routes, body parsers and auth checks: it answers every
+// OPTIONS preflight.
 app.use(cors(corsOptions));`,
   notes: structuralNotes(req, {
     cors: 'cors()',

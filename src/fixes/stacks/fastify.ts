@@ -5,7 +5,8 @@ export const fastify: Renderer = (req) => ({
   stack: 'fastify',
   language: 'js',
   imports: ["import cors from '@fastify/cors'; // npm install @fastify/cors"],
-  code: `// Registered on the root instance, before the routes: it answers every OPTIONS preflight.
+  code: `// Registered on the root instance, before the routes: it answers every
+// OPTIONS preflight.
 await fastify.register(cors, {
   origin: ${origins(req)},
   methods: [${list(req.methods)}],

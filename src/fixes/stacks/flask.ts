@@ -34,12 +34,14 @@ CORS(
 
 
 def answer_preflight():
-    # Browsers send no credentials with a preflight: answer it before any check that wants them.
+    # Browsers send no credentials with a preflight: answer it before any
+    # check that wants them.
     if request.method == "OPTIONS":
         return app.make_default_options_response()
 
 
-# First of all before_request functions, yours included, wherever this is pasted.
+# First of all before_request functions, yours included, wherever this is
+# pasted.
 app.before_request_funcs.setdefault(None, []).insert(0, answer_preflight)`
         : ''
     }`,

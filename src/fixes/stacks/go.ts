@@ -17,9 +17,10 @@ export const go: Renderer = (req) => ({
 	AllowCredentials: ${req.credentials},
 	MaxAge:           ${req.maxAge},
 })
-// Outermost of all: c.Handler around what you served until now — your router with its
-// middleware, auth included (e.g. c.Handler(requireLogin(mux))) — so the preflight is answered
-// before any of them runs. Serve handler where you served it: http.ListenAndServe(addr, handler).
+// Outermost of all: c.Handler around what you served until now — your router
+// with its middleware, auth included (e.g. c.Handler(requireLogin(mux))) —
+// so the preflight is answered before any of them runs. Serve handler where
+// you served it: http.ListenAndServe(addr, handler).
 handler := c.Handler(mux)`,
   notes: structuralNotes(
     req,

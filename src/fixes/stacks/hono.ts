@@ -5,7 +5,8 @@ export const hono: Renderer = (req) => ({
   stack: 'hono',
   language: 'ts',
   imports: ["import { cors } from 'hono/cors';"],
-  code: `// Before the routes it covers: it answers every OPTIONS preflight under this path.
+  code: `// Before the routes it covers: it answers every OPTIONS preflight under
+// this path.
 app.use(${q(`${routePrefix(req.path)}/*`)}, cors({
   origin: ${origins(req)},
   allowMethods: [${list(req.methods)}],

@@ -5,9 +5,9 @@ export const koa: Renderer = (req) => ({
   stack: 'koa',
   language: 'js',
   imports: ["import cors from '@koa/cors'; // npm install @koa/cors"],
-  code: `// First middleware: @koa/cors answers the preflight and keeps its headers on errors.
-// Name the origin: by default @koa/cors (v5) answers every origin with the wildcard, which no
-// request with credentials accepts.${
+  code: `// First middleware: @koa/cors answers the preflight and keeps its headers
+// on errors. Name the origin: by default @koa/cors (v5) answers every origin
+// with the wildcard, which no request with credentials accepts.${
     req.origins.length > 1
       ? `\nconst allowedOrigins = [${list(req.origins)}];\n// One of them, echoed back; any other page gets no CORS headers.`
       : ''

@@ -21,9 +21,10 @@ export const next: Renderer = (req) => {
     stack: 'next',
     language: 'ts',
     imports: [],
-    code: `// proxy.ts, at the root of the project (beside app/). Next.js 13–15: name it middleware.ts and
-// the function middleware. Remove the CORS headers set elsewhere (next.config.js headers(), route
-// files): this file sets them for every route under ${prefix || '/'}.
+    code: `// proxy.ts, at the root of the project (beside app/). Next.js 13–15: name
+// it middleware.ts and the function middleware. Remove the CORS headers set
+// elsewhere (next.config.js headers(), route files): this file sets them for
+// every route under ${prefix || '/'}.
 import { type NextRequest, NextResponse } from 'next/server';
 
 const ALLOWED_ORIGINS = [${req.origins.map(q).join(', ')}];
@@ -36,10 +37,12 @@ export async function proxy(request: NextRequest) {
   const cors: Record<string, string> = ALLOWED_ORIGINS.includes(origin)
     ? { ...CORS_HEADERS, 'Access-Control-Allow-Origin': origin }
     : {};
-  // Every preflight answered here, first: browsers send no credentials with it.
+  // Every preflight answered here, first: browsers send no credentials with
+  // it.
   if (request.method === 'OPTIONS') return new NextResponse(null, { status: 204, headers: cors });
   const yours = await yourProxy(request);
-  // A copy: the headers of a redirect or a fetched response cannot be changed in place.
+  // A copy: the headers of a redirect or a fetched response cannot be
+  // changed in place.
   const response = yours ? new NextResponse(yours.body, yours) : NextResponse.next();
   for (const [name, value] of Object.entries(cors)) response.headers.set(name, value);
   return response;

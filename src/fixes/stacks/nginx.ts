@@ -20,15 +20,17 @@ export const nginx: Renderer = (req) => {
     'return 204;',
   ];
   const indent = (lines: string[], n: number) => lines.map((l) => `${' '.repeat(n)}${l}`).join('\n');
-  // A prefix without a trailing slash: `location /orders` serves /orders itself as well as
-  // /orders/…, where `location /orders/` would miss the first.
+  // A prefix without a trailing slash: `location /orders` serves /orders
+  // itself as well as /orders/…, where `location /orders/` would miss the
+  // first.
   return {
     stack: 'nginx',
     language: 'nginx',
     imports: [],
     code: `${
       multi
-        ? `# In the http block: the request's Origin when it is one of the page origins, else nothing.
+        ? `# In the http block: the request's Origin when it is one of the page
+# origins, else nothing.
 map $http_origin $cors_origin {
     default "";
 ${req.origins.map((o) => `    "${o}" $http_origin;`).join('\n')}
@@ -41,7 +43,8 @@ ${req.origins.map((o) => `    "${o}" $http_origin;`).join('\n')}
 ${indent(preflight, 8)}
     }
 ${indent(common, 4)}
-    # Drop the app's own copy if it sends one, or the browser sees two values.
+    # Drop the app's own copy if it sends one, or the browser sees two
+    # values.
     proxy_hide_header Access-Control-Allow-Origin;
     proxy_hide_header Access-Control-Allow-Credentials;
     # …your existing proxy_pass or root stays here.

@@ -19,7 +19,7 @@ public class CorsConfig implements WebMvcConfigurer {
         .maxAge(${req.maxAge});
   }
 }
-// With Spring Security, also enable CORS in the filter chain so preflights pass before authentication:
-// http.cors(Customizer.withDefaults());`,
+// With Spring Security, also enable CORS in the filter chain so preflights
+// pass before authentication: http.cors(Customizer.withDefaults());`,
   notes: structuralNotes(req, { cors: 'Spring', first: 'Enable http.cors() in Spring Security' }),
 });
