@@ -4,9 +4,9 @@
  * keep, and the what-if editor whose answer can become the fix.
  */
 
-import { useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { hostOf } from '../../src/cors/origin.ts';
-import { type CorsRequirement, fixTextFor, type StackId } from '../../src/fixes/index.ts';
+import { fixTextFor, type StackId } from '../../src/fixes/index.ts';
 import { checkScript } from '../../src/report/check-script.ts';
 import type { ReportEntry } from '../../src/report/entry.ts';
 import { type ServerFix, serverFixFor, serverHeading } from '../../src/report/servers.ts';
@@ -15,7 +15,7 @@ import { downloadText } from '../ui/client.ts';
 import { t } from '../ui/i18n.ts';
 import { FixView } from './FixView.tsx';
 import { OutcomeList } from './OutcomeList.tsx';
-import { WhatIf } from './WhatIf.tsx';
+import { type UsedAnswer, WhatIf } from './WhatIf.tsx';
 
 interface Props {
   readonly server: ServerFix;
@@ -27,11 +27,16 @@ interface Props {
 }
 
 export function ServerFixView({ server, entries, selected, stack, onChooseStack }: Props) {
-  /** The requirement of an answer the user edited and took as the fix; null for the merged one. */
-  const [edited, setEdited] = useState<CorsRequirement | null>(null);
+  /** An answer the user edited and took as the fix; null for the merged one. */
+  const [edited, setEdited] = useState<UsedAnswer | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const merged = serverFixFor(server, entries, stack);
-  const fix = edited ? { ...merged, text: fixTextFor(edited, merged.stack) } : merged;
+  const fix = edited ? { ...merged, text: fixTextFor(edited.requirement, merged.stack) } : merged;
+  const top = useRef<HTMLElement>(null);
+  // "Use as fix" sits far below the fix it changes: show the user what it rendered.
+  useEffect(() => {
+    if (edited) top.current?.scrollIntoView({ block: 'start', behavior: 'smooth' });
+  }, [edited]);
   const rows = useMemo(() => underMergedFix(entries, server.requirement), [entries, server]);
 
   const downloadCheck = () => {
@@ -44,20 +49,38 @@ export function ServerFixView({ server, entries, selected, stack, onChooseStack 
   };
 
   return (
-    <section class="server-fix">
-      <FixView fix={fix} chosen={stack} onChoose={onChooseStack} title={t('serverFixTitle')}>
+    <section class="server-fix" ref={top}>
+      <FixView
+        fix={fix}
+        chosen={stack}
+        onChoose={onChooseStack}
+        title={t(edited ? 'fixEditedTitle' : 'serverFixTitle')}
+      >
         <p class="fix-server">
-          {t('fixServer')} {serverHeading(server)}
+          {edited ? t('fixEditedServer') : t('fixServer')} {serverHeading(server)}
         </p>
         {edited ? (
-          <p class="fix-edited" role="status">
-            {t('fixFromEdited')}{' '}
-            <button type="button" onClick={() => setEdited(null)}>
-              {t('fixBackToMerged')}
-            </button>
-          </p>
+          <div class={edited.passing < edited.total ? 'fix-edited warning' : 'fix-edited'} role="status">
+            <p>
+              {t('fixFromEdited')} {edited.passing} {t('fixEditedOf')} {edited.total} {t('fixEditedPass')}
+              {edited.passing < edited.total
+                ? `; ${edited.total - edited.passing} ${t('fixEditedStillBlocked')}.`
+                : '.'}{' '}
+              <button type="button" onClick={() => setEdited(null)}>
+                {t('fixBackToMerged')}
+              </button>
+            </p>
+            {edited.added.length > 0 ? (
+              <ul>
+                {edited.added.map((a) => (
+                  <li key={a}>{a}</li>
+                ))}
+              </ul>
+            ) : null}
+          </div>
         ) : null}
-        {server.notes.length > 0 ? (
+        {server.notes.length > 0 && !edited ? <p class="fix-notes-label">{t('fixNotesAllRoutes')}</p> : null}
+        {server.notes.length > 0 && !edited ? (
           <ul class="fix-notes">
             {server.notes.map((n) => (
               <li key={n}>{n}</li>

@@ -9,6 +9,7 @@ import type { CorsRequirement } from '../../src/fixes/index.ts';
 import type { ReportEntry } from '../../src/report/entry.ts';
 import type { ServerFix } from '../../src/report/servers.ts';
 import {
+  additionsOf,
   answerOf,
   capturedAnswer,
   PREFLIGHT_FIELDS,
@@ -26,7 +27,15 @@ interface Props {
   readonly server: ServerFix;
   readonly entries: readonly ReportEntry[];
   readonly selected: ReportEntry;
-  readonly onUse: (requirement: CorsRequirement) => void;
+  readonly onUse: (use: UsedAnswer) => void;
+}
+
+/** An edited answer taken as the fix: its requirement, how many requests pass with it, what the fix adds. */
+export interface UsedAnswer {
+  readonly requirement: CorsRequirement;
+  readonly passing: number;
+  readonly total: number;
+  readonly added: readonly string[];
 }
 
 function Field({
@@ -78,7 +87,14 @@ export function WhatIf({ server, entries, selected, onUse }: Props) {
         <button
           type="button"
           class="primary"
-          onClick={() => onUse(requirementOfAnswer(answer, server.requirement))}
+          onClick={() =>
+            onUse({
+              requirement: requirementOfAnswer(answer, server.requirement),
+              passing: rows.filter((r) => r.outcome.kind === 'allowed').length,
+              total: rows.length,
+              added: additionsOf(answer),
+            })
+          }
         >
           {t('whatIfUse')}
         </button>

@@ -265,6 +265,26 @@ export function requirementOfAnswer(answer: ServerAnswer, base: CorsRequirement)
   };
 }
 
+/**
+ * What a fix rendered from `answer` sends that the answer did not say, each as a sentence: a fix
+ * adds nothing silently. Methods GET and POST are always listed (the CORS-safelisted ones a
+ * simple request uses); an unsent Access-Control-Max-Age becomes FIX_MAX_AGE seconds.
+ */
+export function additionsOf(answer: ServerAnswer): string[] {
+  const out: string[] = [];
+  const methods = listOf(answer.preflight['Access-Control-Allow-Methods']).map((m) => m.toUpperCase());
+  const missing = ['GET', 'POST'].filter((m) => !methods.includes(m));
+  if (missing.length > 0)
+    out.push(`Allows ${missing.join(' and ')} too: a fix lists the methods a simple request uses.`);
+  const typed = answer.preflight['Access-Control-Max-Age'];
+  const maxAge = Number(typed?.trim());
+  if (!(Number.isInteger(maxAge) && maxAge >= 0))
+    out.push(
+      `Access-Control-Max-Age ${typed === null ? 'was left unsent' : 'is not a number of seconds'}: the fix sends ${FIX_MAX_AGE}, so the browser asks once per ${FIX_MAX_AGE / 60} minutes instead of before every request.`,
+    );
+  return out;
+}
+
 /** How a request fares, in a few words: "passes", "blocked: HeaderDisallowedByPreflightResponse (authorization)". */
 export function outcomeText(outcome: WhatIfOutcome): string {
   switch (outcome.kind) {

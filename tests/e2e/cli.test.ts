@@ -66,10 +66,17 @@ afterAll(async () => {
 
 /** The built command, run by Node (npx finds the same file; it is checked once, below, as it is slower). */
 function cli(...args: string[]) {
+  return cliWith({}, ...args);
+}
+
+/** The command with these environment variables set (and NO_COLOR, FORCE_COLOR, COLUMNS unset unless given). */
+function cliWith(env: Record<string, string>, ...args: string[]) {
+  const { NO_COLOR: _n, FORCE_COLOR: _f, COLUMNS: _c, ...base } = process.env;
   const r = spawnSync(process.execPath, [CLI, ...args], {
     encoding: 'utf8',
     timeout: 30_000,
     maxBuffer: 64 * 1024 * 1024,
+    env: { ...base, ...env },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -87,6 +94,26 @@ describe('cors-lens', () => {
     expect(r.stderr).not.toMatch(/Permission denied/);
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/blocked by CORS/);
+  });
+
+  test.each([80, 100])('with COLUMNS=%i no line runs over and no value is cut', (columns) => {
+    const { stdout } = cliWith({ COLUMNS: String(columns) }, harPath);
+    expect(stdout.split('\n').filter((l) => [...l].length > columns)).toEqual([]);
+    expect(stdout).not.toContain('…');
+    expect(stdout).not.toContain('\u001b');
+  });
+
+  test('colour only when forced (not a terminal here), and never with NO_COLOR', () => {
+    expect(cliWith({ FORCE_COLOR: '1' }, harPath).stdout).toContain('\u001b[1;31mBLOCKED\u001b[0m');
+    expect(cliWith({ FORCE_COLOR: '0' }, harPath).stdout).not.toContain('\u001b');
+    expect(cliWith({ NO_COLOR: '1' }, harPath).stdout).not.toContain('\u001b');
+    // --width wins over COLUMNS.
+    const narrow = cliWith({ COLUMNS: '100' }, harPath, '--width', '60').stdout.split('\n');
+    const prose = narrow.slice(
+      0,
+      narrow.findIndex((l) => l.startsWith('Fix for ')),
+    );
+    expect(prose.filter((l) => [...l].length > 60)).toEqual([]);
   });
 
   test("prints each blocked request with Chrome's error, culprit and fix, and exits 1", () => {

@@ -140,7 +140,22 @@ describe('panel: Fix this server', () => {
     await panel.getByLabel('Server stack').selectOption('express');
     await whatIf.getByRole('button', { name: 'Use as fix' }).click();
     const code = () => server().locator('.fix-code').textContent();
-    expect(await server().locator('.fix-edited').textContent()).toMatch(/from the answer you edited/);
+    // It says what the answer does for every request, warns that one is still refused, and the
+    // fix it rendered scrolls into view (the button sits far below it).
+    expect(await server().locator('.fix-edited').textContent()).toContain(
+      '6 of 7 requests to this server pass with this answer; 1 still blocked: see What if below.',
+    );
+    expect(await server().locator('.fix-edited').getAttribute('class')).toContain('warning');
+    expect(await server().locator('.fix h3').first().textContent()).toBe('Fix from your edited answer');
+    await waitUntil(
+      () =>
+        server().evaluate((el) => {
+          const card = el.closest('.card') as HTMLElement;
+          return Math.abs(el.getBoundingClientRect().top - card.getBoundingClientRect().top) < 40;
+        }),
+      (inView) => inView,
+      { what: 'the rendered fix scrolled into view' },
+    );
     expect(await code()).toContain('"Authorization"');
     expect(await code()).not.toContain('credentials: true');
     await server().getByRole('button', { name: 'Back to the merged fix' }).click();
@@ -156,7 +171,10 @@ describe('panel: Fix this server', () => {
     expect(script.split('\n')[0]).toBe('#!/bin/sh');
     expect(script).toContain(`RECORDED='${demo.apiOrigin}'`);
     expect(await server().locator('.saved').textContent()).toContain(download.suggestedFilename());
-    expect(download.suggestedFilename()).toMatch(/^cors-check-.*\.sh$/);
+    // Named after its server, so scripts for several APIs sit side by side.
+    const host = new URL(demo.apiOrigin).host.replace(/[^a-z0-9.-]+/gi, '-');
+    expect(download.suggestedFilename().startsWith(`cors-check-${host}-`)).toBe(true);
+    expect(download.suggestedFilename()).toMatch(/\.sh$/);
   });
 });
 

@@ -7,6 +7,7 @@ import { expect, test } from 'vitest';
 import { reportEntryOf } from '../../src/report/entry.ts';
 import { serversOf } from '../../src/report/servers.ts';
 import {
+  additionsOf,
   answerOf,
   capturedAnswer,
   outcomeCounts,
@@ -131,6 +132,12 @@ test('"Use as fix": the edited answer is what the fix sends, never an empty meth
     credentials: true,
     maxAge: 600,
   });
+  // What the fix adds that the answer did not say is said, never added silently.
+  expect(additionsOf(edited)).toEqual([
+    'Allows GET and POST too: a fix lists the methods a simple request uses.',
+    'Access-Control-Max-Age is not a number of seconds: the fix sends 600, so the browser asks once per 10 minutes instead of before every request.',
+  ]);
+  expect(additionsOf(answerOf(req, PAGE))).toEqual([]);
 });
 
 function fail(): never {
