@@ -103,7 +103,7 @@ export const EN = {
   copied: 'Copied',
   popupBlocked: 'blocked requests in this tab',
   popupBlockedUnexplained:
-    'blocked requests in this tab, made while nothing recorded why. Record and reload to see the reasons.',
+    'blocked requests in this tab, made while nothing recorded why.',
   popupPanelOpen: 'DevTools is open on this tab: its CORS panel has the headers, the culprit and the fix.',
   popupProblem: 'problem',
   popupProblems: 'problems',

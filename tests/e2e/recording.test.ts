@@ -171,6 +171,35 @@ test('recording started after the page loaded says the earlier requests are miss
   await late.close();
 });
 
+test('the popup, nothing recording and DevTools closed: failures counted as what they are, the badge says what it counts', async () => {
+  const blockedUrl = scenarioUrl(scenarioById('simple-missing-acao'), servers.origins);
+  const url = `${servers.origins.page}/?unexplained=1&early=${encodeURIComponent(blockedUrl)}`;
+  const tab = await ext.context.newPage();
+  await tab.goto(url);
+  const tabId = await client.tabId(url);
+  await waitUntil(
+    () => client.status(tabId),
+    (s) => s.blocked === 1 && !s.recording,
+    { what: 'the failure counted' },
+  );
+  const popup = await ext.context.newPage();
+  await popup.goto(ext.url(`extension/popup/index.html?tabId=${tabId}`));
+  await popup.locator('.blocked-count').waitFor();
+  // Not "1 problem": nobody has explained it yet.
+  expect(await popup.locator('.count').textContent()).toBe(
+    '1 blocked requests in this tab, made while nothing recorded why.',
+  );
+  expect(await popup.locator('.problem-count').count()).toBe(0);
+  // The reason line is not repeated under the request, and DevTools is offered since it is closed.
+  expect(await popup.locator('.latest .why').count()).toBe(0);
+  expect(await popup.locator('main').textContent()).toContain('Open DevTools (F12)');
+  expect(await client.page.evaluate((id) => chrome.action.getTitle({ tabId: id }), tabId)).toBe(
+    'CORS Lens: blocked cross-origin requests in this tab: 1',
+  );
+  await popup.close();
+  await tab.close();
+});
+
 test('the options page: each change applies (a typed one once committed), a pattern that is not one is named and not saved', async () => {
   const options = await ext.context.newPage();
   await options.goto(ext.url('extension/options/index.html'));

@@ -69,6 +69,30 @@ try {
 }
 
 /**
+ * The popup as a first-time user meets it: DevTools closed, nothing recording, the demo's
+ * requests blocked all the same (the worker's error listener counts them, without headers).
+ */
+const closed = await launchWithExtension([]);
+try {
+  const client = await ReportClient.open(closed);
+  const page = await closed.context.newPage();
+  await page.goto(`${demo.pageOrigin}/`);
+  const tabId = await client.tabId(demo.pageOrigin);
+  await waitUntil(
+    () => client.status(tabId),
+    (s) => s.blocked >= 6,
+    { what: 'the failures counted' },
+  );
+  const popup = await closed.context.newPage();
+  await popup.setViewportSize({ width: 404, height: 420 });
+  await popup.goto(closed.url(`extension/popup/index.html?tabId=${tabId}`));
+  await popup.locator('.blocked-count').waitFor();
+  await popup.screenshot({ path: resolve(OUT, 'popup-not-recording.png') });
+} finally {
+  await closed.close();
+}
+
+/**
  * The panel where developers use it: inside the real DevTools window, docked right (DevTools'
  * default, a narrow panel), at the bottom and undocked. One browser each: the dock side is set
  * before the panel shows, as a user's DevTools opens.
@@ -88,8 +112,11 @@ try {
     try {
       const { page, devtools } = await demoInDevTools(docked, side);
       await devtools.showPanel();
-      await runDemoAgain(page);
-      await devtools.panelRows((rows) => rows.some((r) => r.includes('/api/orders')), 'the demo rows');
+      // "Reload to capture", as the panel offers: the log then holds the page whole, headers and all.
+      await reloadDemo(page);
+      await devtools.panelRows((rows) => rows.some(recordedOrders), 'the demo rows');
+      // A reload can leave DevTools repainting its tabs: show the panel again before the picture.
+      await devtools.showPanel();
       await selectRow(devtools, '/api/orders');
       await new Promise((r) => setTimeout(r, 800));
       writeFileSync(resolve(OUT, `devtools-${side}.png`), await devtools.screenshot());
@@ -116,6 +143,11 @@ async function demoInDevTools(ext: LoadedExtension, side: 'right' | 'bottom' | '
   return { page, devtools };
 }
 
+/** The row of the demo's POST /api/orders as DevTools recorded it (not a failure counted before). */
+function recordedOrders(row: string): boolean {
+  return row.includes('/api/orders') && !row.includes('not recorded');
+}
+
 /** Clicks the panel's newest row whose URL ends with `path`. */
 function selectRow(devtools: DevToolsWindow, path: string): Promise<unknown> {
   return devtools.inPanel(
@@ -137,7 +169,7 @@ async function storePictures(): Promise<void> {
     await devtools.showPanel();
     // Reloaded with DevTools open, as a user's "Reload to capture" does: the log holds the page whole.
     await reloadDemo(page);
-    await devtools.panelRows((rows) => rows.some((r) => r.includes('/api/orders')), 'the demo rows');
+    await devtools.panelRows((rows) => rows.some(recordedOrders), 'the demo rows');
     const shot = async (name: string) => {
       await new Promise((r) => setTimeout(r, 800));
       writeFileSync(join(STORE, 'screenshots', name), await devtools.screenshot());
