@@ -30,7 +30,8 @@ import type {
   RequestEventBase,
   SendHeadersEvent,
 } from './events.ts';
-import type { CapturedPreflight, CapturedRequest } from './record.ts';
+import { PreflightAnswers } from './preflight-answers.ts';
+import { type CapturedPreflight, type CapturedRequest, startedRequest } from './record.ts';
 
 /** A preflight seen before (or without) its request. */
 export interface Orphan {
@@ -92,7 +93,7 @@ export class Pairer {
   /** OPTIONS requests seen in onBeforeRequest: preflight or page request, told apart by their headers. */
   readonly #options = new Map<string, BeforeRequestEvent>();
   /** The last preflight answer per page origin and URL, for requests the preflight cache serves. Not persisted. */
-  readonly #lastPreflight = new Map<string, { time: number; maxAge: string | null }>();
+  readonly #lastPreflight = new PreflightAnswers(MAX_UNRESOLVED);
   /** Same-origin requests in flight: entries only if a redirect takes them to another origin. Not persisted. */
   readonly #sameOrigin = new Map<string, CapturedRequest>();
   readonly #changes = new Map<string, PairerChange>();
@@ -241,14 +242,20 @@ export class Pairer {
         preflight.status = e.statusCode;
         preflight.responseHeaders = e.responseHeaders;
       }
-      this.#notePreflight(owner.initiator, e);
+      this.#lastPreflight.note(owner.initiator, e.url, e.statusCode, e.timeStamp, e.responseHeaders);
       return this.#changed(owner);
     }
     const orphan = this.#orphans.get(e.requestId);
     if (orphan) {
       orphan.preflight.status = e.statusCode;
       orphan.preflight.responseHeaders = e.responseHeaders;
-      this.#notePreflight(orphan.event.initiator ?? 'null', e);
+      this.#lastPreflight.note(
+        orphan.event.initiator ?? 'null',
+        e.url,
+        e.statusCode,
+        e.timeStamp,
+        e.responseHeaders,
+      );
       this.#remember(this.#orphans, 'orphan', e.requestId, orphan);
       return none();
     }
@@ -318,25 +325,10 @@ export class Pairer {
     request.state = state;
     request.error = error;
     request.endTime = e.timeStamp;
-    if (request.preflights[0] == null) {
-      const last = this.#lastPreflight.get(`${request.initiator} ${request.url}`);
-      if (last && last.time <= request.time) request.cachedFrom = last;
-    }
+    this.#lastPreflight.markCached(request);
     this.#forget(this.#pending, 'pending', request.id);
     for (const [preflight, owner] of this.#owners) if (owner === request.id) this.#owners.delete(preflight);
     return { changed: [], finished: [request] };
-  }
-
-  /** A preflight answered with a 2xx status: Chrome may keep its answer in the preflight cache. */
-  #notePreflight(initiator: string, e: HeadersReceivedEvent): void {
-    if (e.statusCode < 200 || e.statusCode > 299) return;
-    const key = `${initiator} ${e.url}`;
-    this.#lastPreflight.delete(key);
-    this.#lastPreflight.set(key, {
-      time: e.timeStamp,
-      maxAge: combinedValue(e.responseHeaders, 'Access-Control-Max-Age'),
-    });
-    evictOldest(this.#lastPreflight);
   }
 
   /** A same-origin request a redirect took elsewhere: from now on an entry like any other. */
@@ -519,7 +511,7 @@ function matches(r: CapturedRequest, e: RequestEventBase, method: string | null)
 }
 
 function newRequest(e: RequestEventBase): CapturedRequest {
-  return {
+  return startedRequest({
     id: e.requestId,
     tabId: e.tabId,
     frameId: e.frameId,
@@ -531,17 +523,7 @@ function newRequest(e: RequestEventBase): CapturedRequest {
     time: e.timeStamp,
     source: e.source ?? 'webrequest',
     initiatorLocation: e.initiatorLocation ?? null,
-    requestHeaders: null,
-    currentUrl: e.url,
-    currentMethod: e.method,
-    hop: 0,
-    hopSentHeaders: false,
-    preflights: [null],
-    responses: [],
-    state: 'pending',
-    error: null,
-    endTime: null,
-  };
+  });
 }
 
 const none = (): PairerUpdate => ({ changed: [], finished: [] });

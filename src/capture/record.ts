@@ -67,3 +67,26 @@ export interface CapturedRequest {
    */
   cachedFrom?: { readonly time: number; readonly maxAge: string | null };
 }
+
+/** Who made a request and what it asked for: all a request is when it starts. */
+export type RequestStart = Pick<
+  CapturedRequest,
+  'id' | 'tabId' | 'frameId' | 'documentId' | 'initiator' | 'url' | 'method' | 'type' | 'time' | 'source'
+> & { readonly initiatorLocation: SourceLocation | null };
+
+/** A request as it starts: at its first URL, nothing sent, nothing answered, in flight. */
+export function startedRequest(start: RequestStart): CapturedRequest {
+  return {
+    ...start,
+    requestHeaders: null,
+    currentUrl: start.url,
+    currentMethod: start.method,
+    hop: 0,
+    hopSentHeaders: false,
+    preflights: [null],
+    responses: [],
+    state: 'pending',
+    error: null,
+    endTime: null,
+  };
+}

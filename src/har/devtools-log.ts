@@ -18,7 +18,8 @@
  */
 import { judge } from '../capture/judge.ts';
 import { isCrossOrigin } from '../capture/pairing.ts';
-import type { CapturedPreflight, CapturedRequest } from '../capture/record.ts';
+import { PreflightAnswers } from '../capture/preflight-answers.ts';
+import { type CapturedPreflight, type CapturedRequest, startedRequest } from '../capture/record.ts';
 import { asciiUpper, combinedValue } from '../cors/headers.ts';
 import { originOf } from '../cors/origin.ts';
 import { methodAfterRedirect } from '../cors/redirect.ts';
@@ -68,7 +69,7 @@ export class DevToolsLog {
   /** Redirected requests in flight, by `page origin + the URL their next hop goes to`. */
   readonly #hops = new Map<string, CapturedRequest>();
   /** The last preflight answer per page origin and URL, for requests the preflight cache serves. */
-  readonly #lastPreflight = new Map<string, { time: number; maxAge: string | null }>();
+  readonly #lastPreflight = new PreflightAnswers(MAX_WAITING);
 
   /** `prefix` keeps the ids of one DevTools window apart from another's. */
   constructor(tabId: number, prefix = 'devtools') {
@@ -125,15 +126,7 @@ export class DevToolsLog {
       },
       announced: null,
     };
-    if (p.status >= 200 && p.status <= 299) {
-      const key = `${initiator} ${p.url}`;
-      this.#lastPreflight.delete(key);
-      this.#lastPreflight.set(key, {
-        time: p.start,
-        maxAge: combinedValue(p.responseHeaders, 'Access-Control-Max-Age'),
-      });
-      trim(this.#lastPreflight);
-    }
+    this.#lastPreflight.note(initiator, p.url, p.status, p.start, p.responseHeaders);
     // A request that came first (blocked at this preflight) takes it now, and is filed again.
     const late = this.#lateRequestFor(waiting);
     if (late) return [late];
@@ -171,7 +164,7 @@ export class DevToolsLog {
 
   /** A request's first hop, before its headers and its answer. */
   #start(record: HarRecord, id: string, initiator: string): CapturedRequest {
-    return {
+    return startedRequest({
       id,
       tabId: this.#tabId,
       frameId: 0,
@@ -183,17 +176,7 @@ export class DevToolsLog {
       time: record.start,
       source: 'devtools',
       initiatorLocation: record.initiatorLocation,
-      requestHeaders: null,
-      currentUrl: record.url,
-      currentMethod: record.method,
-      hop: 0,
-      hopSentHeaders: false,
-      preflights: [null],
-      responses: [],
-      state: 'pending',
-      error: null,
-      endTime: null,
-    };
+    });
   }
 
   /** One hop's headers and answer, then its redirect (the request waits for its next hop) or the request's end. */
@@ -219,10 +202,7 @@ export class DevToolsLog {
     request.error = record.error ?? (record.status === 0 ? NO_RESPONSE : null);
     request.endTime = record.end;
     if (!this.#listed(request)) return [];
-    if (request.preflights[0] == null) {
-      const last = this.#lastPreflight.get(`${request.initiator} ${request.url}`);
-      if (last && last.time <= request.time) request.cachedFrom = last;
-    }
+    this.#lastPreflight.markCached(request);
     if (this.#mayGetPreflight(request, record)) {
       this.#wanting.push(request);
       if (this.#wanting.length > MAX_WAITING) this.#wanting.shift();
@@ -313,15 +293,6 @@ export class DevToolsLog {
   }
 }
 
-/** Drops the oldest of a map past MAX_WAITING entries. */
-function trim(map: Map<string, unknown>): void {
-  while (map.size > MAX_WAITING) {
-    const oldest = map.keys().next();
-    if (oldest.done) break;
-    map.delete(oldest.value);
-  }
-}
-
 /**
  * A preflight whose request is not in the log (Firefox lists only the preflight of a request it
  * blocked there), as the request it announced: its method from Access-Control-Request-Method, its
@@ -330,26 +301,21 @@ function trim(map: Map<string, unknown>): void {
 function announcedRequest(p: WaitingPreflight, tabId: number): CapturedRequest {
   const method = p.method ?? 'GET';
   return {
-    id: p.preflight.requestId,
-    tabId,
-    frameId: 0,
-    documentId: null,
-    initiator: p.initiator,
-    url: p.url,
-    method,
-    type: 'xmlhttprequest',
-    time: p.start,
-    source: 'devtools',
-    initiatorLocation: null,
-    requestHeaders: null,
-    currentUrl: p.url,
-    currentMethod: method,
-    hop: 0,
-    hopSentHeaders: false,
+    ...startedRequest({
+      id: p.preflight.requestId,
+      tabId,
+      frameId: 0,
+      documentId: null,
+      initiator: p.initiator,
+      url: p.url,
+      method,
+      type: 'xmlhttprequest',
+      time: p.start,
+      source: 'devtools',
+      initiatorLocation: null,
+    }),
     preflights: [p.preflight],
-    responses: [],
     state: 'completed',
-    error: null,
     endTime: p.start,
   };
 }
