@@ -102,8 +102,7 @@ export const EN = {
   copy: 'Copy',
   copied: 'Copied',
   popupBlocked: 'blocked requests in this tab',
-  popupBlockedUnexplained:
-    'blocked requests in this tab, made while nothing recorded why.',
+  popupBlockedUnexplained: 'blocked requests in this tab, made while nothing recorded why.',
   popupPanelOpen: 'DevTools is open on this tab: its CORS panel has the headers, the culprit and the fix.',
   popupProblem: 'problem',
   popupProblems: 'problems',
