@@ -16,6 +16,8 @@
  * unmarked preflight that fails by the engine stands at once for the request it announced, and
  * that request's own entry, should it come, takes its place.
  */
+
+import { pageHeaders } from '../capture/exchange.ts';
 import { judge } from '../capture/judge.ts';
 import { isCrossOrigin } from '../capture/pairing.ts';
 import { PreflightAnswers } from '../capture/preflight-answers.ts';
@@ -23,6 +25,7 @@ import { type CapturedPreflight, type CapturedRequest, startedRequest } from '..
 import { asciiUpper, combinedValue } from '../cors/headers.ts';
 import { originOf } from '../cors/origin.ts';
 import { methodAfterRedirect } from '../cors/redirect.ts';
+import { preflightReasons } from '../cors/safelist.ts';
 import { type HarRecord, readHarEntry } from './read.ts';
 import { isPreflight, NO_RESPONSE, pageOrigin, typeOf } from './replay.ts';
 
@@ -33,18 +36,35 @@ import { isPreflight, NO_RESPONSE, pageOrigin, typeOf } from './replay.ts';
  */
 export const MAX_WAITING = 1000;
 
-/** How much earlier than its request a preflight's recorded start may be: HAR rounds times to the millisecond. */
-const CLOCK_SLACK_MS = 2;
+/**
+ * How far apart HAR times of one request and its preflight may fall: each entry's times come from
+ * its own clock mapping, rounded to the millisecond, and drift under load (seen: a preflight
+ * starting 10 ms after its request ended). A preflight belongs to a request when it started no
+ * earlier than this before the request, and no later than this after the request sent its headers.
+ */
+const DRIFT_MS = 100;
 
 /**
- * HAR times come from each request's own clock mapping, which under load drifts by tens of
- * milliseconds between entries (seen: a preflight starting 10 ms after its request ended): where
- * no preflight starts after its request, the nearest within this distance is taken.
+ * A request that never went out (blocked at its preflight) has no send time, and Chrome times it
+ * as ending before its preflight even started: its preflight started within this of its start.
  */
-const NEAREST_MS = 2000;
+const UNSENT_MS = 1000;
 
 /** The error a redirect gets when its next hop is no longer awaited. */
 export const NEXT_HOP_MISSING = 'the next hop of this redirect is not in the log';
+
+/** A request filed without a preflight, and the window a late preflight of its own would start in. */
+interface Wanting {
+  readonly request: CapturedRequest;
+  readonly start: number;
+  readonly until: number;
+}
+
+/** A redirected request, and when its redirect came (its next hop starts after that). */
+interface AwaitingHop {
+  readonly request: CapturedRequest;
+  readonly after: number;
+}
 
 interface WaitingPreflight {
   readonly initiator: string;
@@ -65,9 +85,12 @@ export class DevToolsLog {
   /** Preflights whose request has not come, oldest first. */
   #preflights: WaitingPreflight[] = [];
   /** Requests filed without the preflight they needed, that a late one may still complete. */
-  #wanting: CapturedRequest[] = [];
-  /** Redirected requests in flight, by `page origin + the URL their next hop goes to`. */
-  readonly #hops = new Map<string, CapturedRequest>();
+  #wanting: Wanting[] = [];
+  /** Redirected requests in flight, by the URL their next hop goes to, oldest first. */
+  readonly #hops = new Map<string, AwaitingHop[]>();
+  #awaitingHops = 0;
+  /** Redirects let go past MAX_WAITING, ended, to be returned by the next add(). */
+  #evicted: CapturedRequest[] = [];
   /** The last preflight answer per page origin and URL, for requests the preflight cache serves. */
   readonly #lastPreflight = new PreflightAnswers(MAX_WAITING);
 
@@ -94,19 +117,23 @@ export class DevToolsLog {
       return [];
     }
     const id = `${this.#prefix}-${devtoolsId ?? `n${index}`}`;
-    return isPreflight(record) ? this.#preflight(record, id) : this.#request(record, id);
+    const out = isPreflight(record) ? this.#preflight(record, id) : this.#request(record, id);
+    if (this.#evicted.length === 0) return out;
+    return [...this.#evicted.splice(0), ...out];
   }
 
   /** Redirected requests waiting for their next hop. */
   inFlight(): CapturedRequest[] {
-    return [...this.#hops.values()];
+    return [...this.#hops.values()].flatMap((list) => list.map((h) => h.request));
   }
 
-  /** A new page: what waited belongs to the old one. */
+  /** A new page, or the log cleared: what waited belongs to what went. */
   reset(): void {
     this.#preflights = [];
     this.#wanting = [];
     this.#hops.clear();
+    this.#awaitingHops = 0;
+    this.#evicted = [];
     this.#lastPreflight.clear();
   }
 
@@ -140,13 +167,10 @@ export class DevToolsLog {
 
   #request(record: HarRecord, id: string): CapturedRequest[] {
     const page = pageOrigin(record);
-    const initiator = page ?? 'null';
-    const key = `${initiator} ${record.url}`;
-    const continued = this.#hops.get(key);
-    if (continued) this.#hops.delete(key);
+    const continued = this.#nextHopOf(record);
     // No page known (no Origin, no Referer, no initiator): nothing says it left its origin.
-    else if (page === null) return [];
-    const request = continued ?? this.#start(record, id, initiator);
+    if (!continued && page === null) return [];
+    const request = continued ?? this.#start(record, id, page ?? 'null');
     // Where the request is now: this hop's URL and method (a 303 turned a POST into a GET).
     request.currentUrl = record.url;
     request.currentMethod = record.method;
@@ -155,7 +179,7 @@ export class DevToolsLog {
       const preflight = this.#takePreflight(request, record);
       request.preflights[hop] = preflight?.preflight ?? null;
       // Firefox: the request it stood for was listed already; this entry takes its place.
-      if (hop === 0 && preflight?.announced) {
+      if (hop === 0 && preflight?.announced && record.status === 0) {
         return this.#end({ ...request, id: preflight.announced.id }, record);
       }
     }
@@ -195,7 +219,7 @@ export class DevToolsLog {
       request.hop += 1;
       request.hopSentHeaders = false;
       request.preflights[request.hop] = null;
-      this.#awaitHop(request, next);
+      this.#awaitHop(request, next, record.received);
       return [];
     }
     request.state = record.error !== null || record.status === 0 ? 'failed' : 'completed';
@@ -204,7 +228,8 @@ export class DevToolsLog {
     if (!this.#listed(request)) return [];
     this.#lastPreflight.markCached(request);
     if (this.#mayGetPreflight(request, record)) {
-      this.#wanting.push(request);
+      const until = record.status > 0 ? record.sent + DRIFT_MS : record.start + UNSENT_MS;
+      this.#wanting.push({ request, start: record.start, until });
       if (this.#wanting.length > MAX_WAITING) this.#wanting.shift();
     }
     return [request];
@@ -230,41 +255,68 @@ export class DevToolsLog {
   }
 
   /**
-   * A request that never went out and has no preflight: blocked at a preflight that DevTools may
-   * finish after it (or not sent at all: refused before, or a network failure).
+   * A request with no preflight that needed one: blocked at a preflight DevTools finished after
+   * it, or sent after a preflight whose entry sorted after it (HAR end times drift) — or served
+   * from the preflight cache, or refused before any preflight (then none comes in its window).
    */
   #mayGetPreflight(r: CapturedRequest, record: HarRecord): boolean {
-    return r.preflights[0] == null && r.hop === 0 && record.status === 0;
+    if (r.preflights[0] != null || r.hop !== 0) return false;
+    if (record.status === 0) return true;
+    if (combinedValue(record.requestHeaders, 'Origin') === null) return false;
+    return preflightReasons(r.method, pageHeaders(record.requestHeaders, null)).length > 0;
   }
 
-  #awaitHop(request: CapturedRequest, next: string): void {
-    this.#hops.set(`${request.initiator} ${next}`, request);
-    if (this.#hops.size <= MAX_WAITING) return;
-    const [oldestKey, oldest] = this.#hops.entries().next().value as [string, CapturedRequest];
-    this.#hops.delete(oldestKey);
-    oldest.state = 'failed';
-    oldest.error = NEXT_HOP_MISSING;
+  /** The redirected request this entry is the next hop of: to its Location, with the method it turned into, after it. */
+  #nextHopOf(record: HarRecord): CapturedRequest | null {
+    const list = this.#hops.get(record.url);
+    const i =
+      list?.findIndex(
+        (h) =>
+          (h.request.currentMethod === record.method ||
+            asciiUpper(h.request.currentMethod) === record.method) &&
+          record.start >= h.after - DRIFT_MS,
+      ) ?? -1;
+    if (!list || i < 0) return null;
+    const [taken] = list.splice(i, 1);
+    if (list.length === 0) this.#hops.delete(record.url);
+    this.#awaitingHops--;
+    return taken?.request ?? null;
+  }
+
+  #awaitHop(request: CapturedRequest, next: string, after: number): void {
+    const list = this.#hops.get(next) ?? [];
+    list.push({ request, after });
+    this.#hops.set(next, list);
+    this.#awaitingHops++;
+    if (this.#awaitingHops <= MAX_WAITING) return;
+    // The oldest redirect still waiting (Map order is when each URL was first awaited).
+    const [oldestUrl, oldestList] = this.#hops.entries().next().value as [string, AwaitingHop[]];
+    const oldest = oldestList.shift() as AwaitingHop;
+    if (oldestList.length === 0) this.#hops.delete(oldestUrl);
+    this.#awaitingHops--;
+    oldest.request.state = 'failed';
+    oldest.request.error = NEXT_HOP_MISSING;
+    oldest.request.endTime = after;
+    if (this.#listed(oldest.request)) this.#evicted.push(oldest.request);
   }
 
   /**
-   * The preflight this hop of `request` had: same page, URL and method; the earliest that started
-   * after the request did, else the nearest in time.
+   * The preflight this hop of `request` had: same page, URL and method, started within the
+   * request's window (see DRIFT_MS); of those, the nearest to the request's start.
    */
   #takePreflight(request: CapturedRequest, record: HarRecord): WaitingPreflight | null {
+    const until = record.status > 0 ? record.sent + DRIFT_MS : record.start + UNSENT_MS;
     let best = -1;
-    let bestScore = Number.POSITIVE_INFINITY;
+    let bestDistance = Number.POSITIVE_INFINITY;
     const method = asciiUpper(record.method);
     for (const [i, p] of this.#preflights.entries()) {
       if (p.initiator !== request.initiator || p.url !== record.url) continue;
       if (p.method !== null && p.method !== record.method && p.method !== method) continue;
-      const after = p.start >= record.start - CLOCK_SLACK_MS;
+      if (p.start < record.start - DRIFT_MS || p.start > until) continue;
       const distance = Math.abs(p.start - record.start);
-      if (!after && distance > NEAREST_MS) continue;
-      // Any preflight that started after the request beats one that started before it.
-      const score = after ? p.start - record.start : NEAREST_MS + distance;
-      if (score < bestScore) {
+      if (distance < bestDistance) {
         best = i;
-        bestScore = score;
+        bestDistance = distance;
       }
     }
     if (best < 0) return null;
@@ -275,17 +327,18 @@ export class DevToolsLog {
   #lateRequestFor(p: WaitingPreflight): CapturedRequest | null {
     let best = -1;
     let bestDistance = Number.POSITIVE_INFINITY;
-    for (const [i, r] of this.#wanting.entries()) {
+    for (const [i, { request: r, start, until }] of this.#wanting.entries()) {
       if (r.initiator !== p.initiator || r.url !== p.url) continue;
       if (p.method !== null && p.method !== r.method && p.method !== asciiUpper(r.method)) continue;
-      const distance = Math.abs(p.start - r.time);
-      if (distance <= NEAREST_MS && distance < bestDistance) {
+      if (p.start < start - DRIFT_MS || p.start > until) continue;
+      const distance = Math.abs(p.start - start);
+      if (distance < bestDistance) {
         best = i;
         bestDistance = distance;
       }
     }
     if (best < 0) return null;
-    const [filed] = this.#wanting.splice(best, 1);
+    const filed = this.#wanting.splice(best, 1)[0]?.request;
     if (!filed) return null;
     // A copy: the log holds the request as it was filed until it takes this one in its place.
     const { cachedFrom: _guess, ...request } = filed;

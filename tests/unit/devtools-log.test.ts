@@ -110,6 +110,23 @@ describe('preflights join their requests', () => {
     expect(judge(out as CapturedRequest, 'browser').verdict.preflight.cached).toBe(true);
   });
 
+  test('a request served by the preflight cache does not take the preflight of an earlier, slower one', () => {
+    const log = new DevToolsLog(TAB);
+    // Q1 started at 0 with its preflight; Q2 started 300 ms later, its preflight cached, and finished first.
+    const [, [q2] = [], [q1] = []] = feed(log, preflight(1), put(300), put(0));
+    expect(q2?.preflights[0]).toBeNull();
+    expect(q2?.cachedFrom).toMatchObject({ maxAge: null });
+    expect(q1?.preflights[0]?.status).toBe(204);
+  });
+
+  test('a request that went out and sorted before its preflight (HAR end times drift) gets it when it comes', () => {
+    const log = new DevToolsLog(TAB);
+    const [[first] = [], [again] = []] = feed(log, put(0), preflight(1));
+    expect(first?.preflights[0]).toBeNull();
+    expect(again).toMatchObject({ id: first?.id, state: 'completed' });
+    expect(again?.preflights[0]?.status).toBe(204);
+  });
+
   test('a simple request goes to the log at once, with the line of code that made it', () => {
     const log = new DevToolsLog(TAB);
     const get = entry({
@@ -268,12 +285,26 @@ describe('redirects', () => {
     expect(log.inFlight()).toEqual([]);
   });
 
-  test('the oldest redirect let go past the cap is ended, saying its next hop is not in the log', () => {
+  test('the oldest redirect let go past the cap comes out ended, saying its next hop is not in the log', () => {
     const log = new DevToolsLog(TAB);
     log.add(hop(0, `${API}/old/0`, 302, `${API}/gone/0`), 1);
-    const [oldest] = log.inFlight();
-    for (let i = 1; i <= MAX_WAITING; i++) log.add(hop(i, `${API}/old/${i}`, 302, `${API}/gone/${i}`), i + 1);
-    expect(oldest).toMatchObject({ state: 'failed', error: NEXT_HOP_MISSING });
+    let out: CapturedRequest[] = [];
+    for (let i = 1; i <= MAX_WAITING; i++)
+      out = log.add(hop(i, `${API}/old/${i}`, 302, `${API}/gone/${i}`), i + 1);
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatchObject({ url: `${API}/old/0`, state: 'failed', error: NEXT_HOP_MISSING });
+  });
+
+  test('two requests redirected to the same URL each go on with their own next hop', () => {
+    const log = new DevToolsLog(TAB);
+    expect(log.add(hop(0, `${API}/a`, 302, `${API}/login`), 1)).toEqual([]);
+    expect(log.add(hop(5, `${API}/b`, 302, `${API}/login`), 2)).toEqual([]);
+    expect(log.inFlight()).toHaveLength(2);
+    const [a] = log.add(hop(10, `${API}/login`, 200), 3);
+    const [b] = log.add(hop(15, `${API}/login`, 200), 4);
+    expect([a?.url, b?.url]).toEqual([`${API}/a`, `${API}/b`]);
+    expect(b?.responses.map((r) => r.url)).toEqual([`${API}/b`, `${API}/login`]);
+    expect(log.inFlight()).toEqual([]);
   });
 });
 
