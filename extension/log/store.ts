@@ -372,7 +372,8 @@ function isMeta(v: unknown): v is TabMeta {
     Number.isInteger(m.tail) &&
     m.tail <= m.head &&
     Number.isInteger(m.dropped) &&
-    Number.isInteger(m.blocked)
+    Number.isInteger(m.blocked) &&
+    (m.amends === undefined || Number.isInteger(m.amends))
   );
 }
 

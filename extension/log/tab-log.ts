@@ -39,6 +39,8 @@ interface OwnCapture {
   readonly recorded: Map<string, number[]>;
   /** `method URL` → failures the error listener only counted: their place in the log and when. */
   readonly counted: Map<string, { seq: number; time: number }[]>;
+  /** DevTools' ids of requests skipped as twins of the worker's own: a later copy is skipped too. */
+  readonly twins: Set<string>;
 }
 
 export class TabLogs {
@@ -106,11 +108,8 @@ export class TabLogs {
         if (entry.kind === 'captured') ids.set(entry.request.id, seq);
       this.#filedIds.set(tabId, ids);
     } else if (ids.size > 2 * this.#store.ringSize) {
-      // Requests the ring let go are forgotten with them (Map order is filing order).
-      for (const [id, seq] of ids) {
-        if (seq >= tail) break;
-        ids.delete(id);
-      }
+      // Requests the ring let go are forgotten with them (all of them: an amended one moved).
+      for (const [id, seq] of ids) if (seq < tail) ids.delete(id);
     }
     return ids;
   }
@@ -118,8 +117,13 @@ export class TabLogs {
   /** The worker's own capture of a tab, indexed; built on first use, kept up to date after. */
   #ownOf(tabId: number, build = false): OwnCapture | undefined {
     let own = this.#own.get(tabId);
+    // Kept up to date as entries come, never pruned as the ring lets them go: rebuilt when it outgrows the ring.
+    if (own && own.recorded.size + own.counted.size + own.twins.size > 2 * this.#store.ringSize + 100) {
+      this.#own.delete(tabId);
+      own = undefined;
+    }
     if (own || !build) return own;
-    own = { recorded: new Map(), counted: new Map() };
+    own = { recorded: new Map(), counted: new Map(), twins: new Set() };
     for (const { seq, entry: e } of this.#store.entriesSince(tabId, 0)) {
       if (e.kind === 'not-recorded')
         push(own.counted, `${e.event.method} ${e.event.url}`, { seq, time: e.event.timeStamp });
@@ -187,16 +191,17 @@ export class TabLogs {
         if (this.#amend(tabId, seq, r)) changed++;
         continue;
       }
-      changed++;
       const own = this.#ownOf(tabId, true) as OwnCapture;
+      if (own.twins.has(r.id)) continue;
       const key = `${r.method} ${r.url}`;
       const times = own.recorded.get(key);
       const twin = times?.findIndex((t) => Math.abs(t - r.time) <= CLOCK_MATCH_MS) ?? -1;
       if (times && twin >= 0) {
         times.splice(twin, 1);
-        changed--;
+        own.twins.add(r.id);
         continue;
       }
+      changed++;
       if (this.#giveWay(tabId, r, own)) continue;
       ids.set(r.id, this.#file(r));
     }
@@ -272,10 +277,11 @@ export class TabLogs {
     const partial = limit !== undefined && meta.head - from > limit;
     if (partial) from = meta.head - limit;
     const judged = this.#tab(tabId);
-    // Entries the ring evicted leave the cache with them (sequence numbers come in order).
+    // Entries the ring evicted leave the cache with them (in order, but an amended one may have moved).
+    const scanAll = judged.size > meta.head - meta.tail + 64;
     for (const seq of judged.keys()) {
-      if (seq >= meta.tail) break;
-      judged.delete(seq);
+      if (seq >= meta.tail && !scanAll) break;
+      if (seq < meta.tail) judged.delete(seq);
     }
     const entries: ReportEntry[] = [];
     const read = (seq: number, stored: StoredEntry) => {
@@ -375,7 +381,16 @@ function push<T>(map: Map<string, T[]>, key: string, value: T): void {
   else map.set(key, [value]);
 }
 
-/** How much of a request is known: its preflights, answers and headers (an amendment only adds). */
+/**
+ * How much of a request is known: its preflights, answers, headers and how it ended (an
+ * amendment only adds: a late preflight; Firefox's own entry in place of the one its preflight
+ * stood for, which says how the request failed).
+ */
 function completeness(r: CapturedRequest): number {
-  return r.preflights.filter((p) => p != null).length + r.responses.length + (r.requestHeaders ? 1 : 0);
+  return (
+    r.preflights.filter((p) => p != null).length +
+    r.responses.length +
+    (r.requestHeaders ? 1 : 0) +
+    (r.error ? 1 : 0)
+  );
 }

@@ -186,6 +186,15 @@ describe("a later word on a request DevTools' log already gave (a preflight that
     expect(next.entries.every((e) => e.preflight?.status === 204)).toBe(true);
   });
 
+  test("Firefox: the request's own entry takes the place of the one its preflight stood for", () => {
+    const { logs: log, store } = logs();
+    const stood = devtools(blockedPost('8', { state: 'completed', error: null }));
+    log.finished(stood);
+    log.finished(devtools(blockedPost('8', { error: 'NS_ERROR_DOM_BAD_URI' })));
+    expect(log.report(1, {}, []).entries.map((e) => e.state)).toEqual(['failed']);
+    expect(store.meta(1).amends).toBe(1);
+  });
+
   test('webRequest capture never amends: an end event delivered twice is filed once, as it first came', () => {
     const { logs: log } = logs();
     log.finished(blockedPost('7', { preflights: [null] }));
@@ -235,6 +244,10 @@ describe('fromDevTools()', () => {
     const { logs: log } = logs();
     log.finished(blockedPost('20'));
     expect(log.fromDevTools(1, [fromDevTools(blockedPost('20', { time: 45 + 20 }))])).toBe(0);
+    expect(log.report(1, {}, []).entries).toHaveLength(1);
+    // Nor later: sent again whole on a new connection, or completed by a late preflight.
+    expect(log.fromDevTools(1, [fromDevTools(blockedPost('20', { time: 45 + 20 }))])).toBe(0);
+    expect(log.fromDevTools(1, [fromDevTools(blockedPost('20', { time: 65, preflights: [null] }))])).toBe(0);
     expect(log.report(1, {}, []).entries).toHaveLength(1);
   });
 
