@@ -82,6 +82,8 @@ export class DevToolsCapture implements LogSource {
   readonly #always = !NETWORK_LOG_READABLE_LATER;
   /** The worker's count of this page's failures from before DevTools recorded it (see #readEarlier). */
   #earlier: ReportEntry[] = [];
+  /** Whether #readEarlier ran for this page (it runs once). */
+  #earlierAsked = false;
   /** The latest read of DevTools' log, done when what it held is in the log here. */
   #caughtUp: Promise<void> = Promise.resolve();
 
@@ -119,11 +121,17 @@ export class DevToolsCapture implements LogSource {
    * worker's error listener counted them (method, URL, that CORS blocked them). Read once, when
    * the page is known to predate capture.
    */
-  async #readEarlier(): Promise<void> {
+  async #readEarlier(recordedFrom: number): Promise<void> {
+    if (this.#earlierAsked) return;
+    this.#earlierAsked = true;
     try {
       const reply = await send({ type: 'cors:report', tabId: this.tabId });
       if (!this.#pageBeforeCapture) return;
-      this.#earlier = reply.entries.filter((e) => e.state === 'not-recorded');
+      // Failures from before DevTools' log begins; listed beside this log's own entries, which
+      // have sequence numbers of their own (the worker's would collide with them).
+      this.#earlier = reply.entries
+        .filter((e) => e.state === 'not-recorded' && e.time < recordedFrom)
+        .map(({ seq: _worker, ...e }) => e);
       if (this.#earlier.length > 0) for (const listener of this.#listeners) listener();
     } catch {
       // The worker is away: the banner still says the page's first requests are missing.
@@ -147,6 +155,9 @@ export class DevToolsCapture implements LogSource {
   }
 
   async clear(): Promise<void> {
+    // What waited (a preflight, a redirect's next hop) and the early failures go with the log.
+    this.#log.reset();
+    this.#earlier = [];
     this.#logs.clear(this.tabId);
     await send({ type: 'cors:clear', tabId: this.tabId });
   }
@@ -212,7 +223,7 @@ export class DevToolsCapture implements LogSource {
         );
       }
       for (const entry of finishOrder(log)) this.#read(entry);
-      if (this.#pageBeforeCapture) void this.#readEarlier();
+      if (this.#pageBeforeCapture) void this.#readEarlier(logStart(log));
     } finally {
       reading = false;
       for (const entry of early.splice(0)) this.#read(entry);
@@ -336,6 +347,16 @@ async function readLogRetrying(): Promise<readonly unknown[] | null> {
     }
   }
   return null;
+}
+
+/** When DevTools' log begins: its earliest entry's start (now, for an empty log). */
+function logStart(log: readonly unknown[]): number {
+  let first = Date.now();
+  for (const e of log) {
+    const t = Date.parse(String((e as { startedDateTime?: unknown })?.startedDateTime));
+    if (Number.isFinite(t) && t < first) first = t;
+  }
+  return first;
 }
 
 /** What tells one request of the log from another where the browser gives no id: method, URL and times. */

@@ -140,6 +140,15 @@ test('failures from before DevTools recorded the page are listed, as not recorde
     const text = await tools.inPanel<string>('document.body.textContent');
     expect(text).toContain('DevTools opened after this page loaded');
     expect(text).not.toContain('No cross-origin requests yet');
+    // Requests DevTools records from now on are listed beside it; neither takes the other's place.
+    const later = urlOf('pf-origin-mismatch');
+    await fetchFromPage(second, later, scenarioById('pf-origin-mismatch').request);
+    const both = await tools.panelRows(
+      (r) => r.some((row) => row.startsWith(`${later} |`)),
+      'the new request beside the early failure',
+    );
+    expect(both.find((row) => row.startsWith(`${early} |`))).toMatch(/not recorded/i);
+    expect(both.find((row) => row.startsWith(`${later} |`))).toMatch(/blocked/);
   } finally {
     await tools.close();
     await second.close();
