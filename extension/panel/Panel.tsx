@@ -81,7 +81,14 @@ export function Panel({ source }: { source: LogSource }) {
 
   const browser = imported ? (imported.browser === 'firefox' ? 'firefox' : 'chrome') : BROWSER;
   const exportAs = (format: ExportFormat) =>
-    downloadReport(format, shown, { redact: redactSecrets, tabId, dropped, stack, browser });
+    downloadReport(format, shown, {
+      redact: redactSecrets,
+      tabId,
+      dropped,
+      stack,
+      browser,
+      imported: imported !== null,
+    });
 
   return (
     <div class="panel">

@@ -57,7 +57,9 @@ export function ProblemBar({ problems, chosen, onChoose, firefoxFirst }: Props) 
         </ul>
         {hidden > 0 || expanded ? (
           <button type="button" class="more" aria-expanded={expanded} onClick={() => setExpanded(!expanded)}>
-            {expanded ? t('problemsFewer') : `${hidden} ${t('problemsMore')}`}
+            {expanded
+              ? t('problemsFewer')
+              : `${hidden} ${t(hidden === 1 ? 'problemsMoreOne' : 'problemsMore')}`}
           </button>
         ) : null}
       </nav>

@@ -63,7 +63,7 @@ export function Popup({ tabId }: { tabId: number }) {
   const blocked = entries.filter((e) => kindOf(e) === 'blocked' || kindOf(e) === 'not-recorded');
   const problems = problemsOf(entries);
   // Blocked requests nothing recorded the headers of are not yet problems anyone explained.
-  const unexplained = problems.length > 0 && problems.every((p) => p.corsError === null);
+  const unexplained = problems.length > 0 && problems.every((p) => p.notRecorded);
   const setRecording = async (on: boolean, reload: boolean) => {
     setStatus(await send({ type: 'cors:record', tabId, recording: on }));
     if (reload) await reloadTab(tabId);
@@ -90,7 +90,8 @@ export function Popup({ tabId }: { tabId: number }) {
       ) : null}
       {unexplained ? (
         <p class="count" aria-live="polite">
-          <strong class="blocked-count">{blocked.length}</strong> {t('popupBlockedUnexplained')}
+          <strong class="blocked-count">{blocked.length}</strong>{' '}
+          {t(blocked.length === 1 ? 'popupBlockedUnexplainedOne' : 'popupBlockedUnexplained')}
         </p>
       ) : (
         <p class="count" aria-live="polite">
@@ -108,12 +109,12 @@ export function Popup({ tabId }: { tabId: number }) {
               <span class="why">
                 {p.origin}
                 {p.culprit ? ` · ${p.culprit}` : ''}
-                {p.corsError ? (
+                {p.notRecorded ? null : (
                   <>
                     {' · '}
                     <span class="name">{problemName(p, BROWSER === 'firefox')}</span>
                   </>
-                ) : null}
+                )}
               </span>
             </li>
           ))}

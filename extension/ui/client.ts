@@ -27,14 +27,25 @@ const EXPORTS: Record<ExportFormat, { ext: string; mime: string; render: typeof 
 export function downloadReport(
   format: ExportFormat,
   entries: readonly ReportEntry[],
-  options: { redact: boolean; tabId: number; dropped: number; stack?: StackId | null; browser?: Browser },
+  options: {
+    redact: boolean;
+    tabId: number;
+    dropped: number;
+    stack?: StackId | null;
+    browser?: Browser;
+    /** The requests came from a file, not from this browser: it does not say which browser captured them. */
+    imported?: boolean;
+  },
 ): string {
   const spec = EXPORTS[format];
   return downloadText(
     'cors-lens',
     spec.ext,
     spec.mime,
-    spec.render(entries, { ...options, capturedBy: browserAndVersion(navigator.userAgent) }),
+    spec.render(entries, {
+      ...options,
+      capturedBy: options.imported ? null : browserAndVersion(navigator.userAgent),
+    }),
   );
 }
 

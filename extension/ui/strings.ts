@@ -70,6 +70,7 @@ export const EN = {
   problemsLabel: 'Problems: blocked requests grouped by server, error and culprit',
   problemsAll: 'Show all requests',
   problemsMore: 'more problems',
+  problemsMoreOne: 'more problem',
   problemsFewer: 'Show fewer',
   problemsFiltered: 'Showing only',
   problemLine: 'The same problem (same server, error and culprit) blocked',
@@ -103,6 +104,7 @@ export const EN = {
   copied: 'Copied',
   popupBlocked: 'blocked requests in this tab',
   popupBlockedUnexplained: 'blocked requests in this tab, made while nothing recorded why.',
+  popupBlockedUnexplainedOne: 'blocked request in this tab, made while nothing recorded why.',
   popupPanelOpen: 'DevTools is open on this tab: its CORS panel has the headers, the culprit and the fix.',
   popupProblem: 'problem',
   popupProblems: 'problems',
@@ -134,6 +136,7 @@ export const EN = {
   fixEditedOf: 'of',
   fixEditedPass: 'requests to this server pass with this answer',
   fixEditedStillBlocked: 'still blocked: see What if below',
+  fixEditedNotJudged: 'cannot be judged from headers alone',
   fixNotesAllRoutes: "About this server's routes, this request's and the others':",
   fixBackToMerged: 'Back to the merged fix',
   fixEffect:

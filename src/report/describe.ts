@@ -126,9 +126,14 @@ export function errorWithParameter(error: string | null, parameter: string | nul
   return `${error}${parameter ? ` (${parameter})` : ''}`;
 }
 
+/** A line or column number from the data: a number, or '?' (an opened report may hold anything there). */
+export function numberText(n: unknown): string {
+  return Number.isSafeInteger(n) ? String(n) : '?';
+}
+
 /** "loadOrders() in http://localhost:3000/app.js, line 42, column 13": a call site in words. */
 export function locationWords(l: SourceLocation): string {
-  return `${l.functionName ? `${l.functionName}() in ` : ''}${l.url}, line ${l.line}, column ${l.column}`;
+  return `${l.functionName ? `${l.functionName}() in ` : ''}${l.url}, line ${numberText(l.line)}, column ${numberText(l.column)}`;
 }
 
 /**

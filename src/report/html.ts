@@ -4,7 +4,8 @@
  */
 
 import type { HeaderList } from '../cors/headers.ts';
-import { describeEntry, type EntryDescription, reportOrder } from './describe.ts';
+import { originOf } from '../cors/origin.ts';
+import { describeEntry, type EntryDescription, numberText, reportOrder } from './describe.ts';
 import type { ReportEntry } from './entry.ts';
 import { contextLine, type ExportOptions, type JsonReport, toJsonReport } from './json.ts';
 import { problemCount, problemName } from './problems.ts';
@@ -66,7 +67,7 @@ function entrySection(
   if (d.madeBy) {
     const at = d.madeBy;
     parts.push(
-      `<p>Made by ${at.functionName ? `<code>${e(at.functionName)}()</code> in ` : ''}<code>${e(at.url)}</code>, line ${at.line}, column ${at.column}</p>`,
+      `<p>Made by ${at.functionName ? `<code>${e(at.functionName)}()</code> in ` : ''}<code>${e(at.url)}</code>, line ${numberText(at.line)}, column ${numberText(at.column)}</p>`,
     );
   }
   if (d.madeByWorker) parts.push(`<p>${e(d.madeByWorker)}</p>`);
@@ -80,7 +81,7 @@ function entrySection(
   if (d.explanation) parts.push(`<p>${prose(d.explanation)}</p>`);
   // A note that holds for several requests to one server is said once, at the first of them.
   for (const f of [...d.notes, ...d.risks]) {
-    const key = `${server ?? ''} ${f.message}`;
+    const key = `${server ?? originOf(d.url) ?? d.url} ${f.message}`;
     if (said.has(key)) continue;
     said.add(key);
     parts.push(`<p class="finding">${prose(f.message)}</p>`);

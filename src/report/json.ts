@@ -9,6 +9,7 @@
  * A new field is a minor change; removing or changing one bumps `version`.
  */
 
+import type { SourceLocation } from '../capture/record.ts';
 import type { StackId } from '../fixes/fix.ts';
 import { fixTexts } from '../fixes/index.ts';
 import type { Browser } from './describe.ts';
@@ -103,24 +104,56 @@ export function readJsonReport(text: string): ReadResult {
   const bad = doc.entries.findIndex((e) => typeof e?.id !== 'string' || typeof e?.url !== 'string');
   if (bad >= 0) return { ok: false, error: `Entry ${bad} has no id or url.` };
   // The file's rendered fixes are for its readers; read back, an entry is as live capture makes it.
-  const entries = doc.entries.map(({ fixes: _fixes, ...entry }) => entry);
+  // Fields the views print as they are, checked: a file may hold anything there.
+  const entries = doc.entries.map(({ fixes: _fixes, ...entry }) => ({
+    ...entry,
+    initiator: typeof entry.initiator === 'string' ? entry.initiator : 'null',
+    initiatorLocation: isLocation(entry.initiatorLocation) ? entry.initiatorLocation : null,
+  }));
   return { ok: true, report: { ...(doc as JsonReport), entries } };
 }
 
 /** The pages behind the requests: each request's initiator origin, first seen first. */
 export function pagesOf(entries: readonly ReportEntry[]): string[] {
-  return [...new Set(entries.map((e) => e.initiator).filter((o) => o !== '' && o !== 'null'))];
+  const origins = entries.map((e) => e.initiator as unknown);
+  return [...new Set(origins.filter((o): o is string => typeof o === 'string' && o !== '' && o !== 'null'))];
 }
 
-/** "Page http://localhost:3000 · Chrome 156.0.8078.114 · 2026-12-06 04:40 UTC": who reads a report needs these first. */
-export function contextLine(report: JsonReport): string {
+function isLocation(v: unknown): v is SourceLocation {
+  const l = v as SourceLocation | null;
+  return (
+    typeof l === 'object' &&
+    l !== null &&
+    typeof l.url === 'string' &&
+    Number.isSafeInteger(l.line) &&
+    Number.isSafeInteger(l.column) &&
+    typeof l.functionName === 'string'
+  );
+}
+
+/**
+ * What a report's first line says, in parts its renderer escapes in its own way: the pages behind
+ * the requests (untrusted: origins from the requests), the browser, and the time (UTC).
+ */
+export function contextOf(report: JsonReport): {
+  readonly pagesLabel: string;
+  readonly pages: readonly string[];
+  readonly capturedBy: string | null;
+  readonly when: string;
+} {
   const pages = report.pages ?? [];
-  const when = `${report.generatedAt.slice(0, 16).replace('T', ' ')} UTC`;
-  return [
-    pages.length === 0 ? null : `${pages.length === 1 ? 'Page' : 'Pages'} ${pages.join(', ')}`,
-    report.capturedBy ?? null,
-    when,
-  ]
+  return {
+    pagesLabel: pages.length === 1 ? 'Page' : 'Pages',
+    pages,
+    capturedBy: report.capturedBy ?? null,
+    when: `${report.generatedAt.slice(0, 16).replace('T', ' ')} UTC`,
+  };
+}
+
+/** The context line as plain text: "Page http://localhost:3000 · Chrome 156 · 2026-12-06 04:40 UTC". */
+export function contextLine(report: JsonReport): string {
+  const c = contextOf(report);
+  return [c.pages.length > 0 ? `${c.pagesLabel} ${c.pages.join(', ')}` : null, c.capturedBy, c.when]
     .filter((x): x is string => x !== null)
     .join(' · ');
 }

@@ -4,9 +4,17 @@
  * or block sized so that nothing in it can end it, so no header or URL is ever rendered as Markdown
  * or HTML.
  */
-import { cacheSentence, culpritText, describeEntry, type EntryDescription, reportOrder } from './describe.ts';
+import { originOf } from '../cors/origin.ts';
+import {
+  cacheSentence,
+  culpritText,
+  describeEntry,
+  type EntryDescription,
+  numberText,
+  reportOrder,
+} from './describe.ts';
 import type { ReportEntry } from './entry.ts';
-import { contextLine, type ExportOptions, toJsonReport } from './json.ts';
+import { contextOf, type ExportOptions, toJsonReport } from './json.ts';
 import { problemCount, problemName } from './problems.ts';
 import { coveredBy, serverFixFor, serverHeading } from './servers.ts';
 import { type EntryKind, summaryText } from './summary.ts';
@@ -67,7 +75,7 @@ function section(d: EntryDescription, n: number, server: string | null, said: Se
   if (d.madeBy) {
     const at = d.madeBy;
     out.push(
-      `- Made by ${at.functionName ? `${code(`${at.functionName}()`)} in ` : ''}${code(at.url)}, line ${at.line}, column ${at.column}`,
+      `- Made by ${at.functionName ? `${code(`${at.functionName}()`)} in ` : ''}${code(at.url)}, line ${numberText(at.line)}, column ${numberText(at.column)}`,
     );
   }
   if (d.madeByWorker) out.push(`- ${prose(d.madeByWorker)}`);
@@ -85,7 +93,7 @@ function section(d: EntryDescription, n: number, server: string | null, said: Se
   if (d.explanation) out.push('', prose(d.explanation));
   // A note that holds for several requests to one server is said once, at the first of them.
   for (const f of [...d.notes, ...d.risks]) {
-    const key = `${server ?? ''} ${f.message}`;
+    const key = `${server ?? originOf(d.url) ?? d.url} ${f.message}`;
     if (said.has(key)) continue;
     said.add(key);
     out.push(`- ${prose(f.message)}`);
@@ -107,7 +115,21 @@ export function renderMarkdown(entries: readonly ReportEntry[], options: ExportO
   const report = toJsonReport(entries, options);
   const { summary } = report;
   const out: string[] = [];
-  out.push('## CORS Lens report', '', prose(contextLine(report)), '');
+  const context = contextOf(report);
+  out.push(
+    '## CORS Lens report',
+    '',
+    [
+      context.pages.length > 0
+        ? `${context.pagesLabel} ${context.pages.map((p) => code(p)).join(', ')}`
+        : null,
+      context.capturedBy === null ? null : prose(context.capturedBy),
+      context.when,
+    ]
+      .filter((x) => x !== null)
+      .join(' · '),
+    '',
+  );
   out.push(
     `${summaryText(summary)}${report.redacted ? ' Secrets are redacted.' : ' ⚠️ Not redacted: this report may contain credentials.'}`,
     '',

@@ -17,6 +17,8 @@ export interface Problem {
   readonly origin: string;
   /** Chrome's name; null for requests blocked while not recording (no headers, no name). */
   readonly corsError: string | null;
+  /** Blocked while nothing recorded the requests' headers: what blocked them is not known. */
+  readonly notRecorded: boolean;
   /** Chrome's failed parameter (`authorization`), or null. */
   readonly failedParameter: string | null;
   /** The header at fault (`Access-Control-Allow-Headers`), or null. */
@@ -36,7 +38,8 @@ function serverOrigin(e: ReportEntry): string {
 export function problemKeyOf(e: ReportEntry): string | null {
   const kind = kindOf(e);
   if (kind !== 'blocked' && kind !== 'not-recorded') return null;
-  return `${serverOrigin(e)} ${e.corsError ?? 'not-recorded'} ${e.failedParameter ?? ''}`.trimEnd();
+  const error = e.state === 'not-recorded' ? 'not-recorded' : (e.corsError ?? 'unnamed');
+  return `${serverOrigin(e)} ${error} ${e.failedParameter ?? ''}`.trimEnd();
 }
 
 /** The blocked requests, grouped into problems, in the order each problem first appeared. */
@@ -53,6 +56,7 @@ export function problemsOf(entries: readonly ReportEntry[]): Problem[] {
     key,
     origin: serverOrigin(first),
     corsError: first.corsError,
+    notRecorded: first.state === 'not-recorded',
     failedParameter: first.failedParameter,
     culprit: first.verdict?.culprit?.field ?? null,
     firefoxReason: first.firefoxReason,
@@ -63,7 +67,7 @@ export function problemsOf(entries: readonly ReportEntry[]): Problem[] {
 
 /** "HeaderDisallowedByPreflightResponse (authorization)", or what is known of a request not recorded. */
 export function problemName(p: Problem, firefoxFirst = false): string {
-  if (p.corsError === null) return 'not recorded';
+  if (p.corsError === null) return p.notRecorded ? 'not recorded' : 'no CORS error named';
   const chrome = errorWithParameter(p.corsError, p.failedParameter);
   return firefoxFirst && p.firefoxReason ? `${p.firefoxReason} — Chrome: ${chrome}` : chrome;
 }
@@ -74,13 +78,17 @@ export function problemName(p: Problem, firefoxFirst = false): string {
  * (problemName) comes second, for searching and for bug reports.
  */
 export function problemTitle(p: Problem): string {
-  if (p.corsError === null) return NOT_RECORDED_TITLE;
+  if (p.notRecorded) return NOT_RECORDED_TITLE;
+  if (p.corsError === null) return UNNAMED_TITLE;
   if (!isCorsError(p.corsError)) return problemName(p);
   return errorTexts(p.corsError, { origin: 'the page', param: p.failedParameter ?? '' }).title;
 }
 
 /** What is known of requests blocked while nothing recorded their headers. */
 export const NOT_RECORDED_TITLE = 'Blocked before anything recorded its headers: reason not known';
+
+/** Requests the browser blocked whose recorded headers break no CORS rule the engine knows. */
+const UNNAMED_TITLE = 'Blocked by the browser; its headers break no CORS rule CORS Lens knows';
 
 /** "3 problems · 300 requests": how the popup, the badge's tooltip and the reports count what was blocked. */
 export function problemCount(problems: readonly Problem[]): string {

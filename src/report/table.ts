@@ -108,7 +108,10 @@ export function renderTable(entries: readonly ReportEntry[], options: TableOptio
   );
   const blocked = described.filter((d) => d.kind === 'blocked');
   // Numbered as the Markdown and HTML reports number them: blocked first.
-  const order = reportOrder(described).filter((i) => options.all || described[i]?.kind === 'blocked');
+  // Numbered by place in that order before any is left out, so numbers match theirs.
+  const numbered = reportOrder(described);
+  const order = numbered.filter((i) => options.all || described[i]?.kind === 'blocked');
+  const numberOf = new Map(numbered.map((i, n) => [i, n + 1]));
   const listed = order.map((i) => described[i] as EntryDescription);
   const out: string[] = [];
   const para = (text: string, indent = '', first = indent) =>
@@ -137,7 +140,7 @@ export function renderTable(entries: readonly ReportEntry[], options: TableOptio
   listed.forEach((d, i) => {
     const entry = shown[order[i] as number];
     out.push('');
-    para(`${d.method} ${d.url}`, indent, `${i + 1}.`.padEnd(indent.length));
+    para(`${d.method} ${d.url}`, indent, `${numberOf.get(order[i] as number)}. `);
     const error = d.names?.chrome;
     const verdict = error ? errorWithParameter(error.error, error.param) : d.headline;
     const label = d.kind === 'blocked' ? paint('blocked', 'BLOCKED') : d.kind.toUpperCase();
@@ -148,12 +151,15 @@ export function renderTable(entries: readonly ReportEntry[], options: TableOptio
       indent,
       indent,
     );
-    out.push(head.replace(d.kind.toUpperCase(), label), ...more);
+    out.push(
+      head.replace(d.kind.toUpperCase(), () => label),
+      ...more,
+    );
     if (d.culprit) {
       const text = oneLineSafe(culpritText(d.culprit));
       const lines = wrapText(text, width, `${indent}        `, `${indent}culprit `);
       const field = oneLineSafe(d.culprit.field);
-      out.push(...lines.map((l, n) => (n === 0 ? l.replace(field, paint('culprit', field)) : l)));
+      out.push(...lines.map((l, n) => (n === 0 ? l.replace(field, () => paint('culprit', field)) : l)));
     }
     if (d.kind !== 'blocked') return;
     para(d.explanation ?? d.headline, indent);

@@ -187,7 +187,7 @@ test('the popup, nothing recording and DevTools closed: failures counted as what
   await popup.locator('.blocked-count').waitFor();
   // Not "1 problem": nobody has explained it yet.
   expect(await popup.locator('.count').textContent()).toBe(
-    '1 blocked requests in this tab, made while nothing recorded why.',
+    '1 blocked request in this tab, made while nothing recorded why.',
   );
   expect(await popup.locator('.problem-count').count()).toBe(0);
   // The reason line is not repeated under the request, and DevTools is offered since it is closed.

@@ -3,7 +3,7 @@ import { expect, test } from 'vitest';
 import { checkScript } from '../../src/report/check-script.ts';
 import { notRecordedEntry, reportEntryOf } from '../../src/report/entry.ts';
 import { renderHtml } from '../../src/report/html.ts';
-import { toJsonReport } from '../../src/report/json.ts';
+import { readJsonReport, toJsonReport } from '../../src/report/json.ts';
 import { renderMarkdown } from '../../src/report/markdown.ts';
 import { problemCount, problemName, problemsOf } from '../../src/report/problems.ts';
 import { renderTable } from '../../src/report/table.ts';
@@ -31,6 +31,7 @@ test('three requests refused for the same header at the same server are one prob
       key: 'http://127.0.0.1:8000 HeaderDisallowedByPreflightResponse authorization',
       origin: 'http://127.0.0.1:8000',
       corsError: 'HeaderDisallowedByPreflightResponse',
+      notRecorded: false,
       failedParameter: 'authorization',
       culprit: 'Access-Control-Allow-Headers',
       firefoxReason: 'CORSMissingAllowHeaderFromPreflight',
@@ -41,6 +42,7 @@ test('three requests refused for the same header at the same server are one prob
       key: 'http://127.0.0.1:8000 not-recorded',
       origin: 'http://127.0.0.1:8000',
       corsError: null,
+      notRecorded: true,
       failedParameter: null,
       culprit: null,
       firefoxReason: null,
@@ -115,7 +117,11 @@ test('every export opens with the page, the browser and the time, cuts no value,
   const md = renderMarkdown(entries, options);
   const html = renderHtml(entries, options);
   const context = `Page ${PAGE} · Chrome 156 · 2026-12-06 04:40 UTC`;
-  expect(md.split('\n').slice(0, 3)).toEqual(['## CORS Lens report', '', context]);
+  expect(md.split('\n').slice(0, 3)).toEqual([
+    '## CORS Lens report',
+    '',
+    `Page \`${PAGE}\` · Chrome 156 · 2026-12-06 04:40 UTC`,
+  ]);
   expect(html).toContain(`<h1>CORS Lens report</h1>\n<p>${context}</p>`);
   expect(toJsonReport(entries, options)).toMatchObject({ pages: [PAGE], capturedBy: 'Chrome 156' });
   // No cell of any table is cut short.
@@ -168,4 +174,24 @@ test('the check script says which answers it cannot check (a POST answered 500 w
   );
   // What it can check, it still checks: the preflight.
   expect(script).toMatch(/check 'OPTIONS \/r\/50/);
+});
+
+test('an opened report cannot put markup into the context line or the call site', () => {
+  const hostile = {
+    ...(posts[0] as (typeof posts)[number]),
+    initiator: '[Reset token](https://evil.example/)',
+    initiatorLocation: { url: 'http://x/app.js', line: '<a href=x>', column: 1, functionName: 'f' },
+  };
+  const file = JSON.stringify({ ...toJsonReport([hostile as never]), entries: [hostile] });
+  const read = readJsonReport(file);
+  if (!read.ok) throw new Error(read.error);
+  const md = renderMarkdown(read.report.entries);
+  const html = renderHtml(read.report.entries);
+  // The origin is shown as code, never as a link; a call site with no line number has none.
+  expect(md).toContain('Page `[Reset token](https://evil.example/)`');
+  expect(read.report.entries[0]?.initiatorLocation).toBeNull();
+  expect(html).not.toContain('<a href=x>');
+  const live = renderHtml([{ ...hostile, initiator: PAGE } as never]);
+  expect(live).not.toContain('<a href=x>');
+  expect(live).toContain('line ?, column 1');
 });
