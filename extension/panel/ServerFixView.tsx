@@ -60,12 +60,14 @@ export function ServerFixView({ server, entries, selected, stack, onChooseStack 
           {edited ? t('fixEditedServer') : t('fixServer')} {serverHeading(server)}
         </p>
         {edited ? (
-          <div class={edited.passing < edited.total ? 'fix-edited warning' : 'fix-edited'} role="status">
+          <div class={edited.blocked > 0 ? 'fix-edited warning' : 'fix-edited'} role="status">
             <p>
               {t('fixFromEdited')} {edited.passing} {t('fixEditedOf')} {edited.total} {t('fixEditedPass')}
-              {edited.passing < edited.total
-                ? `; ${edited.total - edited.passing} ${t('fixEditedStillBlocked')}.`
-                : '.'}{' '}
+              {edited.blocked > 0 ? `; ${edited.blocked} ${t('fixEditedStillBlocked')}` : ''}
+              {edited.total - edited.passing - edited.blocked > 0
+                ? `; ${edited.total - edited.passing - edited.blocked} ${t('fixEditedNotJudged')}`
+                : ''}
+              .{' '}
               <button type="button" onClick={() => setEdited(null)}>
                 {t('fixBackToMerged')}
               </button>

@@ -18,6 +18,7 @@ import {
   type ResponseField,
   requirementOfAnswer,
   type ServerAnswer,
+  underMergedFix,
   whatIfAll,
 } from '../../src/report/what-if.ts';
 import { t } from '../ui/i18n.ts';
@@ -34,6 +35,8 @@ interface Props {
 export interface UsedAnswer {
   readonly requirement: CorsRequirement;
   readonly passing: number;
+  /** Refused under the fix; the rest of those not passing cannot be judged from headers (redirected, not recorded). */
+  readonly blocked: number;
   readonly total: number;
   readonly added: readonly string[];
 }
@@ -87,14 +90,18 @@ export function WhatIf({ server, entries, selected, onUse }: Props) {
         <button
           type="button"
           class="primary"
-          onClick={() =>
+          onClick={() => {
+            // Judged as the rendered fix answers, which is not always the answer as typed (a `*`).
+            const requirement = requirementOfAnswer(answer, server.requirement);
+            const fixed = underMergedFix(entries, requirement);
             onUse({
-              requirement: requirementOfAnswer(answer, server.requirement),
-              passing: rows.filter((r) => r.outcome.kind === 'allowed').length,
-              total: rows.length,
+              requirement,
+              passing: fixed.filter((r) => r.outcome.kind === 'allowed').length,
+              blocked: fixed.filter((r) => r.outcome.kind === 'blocked').length,
+              total: fixed.length,
               added: additionsOf(answer),
-            })
-          }
+            });
+          }}
         >
           {t('whatIfUse')}
         </button>

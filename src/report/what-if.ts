@@ -239,6 +239,12 @@ function listOf(value: string | null): string[] {
   return parsed.ok ? parsed.values.filter((v) => v !== '*') : [];
 }
 
+/** Whether a list header holds `*`. */
+function hasStar(value: string | null): boolean {
+  const parsed = parseList(value, false);
+  return parsed.ok && parsed.values.includes('*');
+}
+
 /**
  * "Use as fix": the requirement an edited answer states, to render per stack. Origins, methods and
  * headers come from the answer (a `*` stands for the page origins seen: the fixes name origins);
@@ -254,10 +260,24 @@ export function requirementOfAnswer(answer: ServerAnswer, base: CorsRequirement)
     ...base,
     origin: origins[0] ?? base.origin,
     origins,
-    methods: unique(['GET', 'POST', ...listOf(answer.preflight['Access-Control-Allow-Methods'])], (m) =>
-      m.toUpperCase(),
+    // A `*` is written as the names these requests use: fixes name them (a `*` covers nothing
+    // with credentials, and never Authorization).
+    methods: unique(
+      [
+        'GET',
+        'POST',
+        ...listOf(answer.preflight['Access-Control-Allow-Methods']),
+        ...(hasStar(answer.preflight['Access-Control-Allow-Methods']) ? base.methods : []),
+      ],
+      (m) => m.toUpperCase(),
     ),
-    headers: unique(listOf(answer.preflight['Access-Control-Allow-Headers']), (h) => h.toLowerCase()),
+    headers: unique(
+      [
+        ...listOf(answer.preflight['Access-Control-Allow-Headers']),
+        ...(hasStar(answer.preflight['Access-Control-Allow-Headers']) ? base.headers : []),
+      ],
+      (h) => h.toLowerCase(),
+    ),
     credentials:
       answer.preflight['Access-Control-Allow-Credentials']?.trim() === 'true' ||
       answer.response['Access-Control-Allow-Credentials']?.trim() === 'true',
@@ -276,6 +296,10 @@ export function additionsOf(answer: ServerAnswer): string[] {
   const missing = ['GET', 'POST'].filter((m) => !methods.includes(m));
   if (missing.length > 0)
     out.push(`Allows ${missing.join(' and ')} too: a fix lists the methods a simple request uses.`);
+  for (const name of ['Access-Control-Allow-Methods', 'Access-Control-Allow-Headers'] as const) {
+    if (hasStar(answer.preflight[name]))
+      out.push(`The * in ${name} is written as the names these requests use: a fix names them.`);
+  }
   const typed = answer.preflight['Access-Control-Max-Age'];
   const maxAge = Number(typed?.trim());
   if (!(Number.isInteger(maxAge) && maxAge >= 0))

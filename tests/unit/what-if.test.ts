@@ -128,13 +128,15 @@ test('"Use as fix": the edited answer is what the fix sends, never an empty meth
     // `*` stands for the page origins seen: the fixes name origins.
     origins: req.origins,
     methods: ['GET', 'POST'],
-    headers: ['x-api-key'],
+    // A `*` becomes the headers these requests send: a fix names them.
+    headers: ['x-api-key', 'Content-Type', 'Authorization'],
     credentials: true,
     maxAge: 600,
   });
   // What the fix adds that the answer did not say is said, never added silently.
   expect(additionsOf(edited)).toEqual([
     'Allows GET and POST too: a fix lists the methods a simple request uses.',
+    'The * in Access-Control-Allow-Headers is written as the names these requests use: a fix names them.',
     'Access-Control-Max-Age is not a number of seconds: the fix sends 600, so the browser asks once per 10 minutes instead of before every request.',
   ]);
   expect(additionsOf(answerOf(req, PAGE))).toEqual([]);
