@@ -128,7 +128,7 @@ export const NETWORK_EVENTS = [
 const READ_EVENTS: ReadonlySet<string> = new Set(NETWORK_EVENTS);
 
 /** How long a finished request may wait for the answer Chrome's verdict speaks of. */
-const LATE_EVENTS_MS = 3000;
+export const LATE_EVENTS_MS = 3000;
 
 /** Chrome's errors about the response itself: one came. */
 const RESPONSE_ERRORS = new Set([
@@ -434,6 +434,11 @@ export class CdpNetworkLog {
     this.#finished.delete(key);
     for (const [k, p] of this.#preflights) if (p.requestKey === key) this.#preflights.delete(k);
     this.#emit(request, said);
+  }
+
+  /** Requests Chrome finished that are not handed over yet (their late events are awaited). */
+  get waiting(): number {
+    return this.#finished.size;
   }
 
   /** Hands over every request Chrome finished, without waiting (the browser went away, time ran out). */

@@ -8,7 +8,7 @@
  * Node only (a WebSocket to Chrome: `ws`, since Node 20 has no WebSocket client of its own).
  */
 import WebSocket from 'ws';
-import { type CdpEntry, CdpNetworkLog, MAX_TRACKED } from '../cdp/network.ts';
+import { type CdpEntry, CdpNetworkLog, LATE_EVENTS_MS, MAX_TRACKED } from '../cdp/network.ts';
 import type { StackId } from '../fixes/fix.ts';
 import { culpritText, describeEntry, errorWithParameter, locationText } from '../report/describe.ts';
 import { redact } from '../report/redact.ts';
@@ -202,8 +202,11 @@ export async function watchCdp(options: CdpOptions, out: CdpOutput, stop?: Abort
     });
   });
   if (closedByChrome) out.stderr('cors-lens: Chrome closed the connection.\n');
-  // Requests Chrome finished in the last moment still count.
+  // Requests Chrome finished in the last moment still count; their late answers are awaited a while
+  // (not when Chrome went away: nothing more will come).
   await new Promise((r) => setTimeout(r, 300));
+  const deadline = Date.now() + (closedByChrome ? 0 : LATE_EVENTS_MS);
+  while (log.waiting > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   log.flush();
   ws.close();
   malformed += log.malformed;

@@ -7,7 +7,7 @@
  * WebKit do not tell a CORS block apart over their protocols, and the test says so.
  */
 import { test as base, expect } from '@playwright/test';
-import { type CdpEntry, CdpNetworkLog, NETWORK_EVENTS } from '../cdp/network.ts';
+import { type CdpEntry, CdpNetworkLog, LATE_EVENTS_MS, NETWORK_EVENTS } from '../cdp/network.ts';
 import { culpritText, errorWithParameter } from '../report/describe.ts';
 import { renderMarkdown } from '../report/markdown.ts';
 
@@ -71,6 +71,10 @@ export const test = base.extend<{ cors: CorsLensOptions; corsLens: readonly CdpE
       await use(seen);
       context.off('page', onPage);
       await new Promise((resolve) => setTimeout(resolve, SETTLE_MS + 100));
+      // Requests whose answers Chrome has not handed over yet (late under load) are waited for, a while.
+      const deadline = Date.now() + LATE_EVENTS_MS;
+      while (log.waiting > 0 && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 50));
       log.flush();
       const blocked = seen.filter((c) => c.chrome.corsError !== null);
       if (blocked.length === 0) return;

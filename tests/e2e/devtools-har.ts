@@ -46,10 +46,12 @@ export class DevToolsHar {
         for (const t of windows) {
           let tools = sessions.get(t.targetId);
           if (!tools) {
-            const { sessionId } = await cdp.send('Target.attachToTarget', {
-              targetId: t.targetId,
-              flatten: false,
-            });
+            // A DevTools window can go between the list and the attach (it reloads while it boots).
+            const attached = await cdp
+              .send('Target.attachToTarget', { targetId: t.targetId, flatten: false })
+              .catch(() => null);
+            if (!attached) continue;
+            const { sessionId } = attached;
             tools = new DevToolsHar(cdp, sessionId);
             sessions.set(t.targetId, tools);
           }

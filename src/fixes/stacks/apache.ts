@@ -27,9 +27,9 @@ export const apache: Renderer = (req) => {
     stack: 'apache',
     language: 'apache',
     imports: [],
-    code: `# Needs mod_headers and mod_rewrite (Debian, Ubuntu: sudo a2enmod headers
-# rewrite, then reload Apache). In the <VirtualHost> that serves
-# ${req.apiOrigin || 'the API'}, in place of the CORS headers it sets today.
+    code: `# Needs mod_headers and mod_rewrite (Debian, Ubuntu:
+# sudo a2enmod headers rewrite, then reload Apache). In the <VirtualHost>
+# that serves ${req.apiOrigin || 'the API'}, in place of the CORS headers it sets today.
 ${
   req.origins.length > 1
     ? `# The request's Origin when it is one of the page origins.
