@@ -2,7 +2,8 @@
  * `npm run bench`: the figures CORS Lens promises, measured on this machine. Prints a table, or
  * one JSON object with --json. Every loop is bounded. Options: --rounds N (CPU ratios, default 9),
  * --requests N (heap and storage, default 100000), --quick (small numbers, to try the script),
- * --devtools-cpu (only the CPU ratios with DevTools closed and open: to compare two builds).
+ * --devtools-cpu (only the CPU ratios with DevTools closed and open: to compare two builds),
+ * --long-session (only the heaps over 100 pages × 300 requests with DevTools open).
  */
 import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
@@ -31,6 +32,7 @@ const { values } = parseArgs({
     requests: { type: 'string' },
     'skip-cpu': { type: 'boolean', default: false },
     'devtools-cpu': { type: 'boolean', default: false },
+    'long-session': { type: 'boolean', default: false },
   },
 });
 const quick = values.quick;
@@ -215,6 +217,14 @@ async function main() {
     node: process.version,
     chromium,
   };
+  if (values['long-session']) {
+    const pages = quick ? 20 : 100;
+    const perPage = quick ? 100 : 300;
+    log(`a long session: ${pages} pages × ${perPage} requests, DevTools open, the panel shown…`);
+    const heaps = await longSessionHeaps({ pages, perPage, every: 10, log });
+    process.stdout.write(`${JSON.stringify({ machine, heaps })}\n`);
+    return;
+  }
   log('engine (bundled as it ships)…');
   const engine = await bundledEngine();
   const windows = quick ? 3 : 10;
