@@ -8,6 +8,7 @@ import { addressSpaceOf } from '../cors/address-space.ts';
 import { diagnose } from '../cors/diagnose.ts';
 import type { Exchange } from '../cors/exchange.ts';
 import { combinedValue } from '../cors/headers.ts';
+import { originOf } from '../cors/origin.ts';
 import type { Finding, Verdict } from '../cors/verdict.ts';
 import { CORS_FAILURE, LOCAL_NETWORK_FAILURE } from './events.ts';
 import { exchangeOf } from './exchange.ts';
@@ -85,18 +86,20 @@ function withFinding(verdict: Verdict, finding: Finding): Verdict {
 }
 
 /**
- * What proves a request carried credentials, as capture sees it: a `Cookie` header; Chrome's
+ * What proves a request carried credentials, as capture sees it: a `Cookie` header on a request
+ * to another origin (to its own, the default mode "same-origin" sends cookies too: a chain that
+ * starts on the page's origin and is redirected away proves nothing by them); Chrome's
  * `Sec-Fetch-Storage-Access`, which it sends on a cross-site request in credentials mode "include"
  * and on no other (measured in Chromium 156 — on the request, never on its preflight); a beacon
  * (`type: ping`), which always includes credentials.
  */
-export function provesCredentials(r: Pick<CapturedRequest, 'type' | 'requestHeaders'>): boolean {
+export function provesCredentials(
+  r: Pick<CapturedRequest, 'type' | 'requestHeaders' | 'url' | 'initiator'>,
+): boolean {
   if (r.type === 'ping') return true;
   if (r.requestHeaders === null) return false;
-  return (
-    combinedValue(r.requestHeaders, 'Cookie') !== null ||
-    combinedValue(r.requestHeaders, 'Sec-Fetch-Storage-Access') !== null
-  );
+  if (combinedValue(r.requestHeaders, 'Sec-Fetch-Storage-Access') !== null) return true;
+  return combinedValue(r.requestHeaders, 'Cookie') !== null && originOf(r.url) !== r.initiator;
 }
 
 export function judge(r: CapturedRequest, source: OutcomeSource): Judgement {

@@ -991,6 +991,74 @@ export const RAW_SCENARIOS: readonly Scenario[] = [
     ],
     'page',
   ),
+  // Chains that come back to the page's origin (Firefox's test_CrossSiteXHR.html redirect tables):
+  // once a redirect crossed origins the request's origin is tainted, so the hops after it send
+  // `Origin: null` — even back on the page's own origin — and an answer naming the page no longer
+  // matches (Fetch §4.4 HTTP-redirect fetch, step 13; the CORS check compares with "null").
+  raw(
+    'return-simple-acao-page',
+    'GET: page → 307 to the API → 307 back to the page origin, which answers ACAO: the page origin',
+    {},
+    (o) => [
+      { response: status(307, ['Location', hopUrl(o.api, 'return-simple-acao-page', 1)]) },
+      { response: status(307, [ACAO, o.page], ['Location', hopUrl(o.page, 'return-simple-acao-page', 2)]) },
+      { response: ok([ACAO, o.page]) },
+    ],
+    'page',
+  ),
+  raw(
+    'return-simple-acao-null',
+    'GET: page → 307 to the API → 307 back to the page origin, which answers ACAO: null',
+    {},
+    (o) => [
+      { response: status(307, ['Location', hopUrl(o.api, 'return-simple-acao-null', 1)]) },
+      { response: status(307, [ACAO, o.page], ['Location', hopUrl(o.page, 'return-simple-acao-null', 2)]) },
+      { response: ok([ACAO, 'null']) },
+    ],
+    'page',
+  ),
+  raw(
+    'return-simple-no-acao',
+    'GET: page → 307 to the API → 307 back to the page origin, which sends no CORS headers',
+    {},
+    (o) => [
+      { response: status(307, ['Location', hopUrl(o.api, 'return-simple-no-acao', 1)]) },
+      { response: status(307, [ACAO, o.page], ['Location', hopUrl(o.page, 'return-simple-no-acao', 2)]) },
+      { response: ok() },
+    ],
+    'page',
+  ),
+  raw(
+    'return-preflight-acao-page',
+    'GET with X-Custom: page → 307 to the API → 307 back; the page origin preflight allows the page origin',
+    { headers: [['X-Custom', '1']] },
+    (o) => [
+      { response: status(307, ['Location', hopUrl(o.api, 'return-preflight-acao-page', 1)]) },
+      {
+        preflight: goodPreflight(o),
+        response: status(307, [ACAO, o.page], ['Location', hopUrl(o.page, 'return-preflight-acao-page', 2)]),
+      },
+      { preflight: goodPreflight(o), response: ok([ACAO, o.page]) },
+    ],
+    'page',
+  ),
+  raw(
+    'return-preflight-acao-null',
+    'GET with X-Custom: page → 307 to the API → 307 back; the page origin answers null in preflight and response',
+    { headers: [['X-Custom', '1']] },
+    (o) => [
+      { response: status(307, ['Location', hopUrl(o.api, 'return-preflight-acao-null', 1)]) },
+      {
+        preflight: goodPreflight(o),
+        response: status(307, [ACAO, o.page], ['Location', hopUrl(o.page, 'return-preflight-acao-null', 2)]),
+      },
+      {
+        preflight: noContent([ACAO, 'null'], [ACAH, 'X-Custom']),
+        response: ok([ACAO, 'null']),
+      },
+    ],
+    'page',
+  ),
   // Credentials read in Chrome's order: Access-Control-Allow-Origin and -Credentials come before
   // methods and headers, so a credentialed request whose preflight also lacks a header fails on
   // credentials (Chromium's http/tests/fetch/script-tests/thorough, WPT cors-preflight-*). No cookie

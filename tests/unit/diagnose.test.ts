@@ -299,3 +299,50 @@ describe('credentials the observer could not see (credentials: "unknown")', () =
     expect(diagnose({ ...x, credentials: 'omit' }).outcome).toBe('allowed');
   });
 });
+
+describe('a redirect chain that comes back to the page origin (Firefox test_CrossSiteXHR redirect tables)', () => {
+  const PAGE_URL = `${PAGE}/start`;
+  const OTHER = 'http://127.0.0.1:8000';
+  const hop = (location: string, ...extra: ReturnType<typeof h>[]) => ({
+    status: 307,
+    headers: [h('Location', location), ...extra],
+  });
+  const preflightAllowing = (origin: string) => ({
+    status: 204,
+    headers: [h('Access-Control-Allow-Origin', origin), h('Access-Control-Allow-Headers', 'X-Custom')],
+  });
+  /** page → 307 to another origin → 307 back to the page origin, with a header that needs a preflight. */
+  const chain = (backPreflight: string, backResponse: string): Exchange => ({
+    ...base,
+    url: PAGE_URL,
+    requestHeaders: [h('X-Custom', '1')],
+    response: hop(`${OTHER}/api`),
+    redirects: [
+      {
+        url: `${OTHER}/api`,
+        preflight: preflightAllowing(PAGE),
+        response: hop(`${PAGE}/back`, allowPage),
+      },
+      {
+        url: `${PAGE}/back`,
+        preflight: preflightAllowing(backPreflight),
+        response: { status: 200, headers: [h('Access-Control-Allow-Origin', backResponse)] },
+      },
+    ],
+  });
+
+  test("back on the page's origin the origin is still null: an answer naming the page does not match", () => {
+    const v = diagnose(chain(PAGE, PAGE));
+    expect(v).toMatchObject({
+      corsError: 'PreflightAllowOriginMismatch',
+      failedParameter: PAGE,
+      origin: 'null',
+      hop: 2,
+      firefoxReason: 'CORSAllowOriginNotMatchingOrigin',
+    });
+  });
+
+  test('answering null lets it through', () => {
+    expect(diagnose(chain('null', 'null')).outcome).toBe('allowed');
+  });
+});

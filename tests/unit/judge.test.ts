@@ -6,7 +6,7 @@ import { describe, expect, test } from 'vitest';
 import { judge } from '../../src/capture/judge.ts';
 import type { CaptureSource } from '../../src/capture/record.ts';
 import { addressSpaceOf } from '../../src/cors/address-space.ts';
-import { allowedGet, blockedPost, h, PAGE } from './captured.ts';
+import { API, allowedGet, blockedPost, h, PAGE } from './captured.ts';
 
 /** Blocked at a preflight that lacks both Access-Control-Allow-Credentials and the header asked for. */
 const blockedAtPreflight = (over: Parameters<typeof blockedPost>[1] = {}) => blockedPost('1', over);
@@ -133,4 +133,41 @@ test.each([
   ['http://printer.lan/', 'unknown'],
 ] as const)('the address space of %s is %s', (url, space) => {
   expect(addressSpaceOf(url)).toBe(space);
+});
+
+test("a Cookie on a chain that starts on the page's own origin proves no credentials mode: the origin mismatch is named", () => {
+  // page → 307 to the API → 307 back to the page origin (Firefox's test_CrossSiteXHR redirect
+  // tables): the first hop is same-origin, so the default mode sends the page's cookie there.
+  const preflight = (id: string, origin: string) => ({
+    requestId: id,
+    requestHeaders: [
+      h('Origin', origin),
+      h('Access-Control-Request-Method', 'GET'),
+      h('Access-Control-Request-Headers', 'x-custom'),
+    ],
+    status: 204,
+    responseHeaders: [h('Access-Control-Allow-Origin', PAGE), h('Access-Control-Allow-Headers', 'X-Custom')],
+  });
+  const chain = blockedPost('70', {
+    method: 'GET',
+    currentMethod: 'GET',
+    url: `${PAGE}/start`,
+    currentUrl: `${PAGE}/back`,
+    hop: 2,
+    requestHeaders: [h('Cookie', 'session=1'), h('X-Custom', '1'), h('Origin', PAGE)],
+    preflights: [null, preflight('p1', PAGE), preflight('p2', 'null')],
+    responses: [
+      { url: `${PAGE}/start`, status: 307, headers: [h('Location', `${API}/api`)] },
+      {
+        url: `${API}/api`,
+        status: 307,
+        headers: [h('Access-Control-Allow-Origin', PAGE), h('Location', `${PAGE}/back`)],
+      },
+    ],
+  });
+  expect(judge(chain, 'browser').verdict).toMatchObject({
+    corsError: 'PreflightAllowOriginMismatch',
+    failedParameter: PAGE,
+    origin: 'null',
+  });
 });
