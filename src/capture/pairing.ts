@@ -169,6 +169,12 @@ export class Pairer {
 
   #beforeRequest(e: BeforeRequestEvent): PairerUpdate {
     if (this.#pending.has(e.requestId) || this.#owners.has(e.requestId)) return none();
+    if (e.method === 'OPTIONS' && !isCrossOrigin(e) && mayRedirectAcross({ ...e, method: 'GET' })) {
+      // To the page's own origin, it may still be a preflight: for a request a redirect took away
+      // and back (its origin tainted). Its headers will tell; the page's own OPTIONS are let go then.
+      this.#remember(this.#options, 'option', e.requestId, e);
+      return none();
+    }
     if (!isCrossOrigin(e)) {
       if (mayRedirectAcross(e) && !this.#sameOrigin.has(e.requestId)) {
         this.#sameOrigin.set(e.requestId, newRequest(e));
@@ -192,12 +198,15 @@ export class Pairer {
       quiet.hopSentHeaders = true;
       return none();
     }
-    if (!this.#pending.has(e.requestId) && isCrossOrigin(e)) {
+    const tainted = !isCrossOrigin(e) && this.#options.has(e.requestId);
+    if (!this.#pending.has(e.requestId) && (isCrossOrigin(e) || tainted)) {
       const requestMethod =
         e.method === 'OPTIONS' ? combinedValue(e.requestHeaders, 'Access-Control-Request-Method') : null;
       const early = this.#options.get(e.requestId);
       if (early) this.#forget(this.#options, 'option', e.requestId);
       if (requestMethod !== null) return this.#preflight(e, requestMethod);
+      // The page's own OPTIONS request to its own origin: nothing of ours.
+      if (tainted) return none();
       // A page's own OPTIONS request, or a request whose onBeforeRequest we did not see.
       if (early) this.#start(early);
       else this.#recover(e);

@@ -56,6 +56,9 @@ export const NEXT_HOP_MISSING = 'the next hop of this redirect is not in the log
 /** A request filed without a preflight, and the window a late preflight of its own would start in. */
 interface Wanting {
   readonly request: CapturedRequest;
+  /** The hop that wants it, and that hop's URL. */
+  readonly hop: number;
+  readonly url: string;
   readonly start: number;
   readonly until: number;
 }
@@ -175,7 +178,8 @@ export class DevToolsLog {
     request.currentUrl = record.url;
     request.currentMethod = record.method;
     const hop = request.hop;
-    if (isCrossOrigin({ initiator: request.initiator, url: record.url })) {
+    // A hop after a redirect may be preflighted on the page's own origin: the origin is tainted.
+    if (hop > 0 || isCrossOrigin({ initiator: request.initiator, url: record.url })) {
       const preflight = this.#takePreflight(request, record);
       request.preflights[hop] = preflight?.preflight ?? null;
       // Firefox: the request it stood for was listed already; this entry takes its place.
@@ -229,7 +233,7 @@ export class DevToolsLog {
     this.#lastPreflight.markCached(request);
     if (this.#mayGetPreflight(request, record)) {
       const until = record.status > 0 ? record.sent + DRIFT_MS : record.start + UNSENT_MS;
-      this.#wanting.push({ request, start: record.start, until });
+      this.#wanting.push({ request, hop: request.hop, url: record.url, start: record.start, until });
       if (this.#wanting.length > MAX_WAITING) this.#wanting.shift();
     }
     return [request];
@@ -260,8 +264,10 @@ export class DevToolsLog {
    * from the preflight cache, or refused before any preflight (then none comes in its window).
    */
   #mayGetPreflight(r: CapturedRequest, record: HarRecord): boolean {
-    if (r.preflights[0] != null || r.hop !== 0) return false;
+    if (r.preflights[r.hop] != null) return false;
+    // The last hop of a redirect chain, blocked at its preflight, as much as a first one.
     if (record.status === 0) return true;
+    if (r.hop !== 0) return false;
     if (combinedValue(record.requestHeaders, 'Origin') === null) return false;
     return preflightReasons(r.method, pageHeaders(record.requestHeaders, null)).length > 0;
   }
@@ -327,9 +333,10 @@ export class DevToolsLog {
   #lateRequestFor(p: WaitingPreflight): CapturedRequest | null {
     let best = -1;
     let bestDistance = Number.POSITIVE_INFINITY;
-    for (const [i, { request: r, start, until }] of this.#wanting.entries()) {
-      if (r.initiator !== p.initiator || r.url !== p.url) continue;
-      if (p.method !== null && p.method !== r.method && p.method !== asciiUpper(r.method)) continue;
+    for (const [i, { request: r, hop, url, start, until }] of this.#wanting.entries()) {
+      if (r.initiator !== p.initiator || url !== p.url) continue;
+      const method = hop === 0 ? r.method : r.currentMethod;
+      if (p.method !== null && p.method !== method && p.method !== asciiUpper(method)) continue;
       if (p.start < start - DRIFT_MS || p.start > until) continue;
       const distance = Math.abs(p.start - start);
       if (distance < bestDistance) {
@@ -338,11 +345,13 @@ export class DevToolsLog {
       }
     }
     if (best < 0) return null;
-    const filed = this.#wanting.splice(best, 1)[0]?.request;
-    if (!filed) return null;
+    const wanting = this.#wanting.splice(best, 1)[0];
+    if (!wanting) return null;
     // A copy: the log holds the request as it was filed until it takes this one in its place.
-    const { cachedFrom: _guess, ...request } = filed;
-    return { ...request, preflights: [p.preflight, ...filed.preflights.slice(1)] };
+    const { cachedFrom, ...request } = wanting.request;
+    const preflights = [...request.preflights];
+    preflights[wanting.hop] = p.preflight;
+    return { ...request, preflights, ...(wanting.hop > 0 && cachedFrom ? { cachedFrom } : {}) };
   }
 }
 

@@ -168,9 +168,10 @@ export function adoptLate(o: Orphan, requests: readonly CapturedRequest[]): Capt
   let best: { request: CapturedRequest; hop: number; distance: number } | null = null;
   for (const r of requests) {
     if (r.initiator !== (o.event.initiator ?? 'null')) continue;
-    const hops = Math.max(r.responses.length, 1);
+    // Every hop, the last included: a request blocked at a later hop's preflight has no response there.
+    const hops = Math.max(r.responses.length, r.hop + 1, 1);
     for (let hop = 0; hop < hops; hop++) {
-      const url = r.responses[hop]?.url ?? r.url;
+      const url = r.responses[hop]?.url ?? (hop === r.hop ? r.currentUrl : r.url);
       if (url !== o.event.url || r.preflights[hop] != null) continue;
       if (hop === 0 && o.method !== null && o.method !== r.method && o.method !== asciiUpper(r.method))
         continue;

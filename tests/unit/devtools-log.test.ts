@@ -273,6 +273,76 @@ describe('redirects', () => {
     });
   });
 
+  test("a chain back to the page's own origin: the last hop's preflight, to the page origin, is its own", () => {
+    const log = new DevToolsLog(TAB);
+    const custom: [string, string] = ['X-Custom', '1'];
+    const back = `${PAGE}/back`;
+    const preflightTo = (url: string, start: number, origin: string) =>
+      entry({
+        method: 'OPTIONS',
+        url,
+        start,
+        resourceType: 'preflight',
+        request: [
+          ['Origin', origin],
+          ['Access-Control-Request-Method', 'GET'],
+          ['Access-Control-Request-Headers', 'x-custom'],
+          ['Referer', `${PAGE}/`],
+        ],
+        status: 204,
+        response: [
+          ['Access-Control-Allow-Origin', PAGE],
+          ['Access-Control-Allow-Headers', 'X-Custom'],
+        ],
+      });
+    log.add(
+      entry({
+        method: 'GET',
+        url: `${PAGE}/start`,
+        start: 0,
+        request: [['Referer', `${PAGE}/`], custom],
+        status: 307,
+        response: [['Location', API]],
+      }),
+      1,
+    );
+    log.add(preflightTo(API, 5, PAGE), 2);
+    log.add(
+      entry({
+        method: 'GET',
+        url: API,
+        start: 4,
+        request: [['Origin', PAGE], custom],
+        status: 307,
+        response: [
+          ['Access-Control-Allow-Origin', PAGE],
+          ['Location', back],
+        ],
+      }),
+      3,
+    );
+    // Blocked at its preflight, the last hop finishes first; the preflight (Origin: null) comes after.
+    const [first] = log.add(
+      entry({
+        method: 'GET',
+        url: back,
+        start: 9,
+        request: [['Referer', `${PAGE}/`]],
+        status: 0,
+        error: 'net::ERR_FAILED',
+      }),
+      4,
+    );
+    expect(first?.preflights.map((p) => p?.status ?? null)).toEqual([null, 204, null]);
+    const [again] = log.add(preflightTo(back, 10, 'null'), 5);
+    expect(again?.id).toBe(first?.id);
+    expect(again?.preflights.map((p) => p?.status ?? null)).toEqual([null, 204, 204]);
+    expect(judge(again as CapturedRequest, 'browser').verdict).toMatchObject({
+      corsError: 'PreflightAllowOriginMismatch',
+      origin: 'null',
+    });
+  });
+
   test('redirects whose next hop never shows stay in flight, at most MAX_WAITING of them, and a new page lets them go', () => {
     const log = new DevToolsLog(TAB);
     const first = log.inFlight();
