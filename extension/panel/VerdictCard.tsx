@@ -268,7 +268,9 @@ export function VerdictCard({
           ))}
         </ul>
       )}
-      {d.preflightCached ? <p class="note">{cacheSentence(d.preflightCachedFrom, clock)}</p> : null}
+      {d.preflightCached ? (
+        <p class="note">{cacheSentence(d.preflightCachedFrom, clock, firefoxFirst ? 'firefox' : 'chrome')}</p>
+      ) : null}
       <div class="pair">
         <div>
           <h3>

@@ -17,7 +17,9 @@ const CACHE_VALIDATORS = new Set(['if-none-match', 'if-modified-since']);
 /** Headers Chrome adds on its own that say nothing about what the page asked for. */
 function isBrowserAdded(h: HeaderLine, declared: readonly string[] | null): boolean {
   const name = asciiLower(h.name);
-  if (name === 'user-agent') return true;
+  // Chrome drops a User-Agent the page sets and sends its own; Firefox sends the page's, and asks
+  // for it in the preflight (test_CrossSiteXHR.html): declared there, it is the page's.
+  if (name === 'user-agent') return !declared?.some((d) => asciiLower(d) === name);
   if (CACHE_VALIDATORS.has(name)) return !declared?.some((d) => asciiLower(d) === name);
   // DevTools' "Disable cache" adds these; a page that sets them itself also shows them in the preflight.
   return (name === 'cache-control' || name === 'pragma') && asciiLower(h.value.trim()) === 'no-cache';

@@ -6,7 +6,7 @@
  */
 
 import type { SourceLocation } from '../capture/record.ts';
-import { CHROME_PREFLIGHT_CACHE } from '../cors/preflight-cache.ts';
+import { cachedSeconds, preflightCacheOf } from '../cors/preflight-cache.ts';
 import type { Culprit, Finding } from '../cors/verdict.ts';
 import { DEFAULT_STACK, fixTextFor, guessStack, STACK_LABELS, type StackId } from '../fixes/index.ts';
 import { curlPreflight, curlRequest } from './curl.ts';
@@ -219,20 +219,45 @@ function utcClock(ms: number): string {
  * Why no preflight went out, and — when the preflight Chrome most likely reused was seen — since
  * when the cache holds it and until when, so a failure from before a server fix is recognized.
  */
-export function cacheSentence(from: ReportEntry['preflightCachedFrom'], clock = utcClock): string {
+export function cacheSentence(
+  from: ReportEntry['preflightCachedFrom'],
+  clock = utcClock,
+  browser: Browser = 'chrome',
+): string {
+  const rules = preflightCacheOf(browser);
+  const longest = `${rules.browser} keeps one at most ${durationText(rules.maxSeconds)}`;
   if (!from) {
     return (
-      'No preflight went out: the browser reused a cached preflight answer (Access-Control-Max-Age; Chrome ' +
-      'keeps one at most 2 hours). A server fix may not show until it expires.'
+      `No preflight went out: the browser reused a cached preflight answer (Access-Control-Max-Age; ${longest}). ` +
+      'A server fix may not show until it expires.'
     );
   }
-  const age =
-    from.maxAgeSeconds === CHROME_PREFLIGHT_CACHE.maxSeconds
-      ? 'Chrome keeps one at most 2 hours'
-      : `Access-Control-Max-Age ${from.maxAgeSeconds} s${from.maxAgeSeconds === CHROME_PREFLIGHT_CACHE.defaultSeconds ? ', or none: 5 s is the default' : ''}`;
+  // Reports written before the header was kept hold Chrome's reading only.
+  const header = from.maxAgeHeader;
+  const seconds = header === undefined ? from.maxAgeSeconds : cachedSeconds(rules, header);
+  const invalid = typeof header === 'string' && !/^\d+$/.test(header.trim());
+  if (seconds === 0) {
+    return (
+      `No preflight went out, but ${rules.browser} keeps no answer like the one at ${clock(from.time)} ` +
+      `(Access-Control-Max-Age ${JSON.stringify(header ?? '0')}${invalid ? ' is not a number of seconds' : ''}): ` +
+      'an earlier answer was still cached, or the request needed no preflight in this browser.'
+    );
+  }
+  const age = invalid
+    ? `Access-Control-Max-Age ${JSON.stringify(header)} is not a number of seconds: ${rules.browser} keeps it ${seconds} s`
+    : seconds === rules.maxSeconds
+      ? longest
+      : header === null
+        ? `no Access-Control-Max-Age: ${rules.defaultSeconds} s is the default`
+        : `Access-Control-Max-Age ${seconds} s${header === undefined && seconds === rules.defaultSeconds ? `, or none: ${rules.defaultSeconds} s is the default` : ''}`;
   return (
-    `No preflight went out: Chrome most likely reused the preflight answered at ${clock(from.time)} ` +
-    `(${age}), cached until ${clock(from.until)}. A server change made after ${clock(from.time)} ` +
+    `No preflight went out: ${rules.browser} most likely reused the preflight answered at ${clock(from.time)} ` +
+    `(${age}), cached until ${clock(from.time + seconds * 1000)}. A server change made after ${clock(from.time)} ` +
     'does not show in this request before then.'
   );
+}
+
+/** "2 hours", "24 hours", "90 s". */
+function durationText(seconds: number): string {
+  return seconds % 3600 === 0 ? `${seconds / 3600} hours` : `${seconds} s`;
 }

@@ -6,7 +6,7 @@ import type { ErrorOccurredEvent } from '../capture/events.ts';
 import { blockedWithoutRecord, type Judgement, judge, type OutcomeSource } from '../capture/judge.ts';
 import type { CapturedRequest, CaptureSource, SourceLocation } from '../capture/record.ts';
 import type { HeaderList } from '../cors/headers.ts';
-import { CHROME_PREFLIGHT_CACHE } from '../cors/preflight-cache.ts';
+import { CHROME_PREFLIGHT_CACHE, cachedSeconds } from '../cors/preflight-cache.ts';
 import type { Verdict } from '../cors/verdict.ts';
 import { type CorsRequirement, requirementOf, type StackId } from '../fixes/index.ts';
 
@@ -50,6 +50,8 @@ export interface ReportEntry {
     readonly time: number;
     readonly maxAgeSeconds: number;
     readonly until: number;
+    /** Access-Control-Max-Age as that preflight's answer sent it (null: not sent): each browser reads it its way. */
+    readonly maxAgeHeader?: string | null;
   } | null;
   /** The request's own headers as sent on its first hop; null when it never went out (blocked at its preflight). */
   readonly requestHeaders: HeaderList | null;
@@ -138,15 +140,15 @@ export function entryOf(r: CapturedRequest, j: Judgement): ReportEntry {
   };
 }
 
-/** Chrome's preflight cache: Max-Age seconds, 5 without the header, at most 2 hours. */
-const DEFAULT_MAX_AGE_S = CHROME_PREFLIGHT_CACHE.defaultSeconds;
-const MAX_AGE_CAP_S = CHROME_PREFLIGHT_CACHE.maxSeconds;
-
+/** The cached answer as Chrome keeps it (the views read `maxAgeHeader` again for Firefox). */
 function cacheEntry(from: { readonly time: number; readonly maxAge: string | null }) {
-  const header = from.maxAge?.trim() ?? '';
-  const parsed = /^\d+$/.test(header) ? Number(header) : DEFAULT_MAX_AGE_S;
-  const maxAgeSeconds = Math.min(parsed, MAX_AGE_CAP_S);
-  return { time: from.time, maxAgeSeconds, until: from.time + maxAgeSeconds * 1000 };
+  const maxAgeSeconds = cachedSeconds(CHROME_PREFLIGHT_CACHE, from.maxAge);
+  return {
+    time: from.time,
+    maxAgeSeconds,
+    until: from.time + maxAgeSeconds * 1000,
+    maxAgeHeader: from.maxAge,
+  };
 }
 
 /**

@@ -171,3 +171,33 @@ test("a Cookie on a chain that starts on the page's own origin proves no credent
     origin: 'null',
   });
 });
+
+test('a User-Agent the page set: Chrome drops it, Firefox sends it and asks for it in its preflight', () => {
+  const ua = h('User-Agent', 'MyAgent/1.0');
+  // Chrome: its own User-Agent, not declared: no preflight reason, the request is simple.
+  const chrome = allowedGet('80', { requestHeaders: [h('Origin', PAGE), ua] });
+  expect(judge(chrome, 'browser').exchange.requestHeaders).toEqual([]);
+  // Firefox: the page's, declared in Access-Control-Request-Headers: a header the preflight had to allow.
+  const firefox = blockedPost('81', {
+    method: 'GET',
+    currentMethod: 'GET',
+    preflights: [
+      {
+        requestId: '81-preflight',
+        requestHeaders: [
+          h('Origin', PAGE),
+          h('Access-Control-Request-Method', 'GET'),
+          h('Access-Control-Request-Headers', 'user-agent'),
+        ],
+        status: 204,
+        responseHeaders: [h('Access-Control-Allow-Origin', PAGE)],
+      },
+    ],
+    requestHeaders: [h('Origin', PAGE), ua],
+  });
+  expect(judge(firefox, 'engine').exchange.requestHeaders).toEqual([ua]);
+  expect(judge(firefox, 'engine').verdict).toMatchObject({
+    corsError: 'HeaderDisallowedByPreflightResponse',
+    failedParameter: 'user-agent',
+  });
+});

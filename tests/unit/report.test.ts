@@ -187,6 +187,33 @@ describe('a request the preflight cache served says which preflight, and until w
 
   test('without the preflight seen, it says only what is known', () => {
     expect(cacheSentence(null)).not.toMatch(/answered at/);
+    expect(cacheSentence(null, undefined, 'firefox')).toContain('Firefox keeps one at most 24 hours');
+  });
+
+  test('each browser reads Access-Control-Max-Age its own way (Firefox test_CrossSiteXHR_cache.html)', () => {
+    const from = (maxAgeHeader: string | null) => ({
+      time: at,
+      maxAgeSeconds: 5,
+      until: at + 5000,
+      maxAgeHeader,
+    });
+    // Not a number of seconds: Chrome keeps the answer 5 s, Firefox not at all.
+    expect(cacheSentence(from('3600 3'))).toContain(
+      'Access-Control-Max-Age "3600 3" is not a number of seconds: Chrome keeps it 5 s',
+    );
+    expect(cacheSentence(from('asdf'), undefined, 'firefox')).toMatch(
+      /^No preflight went out, but Firefox keeps no answer/,
+    );
+    // Absent: 5 s in both.
+    expect(cacheSentence(from(null), undefined, 'firefox')).toContain(
+      'no Access-Control-Max-Age: 5 s is the default',
+    );
+    // Long: each browser's own cap.
+    const day = { time: at, maxAgeSeconds: 7200, until: at + 7_200_000, maxAgeHeader: '86400' };
+    expect(cacheSentence(day)).toContain('Chrome keeps one at most 2 hours), cached until 14:01:02 UTC');
+    expect(cacheSentence(day, undefined, 'firefox')).toContain(
+      'Firefox keeps one at most 24 hours), cached until 12:01:02 UTC',
+    );
   });
 });
 
