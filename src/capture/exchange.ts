@@ -14,12 +14,18 @@ import type { CapturedRequest } from './record.ts';
  */
 const CACHE_VALIDATORS = new Set(['if-none-match', 'if-modified-since']);
 
-/** Headers Chrome adds on its own that say nothing about what the page asked for. */
+/**
+ * Headers a browser sets on its own, not forbidden to pages: its User-Agent (Chrome drops one the
+ * page sets and sends its own; Firefox sends the page's and asks for it in the preflight —
+ * test_CrossSiteXHR.html), and Priority (RFC 9218: Firefox sends `u=4` and the like on fetches by
+ * itself, measured in Firefox ESR 153 on the demo). The page's own only when its preflight asked.
+ */
+const SET_BY_BROWSER = new Set(['user-agent', 'priority']);
+
+/** Headers the browser adds on its own that say nothing about what the page asked for. */
 function isBrowserAdded(h: HeaderLine, declared: readonly string[] | null): boolean {
   const name = asciiLower(h.name);
-  // Chrome drops a User-Agent the page sets and sends its own; Firefox sends the page's, and asks
-  // for it in the preflight (test_CrossSiteXHR.html): declared there, it is the page's.
-  if (name === 'user-agent') return !declared?.some((d) => asciiLower(d) === name);
+  if (SET_BY_BROWSER.has(name)) return !declared?.some((d) => asciiLower(d) === name);
   if (CACHE_VALIDATORS.has(name)) return !declared?.some((d) => asciiLower(d) === name);
   // DevTools' "Disable cache" adds these; a page that sets them itself also shows them in the preflight.
   return (name === 'cache-control' || name === 'pragma') && asciiLower(h.value.trim()) === 'no-cache';

@@ -51,7 +51,7 @@ export function curlPreflight(entry: ReportEntry): string | null {
 }
 
 /** Headers curl sets itself or that only a browser sends; the rest of what was captured is replayed. */
-const SKIP = /^(host|content-length|connection|accept-encoding|user-agent|sec-|referer)/i;
+const SKIP = /^(host|content-length|connection|accept-encoding|user-agent|priority|sec-|referer)/i;
 
 /** The request as the page made it: method, Origin, every header it set (secrets as variables), body. */
 export function curlRequest(entry: ReportEntry, requestHeaders: readonly HeaderLine[] | null): string {

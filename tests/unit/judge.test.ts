@@ -6,6 +6,8 @@ import { describe, expect, test } from 'vitest';
 import { judge } from '../../src/capture/judge.ts';
 import type { CaptureSource } from '../../src/capture/record.ts';
 import { addressSpaceOf } from '../../src/cors/address-space.ts';
+import { curlRequest } from '../../src/report/curl.ts';
+import { reportEntryOf } from '../../src/report/entry.ts';
 import { API, allowedGet, blockedPost, h, PAGE } from './captured.ts';
 
 /** Blocked at a preflight that lacks both Access-Control-Allow-Credentials and the header asked for. */
@@ -200,4 +202,35 @@ test('a User-Agent the page set: Chrome drops it, Firefox sends it and asks for 
     corsError: 'HeaderDisallowedByPreflightResponse',
     failedParameter: 'user-agent',
   });
+});
+
+test("Firefox's own Priority header is never the page's: no preflight reason, no fix, no curl line", () => {
+  // GET /api/data as Firefox's DevTools logs it: Priority: u=4 added by Firefox, no preflight.
+  const get = allowedGet('82', {
+    requestHeaders: [h('Origin', PAGE), h('Priority', 'u=4'), h('Accept', '*/*')],
+  });
+  const judged = judge(get, 'engine');
+  expect(judged.exchange.requestHeaders.map((x) => x.name)).toEqual(['Accept']);
+  expect(judged.verdict.preflight.reasons).toEqual([]);
+  const entry = reportEntryOf(get);
+  const line = curlRequest(entry, entry.requestHeaders);
+  expect(line).toContain("-H 'Accept: */*'");
+  expect(line).not.toMatch(/Priority/i);
+  // A page that does set it (its preflight asks for it) still has it counted.
+  const asked = blockedPost('83', {
+    requestHeaders: [h('Origin', PAGE), h('Priority', 'u=1')],
+    preflights: [
+      {
+        requestId: '83-preflight',
+        requestHeaders: [
+          h('Origin', PAGE),
+          h('Access-Control-Request-Method', 'POST'),
+          h('Access-Control-Request-Headers', 'priority'),
+        ],
+        status: 204,
+        responseHeaders: [h('Access-Control-Allow-Origin', PAGE)],
+      },
+    ],
+  });
+  expect(judge(asked, 'engine').verdict).toMatchObject({ failedParameter: 'priority' });
 });
