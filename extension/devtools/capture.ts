@@ -82,8 +82,10 @@ export class DevToolsCapture implements LogSource {
   readonly #always = !NETWORK_LOG_READABLE_LATER;
   /** The worker's count of this page's failures from before DevTools recorded it (see #readEarlier). */
   #earlier: ReportEntry[] = [];
-  /** Whether #readEarlier ran for this page (it runs once). */
-  #earlierAsked = false;
+  /** When DevTools' log of this page begins (its first read's earliest entry); null before it is read. */
+  #recordedFrom: number | null = null;
+  /** How many times #readEarlier asked the worker for this page (until it found some, EARLIER_TRIES at most). */
+  #earlierAsked = 0;
   /** The latest read of DevTools' log, done when what it held is in the log here. */
   #caughtUp: Promise<void> = Promise.resolve();
 
@@ -102,6 +104,9 @@ export class DevToolsCapture implements LogSource {
   /** The CORS panel of this DevTools window is shown, or hidden. */
   panelShown(shown: boolean): void {
     this.#watch('panel', shown ? Number.POSITIVE_INFINITY : 0);
+    // Shown on a page that predates DevTools: its early failures, if the worker has counted them since.
+    if (shown && this.#pageBeforeCapture && this.#recordedFrom !== null)
+      void this.#readEarlier(this.#recordedFrom);
   }
 
   report(query: ReportQuery): Promise<ReportReply> {
@@ -118,12 +123,13 @@ export class DevToolsCapture implements LogSource {
 
   /**
    * The page's failures from before DevTools recorded it: DevTools' log lacks them, but the
-   * worker's error listener counted them (method, URL, that CORS blocked them). Read once, when
-   * the page is known to predate capture.
+   * worker's error listener counted them (method, URL, that CORS blocked them). Read when the
+   * page is known to predate capture, as DevTools' log starts being followed: once some are found,
+   * or after EARLIER_TRIES reads (the worker may not have counted a failure yet the first time).
    */
   async #readEarlier(recordedFrom: number): Promise<void> {
-    if (this.#earlierAsked) return;
-    this.#earlierAsked = true;
+    if (this.#earlier.length > 0 || this.#earlierAsked >= EARLIER_TRIES) return;
+    this.#earlierAsked++;
     try {
       const reply = await send({ type: 'cors:report', tabId: this.tabId });
       if (!this.#pageBeforeCapture) return;
@@ -223,7 +229,8 @@ export class DevToolsCapture implements LogSource {
         );
       }
       for (const entry of finishOrder(log)) this.#read(entry);
-      if (this.#pageBeforeCapture) void this.#readEarlier(logStart(log));
+      this.#recordedFrom ??= logStart(log);
+      if (this.#pageBeforeCapture) void this.#readEarlier(this.#recordedFrom);
     } finally {
       reading = false;
       for (const entry of early.splice(0)) this.#read(entry);
@@ -255,6 +262,8 @@ export class DevToolsCapture implements LogSource {
     this.#knowsPageStart = true;
     this.#pageBeforeCapture = false;
     this.#earlier = [];
+    this.#earlierAsked = 0;
+    this.#recordedFrom = null;
     this.#log.reset();
     if (this.#settings.preserveLog) return;
     // A new page: its own log, and nothing kept about the last one's requests.
@@ -330,6 +339,9 @@ export class DevToolsCapture implements LogSource {
     }
   }
 }
+
+/** Reads of the worker's early failures per page, at most (see #readEarlier). */
+const EARLIER_TRIES = 5;
 
 /** `#seen` keeps at least this many ids, else four rings' worth. */
 const SEEN_MIN = 10_000;
