@@ -82,8 +82,8 @@ export class DevToolsCapture implements LogSource {
   readonly #always = !NETWORK_LOG_READABLE_LATER;
   /** The worker's count of this page's failures from before DevTools recorded it (see #readEarlier). */
   #earlier: ReportEntry[] = [];
-  /** When DevTools' log of this page begins (its first read's earliest entry); null before it is read. */
-  #recordedFrom: number | null = null;
+  /** Whether DevTools' log has been read (the worker's counts are worth asking for from then on). */
+  #logRead = false;
   /** How many times #readEarlier asked the worker for this page (until it found some, EARLIER_TRIES at most). */
   #earlierAsked = 0;
   /** The latest read of DevTools' log, done when what it held is in the log here. */
@@ -104,9 +104,8 @@ export class DevToolsCapture implements LogSource {
   /** The CORS panel of this DevTools window is shown, or hidden. */
   panelShown(shown: boolean): void {
     this.#watch('panel', shown ? Number.POSITIVE_INFINITY : 0);
-    // Shown on a page that predates DevTools: its early failures, if the worker has counted them since.
-    if (shown && this.#pageBeforeCapture && this.#recordedFrom !== null)
-      void this.#readEarlier(this.#recordedFrom);
+    // Failures of this page DevTools' log missed, if the worker has counted some since the last look.
+    if (shown && this.#logRead) void this.#readEarlier();
   }
 
   report(query: ReportQuery): Promise<ReportReply> {
@@ -122,23 +121,27 @@ export class DevToolsCapture implements LogSource {
   }
 
   /**
-   * The page's failures from before DevTools recorded it: DevTools' log lacks them, but the
-   * worker's error listener counted them (method, URL, that CORS blocked them). Read when the
-   * page is known to predate capture, as DevTools' log starts being followed: once some are found,
-   * or after EARLIER_TRIES reads (the worker may not have counted a failure yet the first time).
+   * The page's failures DevTools' log does not hold — made before DevTools attached (it can attach
+   * while the page loads: the document in its log, a fetch started earlier not) — which the
+   * worker's error listener counted (method, URL, that CORS blocked them). The worker's report,
+   * asked after it has DevTools' copies, holds the counts no copy replaced. Read as DevTools' log
+   * starts being followed and when the panel is shown, until some are found, EARLIER_TRIES times
+   * a page at most (the worker may not have counted a failure yet).
    */
-  async #readEarlier(recordedFrom: number): Promise<void> {
+  async #readEarlier(): Promise<void> {
     if (this.#earlier.length > 0 || this.#earlierAsked >= EARLIER_TRIES) return;
     this.#earlierAsked++;
     try {
       const reply = await send({ type: 'cors:report', tabId: this.tabId });
-      if (!this.#pageBeforeCapture) return;
-      // Failures from before DevTools' log begins; listed beside this log's own entries, which
-      // have sequence numbers of their own (the worker's would collide with them).
+      // Listed beside this log's own entries, which have sequence numbers of their own (the
+      // worker's would collide with them).
       this.#earlier = reply.entries
-        .filter((e) => e.state === 'not-recorded' && e.time < recordedFrom)
+        .filter((e) => e.state === 'not-recorded')
         .map(({ seq: _worker, ...e }) => e);
-      if (this.#earlier.length > 0) for (const listener of this.#listeners) listener();
+      if (this.#earlier.length === 0) return;
+      // Requests of this page are missing from DevTools' log: the notice says so.
+      this.#pageBeforeCapture = true;
+      for (const listener of this.#listeners) listener();
     } catch {
       // The worker is away: the banner still says the page's first requests are missing.
     }
@@ -229,8 +232,8 @@ export class DevToolsCapture implements LogSource {
         );
       }
       for (const entry of finishOrder(log)) this.#read(entry);
-      this.#recordedFrom ??= logStart(log);
-      if (this.#pageBeforeCapture) void this.#readEarlier(this.#recordedFrom);
+      this.#logRead = true;
+      void this.#readEarlier();
     } finally {
       reading = false;
       for (const entry of early.splice(0)) this.#read(entry);
@@ -263,7 +266,6 @@ export class DevToolsCapture implements LogSource {
     this.#pageBeforeCapture = false;
     this.#earlier = [];
     this.#earlierAsked = 0;
-    this.#recordedFrom = null;
     this.#log.reset();
     if (this.#settings.preserveLog) return;
     // A new page: its own log, and nothing kept about the last one's requests.
@@ -359,16 +361,6 @@ async function readLogRetrying(): Promise<readonly unknown[] | null> {
     }
   }
   return null;
-}
-
-/** When DevTools' log begins: its earliest entry's start (now, for an empty log). */
-function logStart(log: readonly unknown[]): number {
-  let first = Date.now();
-  for (const e of log) {
-    const t = Date.parse(String((e as { startedDateTime?: unknown })?.startedDateTime));
-    if (Number.isFinite(t) && t < first) first = t;
-  }
-  return first;
 }
 
 /** What tells one request of the log from another where the browser gives no id: method, URL and times. */

@@ -122,6 +122,32 @@ const express = (id: string, title: string, path: string, request: PageRequest):
   target: { server: 'express', path },
 });
 
+/**
+ * GET: page → 307 to the API → 307 back to the page's origin, whose answer is `back` (the API
+ * preflights it first when `preflighted`).
+ */
+const returning = (
+  id: string,
+  title: string,
+  request: PageRequest,
+  back: (o: Origins) => HopSpec,
+  preflighted = false,
+): Scenario =>
+  raw(
+    id,
+    `GET: page → 307 to the API → 307 back to the page origin, which ${title}`,
+    request,
+    (o) => [
+      { response: status(307, ['Location', hopUrl(o.api, id, 1)]) },
+      {
+        ...(preflighted ? { preflight: goodPreflight(o) } : {}),
+        response: status(307, [ACAO, o.page], ['Location', hopUrl(o.page, id, 2)]),
+      },
+      back(o),
+    ],
+    'page',
+  );
+
 const putJson: PageRequest = { method: 'PUT', headers: [json], body: JSON_BODY };
 const withCreds = (r: PageRequest): PageRequest => ({ ...r, credentials: 'include' });
 
@@ -995,69 +1021,24 @@ export const RAW_SCENARIOS: readonly Scenario[] = [
   // once a redirect crossed origins the request's origin is tainted, so the hops after it send
   // `Origin: null` — even back on the page's own origin — and an answer naming the page no longer
   // matches (Fetch §4.4 HTTP-redirect fetch, step 13; the CORS check compares with "null").
-  raw(
-    'return-simple-acao-page',
-    'GET: page → 307 to the API → 307 back to the page origin, which answers ACAO: the page origin',
-    {},
-    (o) => [
-      { response: status(307, ['Location', hopUrl(o.api, 'return-simple-acao-page', 1)]) },
-      { response: status(307, [ACAO, o.page], ['Location', hopUrl(o.page, 'return-simple-acao-page', 2)]) },
-      { response: ok([ACAO, o.page]) },
-    ],
-    'page',
-  ),
-  raw(
-    'return-simple-acao-null',
-    'GET: page → 307 to the API → 307 back to the page origin, which answers ACAO: null',
-    {},
-    (o) => [
-      { response: status(307, ['Location', hopUrl(o.api, 'return-simple-acao-null', 1)]) },
-      { response: status(307, [ACAO, o.page], ['Location', hopUrl(o.page, 'return-simple-acao-null', 2)]) },
-      { response: ok([ACAO, 'null']) },
-    ],
-    'page',
-  ),
-  raw(
-    'return-simple-no-acao',
-    'GET: page → 307 to the API → 307 back to the page origin, which sends no CORS headers',
-    {},
-    (o) => [
-      { response: status(307, ['Location', hopUrl(o.api, 'return-simple-no-acao', 1)]) },
-      { response: status(307, [ACAO, o.page], ['Location', hopUrl(o.page, 'return-simple-no-acao', 2)]) },
-      { response: ok() },
-    ],
-    'page',
-  ),
-  raw(
+  returning('return-simple-acao-page', 'answers ACAO: the page origin', {}, (o) => ({
+    response: ok([ACAO, o.page]),
+  })),
+  returning('return-simple-acao-null', 'answers ACAO: null', {}, () => ({ response: ok([ACAO, 'null']) })),
+  returning('return-simple-no-acao', 'sends no CORS headers', {}, () => ({ response: ok() })),
+  returning(
     'return-preflight-acao-page',
-    'GET with X-Custom: page → 307 to the API → 307 back; the page origin preflight allows the page origin',
+    'with X-Custom: its preflight allows the page origin',
     { headers: [['X-Custom', '1']] },
-    (o) => [
-      { response: status(307, ['Location', hopUrl(o.api, 'return-preflight-acao-page', 1)]) },
-      {
-        preflight: goodPreflight(o),
-        response: status(307, [ACAO, o.page], ['Location', hopUrl(o.page, 'return-preflight-acao-page', 2)]),
-      },
-      { preflight: goodPreflight(o), response: ok([ACAO, o.page]) },
-    ],
-    'page',
+    (o) => ({ preflight: goodPreflight(o), response: ok([ACAO, o.page]) }),
+    true,
   ),
-  raw(
+  returning(
     'return-preflight-acao-null',
-    'GET with X-Custom: page → 307 to the API → 307 back; the page origin answers null in preflight and response',
+    'with X-Custom: its preflight and response answer null',
     { headers: [['X-Custom', '1']] },
-    (o) => [
-      { response: status(307, ['Location', hopUrl(o.api, 'return-preflight-acao-null', 1)]) },
-      {
-        preflight: goodPreflight(o),
-        response: status(307, [ACAO, o.page], ['Location', hopUrl(o.page, 'return-preflight-acao-null', 2)]),
-      },
-      {
-        preflight: noContent([ACAO, 'null'], [ACAH, 'X-Custom']),
-        response: ok([ACAO, 'null']),
-      },
-    ],
-    'page',
+    () => ({ preflight: noContent([ACAO, 'null'], [ACAH, 'X-Custom']), response: ok([ACAO, 'null']) }),
+    true,
   ),
   // Credentials read in Chrome's order: Access-Control-Allow-Origin and -Credentials come before
   // methods and headers, so a credentialed request whose preflight also lacks a header fails on
