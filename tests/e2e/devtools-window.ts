@@ -87,8 +87,11 @@ export class DevToolsWindow {
           this.frontend,
           `(async () => {
             const UI = await import('./ui/legacy/legacy.js');
-            await UI.InspectorView.InspectorView.instance().showPanel('chrome-extension://${this.extensionId}${title}');
-            return true;
+            const view = UI.InspectorView.InspectorView.instance();
+            const id = 'chrome-extension://${this.extensionId}${title}';
+            await view.showPanel(id);
+            // Asked before the devtools page added the panel, DevTools shows none: try again then.
+            return view.tabbedPane.selectedTabId === id;
           })()`,
         ).catch(() => false),
       (shown) => shown === true,
