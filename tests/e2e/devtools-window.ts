@@ -80,7 +80,7 @@ export class DevToolsWindow {
   }
 
   /** Shows the CORS panel (or another panel of the extension, by title), as clicking its tab does. */
-  async showPanel(title = 'CORS'): Promise<void> {
+  async showPanel(title = 'CORS', timeoutMs = 15_000): Promise<void> {
     await waitUntil(
       () =>
         evaluate(
@@ -95,7 +95,7 @@ export class DevToolsWindow {
           })()`,
         ).catch(() => false),
       (shown) => shown === true,
-      { what: `the ${title} panel to show`, timeoutMs: 15_000, intervalMs: 200 },
+      { what: `the ${title} panel to show`, timeoutMs, intervalMs: 200 },
     );
   }
 
