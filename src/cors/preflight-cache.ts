@@ -14,7 +14,12 @@ export interface PreflightCacheRules {
   readonly maxSeconds: number;
   /** One entry per URL that a later preflight replaces, or each method and header kept apart. */
   readonly keyedBy: 'url' | 'method-and-header';
-  /** A request that then fails its CORS check clears the URL's entries. */
+  /**
+   * A request the cached answer does not cover removes it before its own preflight goes out, so a
+   * refused preflight leaves the URL with nothing cached.
+   */
+  readonly missEvicts: boolean;
+  /** Any request that fails its CORS check (a simple one too) clears the URL's entries. */
   readonly failureClears: boolean;
   /** Preflights with and without credentials are cached apart. */
   readonly credentialsApart: boolean;
@@ -26,6 +31,7 @@ export const CHROME_PREFLIGHT_CACHE = {
   invalidSeconds: 5,
   maxSeconds: 7200,
   keyedBy: 'url',
+  missEvicts: true,
   failureClears: false,
   credentialsApart: false,
 } as const satisfies PreflightCacheRules;
@@ -36,6 +42,7 @@ export const FIREFOX_PREFLIGHT_CACHE = {
   invalidSeconds: 0,
   maxSeconds: 86_400,
   keyedBy: 'method-and-header',
+  missEvicts: false,
   failureClears: true,
   credentialsApart: true,
 } as const satisfies PreflightCacheRules;
@@ -54,4 +61,108 @@ export function cachedSeconds(rules: PreflightCacheRules, maxAge: string | null)
   const value = maxAge.trim();
   if (!/^\d+$/.test(value)) return rules.invalidSeconds;
   return Math.min(Number(value), rules.maxSeconds);
+}
+
+/** One preflight answer as a browser's cache keeps it. */
+export interface CachedAnswer {
+  /** When the answer arrived (ms). */
+  readonly time: number;
+  /** Access-Control-Max-Age as sent (null: not sent). */
+  readonly maxAge: string | null;
+  /** Access-Control-Allow-Methods, as listed (methods compare case-sensitively). */
+  readonly methods: readonly string[];
+  /** Access-Control-Allow-Headers, lower-cased. */
+  readonly headers: readonly string[];
+  /** The preflight was for a request with credentials. */
+  readonly credentials: boolean;
+  /** Access-Control-Allow-Credentials: true. */
+  readonly allowCredentials: boolean;
+}
+
+/**
+ * What happened to one URL's cache, oldest first: a preflight answer accepted and kept, a
+ * preflight that went out (the cache did not cover its request) and was refused, or a request
+ * that failed its CORS check.
+ */
+export type CacheEvent =
+  | { readonly kind: 'answer'; readonly answer: CachedAnswer }
+  | { readonly kind: 'refused'; readonly time: number }
+  | { readonly kind: 'failure'; readonly time: number };
+
+/** A request that would need a preflight: its method, its CORS-unsafe header names (lower-cased). */
+export interface CacheQuery {
+  readonly time: number;
+  readonly method: string;
+  /** True when the method itself needs the preflight (not a CORS-safelisted one). */
+  readonly methodNeeded: boolean;
+  readonly headers: readonly string[];
+  readonly credentials: boolean;
+}
+
+const allowsName = (
+  listed: readonly string[],
+  name: string,
+  credentials: boolean,
+  wildcard: boolean,
+): boolean => listed.includes(name) || (wildcard && !credentials && listed.includes('*'));
+
+/**
+ * The cached answer `rules`' browser serves `q` from, given what happened to its URL (oldest
+ * first), or null when it sends a preflight. Chrome keeps the URL's last answer whole (a new
+ * preflight replaces it; a credentialed request needs Access-Control-Allow-Credentials in it);
+ * a request it does not cover drops it; Firefox keeps each method and header with its own expiry,
+ * credentialed answers apart, and forgets the URL when any request to it fails. The answer returned is the one whose expiry binds.
+ */
+export function servedBy(
+  rules: PreflightCacheRules,
+  history: readonly CacheEvent[],
+  q: CacheQuery,
+): CachedAnswer | null {
+  const until = (a: CachedAnswer) => a.time + cachedSeconds(rules, a.maxAge) * 1000;
+  if (rules.keyedBy === 'url') {
+    let last: CachedAnswer | null = null;
+    for (const e of history) {
+      if (e.kind === 'answer') last = cachedSeconds(rules, e.answer.maxAge) > 0 ? e.answer : null;
+      else if ((e.kind === 'refused' && rules.missEvicts) || (e.kind === 'failure' && rules.failureClears))
+        last = null;
+    }
+    if (!last || q.time >= until(last)) return null;
+    if (q.credentials && !last.allowCredentials) return null;
+    if (q.methodNeeded && !allowsName(last.methods, q.method, q.credentials, true)) return null;
+    const covered = q.headers.every((h) => allowsName(last.headers, h, q.credentials, h !== 'authorization'));
+    return covered ? last : null;
+  }
+  // Each method and header name: the latest answer that listed it, for this credentials mode.
+  const methods = new Map<string, CachedAnswer>();
+  const headers = new Map<string, CachedAnswer>();
+  for (const e of history) {
+    if (e.kind !== 'answer') {
+      if (rules.failureClears || (e.kind === 'refused' && rules.missEvicts)) {
+        methods.clear();
+        headers.clear();
+      }
+      continue;
+    }
+    const a = e.answer;
+    if (rules.credentialsApart && a.credentials !== q.credentials) continue;
+    if (cachedSeconds(rules, a.maxAge) <= 0) continue;
+    for (const m of a.methods) methods.set(m, a);
+    for (const h of a.headers) headers.set(h, a);
+  }
+  const needed: CachedAnswer[] = [];
+  const live = (a: CachedAnswer | undefined) => a !== undefined && q.time < until(a);
+  if (q.methodNeeded) {
+    const m = methods.get(q.method) ?? (q.credentials ? undefined : methods.get('*'));
+    if (!m || !live(m)) return null;
+    needed.push(m);
+  }
+  for (const name of q.headers) {
+    const h = headers.get(name) ?? (q.credentials || name === 'authorization' ? undefined : headers.get('*'));
+    if (!h || !live(h)) return null;
+    needed.push(h);
+  }
+  return needed.reduce<CachedAnswer | null>(
+    (soonest, a) => (!soonest || until(a) < until(soonest) ? a : soonest),
+    null,
+  );
 }

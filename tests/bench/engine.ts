@@ -23,6 +23,8 @@ const ORIGINS: Origins = {
   api: 'http://127.0.0.1:8000',
   alt: 'http://localhost:8000',
   express: 'http://127.0.0.1:8001',
+  pageAlt: 'http://127.0.0.1:3000',
+  far: 'http://localhost:8001',
 };
 
 const lines = (pairs: HeaderPairs) => pairs.map(([name, value]) => ({ name, value }));

@@ -2,6 +2,7 @@
 import type { RequestListener } from 'node:http';
 import { createExpressApps } from './express-apps.ts';
 import { listenLoopback } from './listen.ts';
+import { CacheServer, MOZ_SCENARIOS } from './mochitests.ts';
 import { rawCorsHandler } from './raw-server.ts';
 import { ExchangeLog } from './recorder.ts';
 import { ALL_SCENARIOS, type Origins, type Scenario } from './scenarios.ts';
@@ -9,6 +10,8 @@ import { ALL_SCENARIOS, type Origins, type Scenario } from './scenarios.ts';
 export interface CorpusServers {
   readonly origins: Origins;
   readonly log: ExchangeLog;
+  /** Firefox's cache groups' server (`/c/<group>` on the API): set the step before each request. */
+  readonly cache: CacheServer;
   close(): Promise<void>;
 }
 
@@ -52,7 +55,7 @@ export const pageHandler: RequestListener = (_req, res) => {
 };
 
 export async function startCorpusServers(
-  scenarios: readonly Scenario[] = ALL_SCENARIOS,
+  scenarios: readonly Scenario[] = [...ALL_SCENARIOS, ...MOZ_SCENARIOS],
   hosts: CorpusHosts = LOOPBACK_HOSTS,
 ): Promise<CorpusServers> {
   const log = new ExchangeLog();
@@ -63,19 +66,35 @@ export async function startCorpusServers(
     log.wrap((req, res) => (req.url?.startsWith('/s/') ? rawHandler(req, res) : pageHandler(req, res))),
   );
   let expressHandler: RequestListener = () => {};
-  const api = await listenLoopback(log.wrap((req, res) => rawHandler(req, res)));
-  const exp = await listenLoopback(log.wrap((req, res) => expressHandler(req, res)));
+  let cache: CacheServer | null = null;
+  const api = await listenLoopback(
+    log.wrap((req, res) => {
+      const group = /^\/c\/([^?]+)/.exec(req.url ?? '')?.[1];
+      const reply = group ? cache?.reply(group, req.method === 'OPTIONS') : null;
+      if (!reply) return rawHandler(req, res);
+      res.writeHead(reply.status, reply.headers.flat() as string[]);
+      res.end(req.method === 'OPTIONS' ? undefined : 'cache group\n');
+    }),
+  );
+  // Its raw scenario paths (/s/) serve redirect chains a fourth origin away.
+  const exp = await listenLoopback(
+    log.wrap((req, res) => (req.url?.startsWith('/s/') ? rawHandler(req, res) : expressHandler(req, res))),
+  );
   const origins: Origins = {
     page: `http://${hosts.page}:${page.port}`,
     api: `http://${hosts.api}:${api.port}`,
     alt: `http://${hosts.alt}:${api.port}`,
     express: `http://${hosts.api}:${exp.port}`,
+    pageAlt: `http://${hosts.api}:${page.port}`,
+    far: `http://${hosts.alt}:${exp.port}`,
   };
+  cache = new CacheServer(origins.page);
   rawHandler = rawCorsHandler(scenarios, origins);
   expressHandler = createExpressApps(origins.page);
   return {
     origins,
     log,
+    cache,
     close: async () => {
       await Promise.all([page.close(), api.close(), exp.close()]);
     },

@@ -15,7 +15,14 @@ export interface Origins {
   readonly alt: string;
   /** The Express apps: http://127.0.0.1:<express port>. */
   readonly express: string;
+  /** The page's server under another origin: http://127.0.0.1:<page port> (raw scenarios only). */
+  readonly pageAlt: string;
+  /** The Express apps' server under another origin: http://localhost:<express port> (raw scenarios only). */
+  readonly far: string;
 }
+
+/** The origins a raw scenario's URLs may start on. */
+export type RawHost = 'api' | 'alt' | 'page' | 'pageAlt' | 'far';
 
 export type HeaderPairs = ReadonlyArray<readonly [string, string]>;
 
@@ -50,7 +57,7 @@ export interface Scenario {
   readonly request: PageRequest;
   /** Which server and which first URL. */
   readonly target:
-    | { readonly server: 'raw'; readonly host: 'api' | 'alt' | 'page' }
+    | { readonly server: 'raw'; readonly host: RawHost }
     | { readonly server: 'express'; readonly path: string };
   /** Raw server only: the answer for hop 0, 1, … (a redirect's Location names the next hop). */
   readonly hops?: (o: Origins) => readonly HopSpec[];
@@ -112,7 +119,7 @@ const raw = (
   title: string,
   request: PageRequest,
   hops: (o: Origins) => readonly HopSpec[],
-  host: 'api' | 'alt' | 'page' = 'api',
+  host: RawHost = 'api',
 ): Scenario => ({ id, title, request, target: { server: 'raw', host }, hops });
 
 const express = (id: string, title: string, path: string, request: PageRequest): Scenario => ({
