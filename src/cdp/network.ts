@@ -9,6 +9,7 @@
 import { LOCAL_NETWORK_FAILURE } from '../capture/events.ts';
 import { judge } from '../capture/judge.ts';
 import type { CapturedPreflight, CapturedRequest, SourceLocation } from '../capture/record.ts';
+import { withChromePick } from '../cors/diagnose.ts';
 import { combinedValue, type HeaderList } from '../cors/headers.ts';
 import { originOf } from '../cors/origin.ts';
 import { entryOf, type ReportEntry } from '../report/entry.ts';
@@ -450,7 +451,13 @@ export class CdpNetworkLog {
     const first = request.hops[0] as Hop;
     if (originOf(first.url) === request.initiator || !/^https?:/i.test(first.url)) return;
     const captured = capturedOf(request, said, this.#clock);
-    const entry = entryOf(captured, judge(captured, 'browser'));
+    const judgement = judge(captured, 'browser');
+    // Several headers missing: Chrome's own pick among them leads, as its message words it.
+    const verdict =
+      said.corsError === judgement.verdict.corsError && said.failedParameter !== null
+        ? withChromePick(judgement.verdict, said.failedParameter)
+        : judgement.verdict;
+    const entry = entryOf(captured, { ...judgement, verdict });
     const engineError = entry.verdict?.blocked ? entry.verdict.corsError : null;
     this.onEntry({
       entry,

@@ -555,6 +555,7 @@ function blockedVerdict(
   const info = corsErrorInfo(failure.error);
   const param = failure.param;
   const texts = errorTexts(failure.error, { origin, param });
+  const missing = failure.culprit.missing ?? [];
   const verdict: { -readonly [K in keyof Verdict]: Verdict[K] } = {
     outcome: 'blocked',
     blocked: true,
@@ -565,7 +566,8 @@ function blockedVerdict(
     hop,
     culprit: failure.culprit satisfies Culprit,
     title: texts.title,
-    explanation: texts.explanation,
+    explanation:
+      missing.length > 1 ? `${texts.explanation} ${severalMissing(missing, null)}` : texts.explanation,
     link: info.link,
     origin,
     preflight,
@@ -573,6 +575,37 @@ function blockedVerdict(
   };
   if (credentialed) verdict.credentialed = credentialed;
   return verdict;
+}
+
+/**
+ * Several headers missing from Access-Control-Allow-Headers: all must be listed, and Chrome's
+ * message names only one, picked in an order of its own (`pick`, when Chrome's word is at hand).
+ */
+function severalMissing(missing: readonly string[], pick: string | null): string {
+  const names = missing.map((m) => `\`${m}\``).join(', ');
+  return (
+    `The server listed none of ${names}: all of them must be in \`Access-Control-Allow-Headers\`. ` +
+    (pick === null
+      ? "Chrome's message names one of them, in an order of its own."
+      : `Chrome's message names \`${pick}\`.`)
+  );
+}
+
+/**
+ * The verdict as Chrome worded it, when its own failedParameter is known (CDP's corsErrorStatus)
+ * and is one of several the engine found missing: Chrome's pick leads, the others still listed.
+ */
+export function withChromePick(verdict: Verdict, failedParameter: string): Verdict {
+  const missing = verdict.culprit?.missing ?? [];
+  if (!verdict.blocked || verdict.corsError === null || missing.length < 2) return verdict;
+  if (!missing.includes(failedParameter)) return verdict;
+  const texts = errorTexts(verdict.corsError, { origin: verdict.origin, param: failedParameter });
+  return {
+    ...verdict,
+    failedParameter,
+    title: texts.title,
+    explanation: `${texts.explanation} ${severalMissing(missing, failedParameter)}`,
+  };
 }
 
 function malformedUrl(url: string): Finding {

@@ -5,6 +5,7 @@
  */
 import { expect, test } from 'vitest';
 import { type CdpEntry, CdpNetworkLog } from '../../src/cdp/network.ts';
+import { diagnose } from '../../src/index.ts';
 
 const PAGE = 'http://localhost:3000';
 const API = 'http://localhost:8000';
@@ -84,6 +85,58 @@ test('a preflight announced before its request, answered after the request faile
     failedParameter: 'authorization',
     initiatorLocation: { url: `${PAGE}/app.js`, line: 42, column: 13, functionName: 'load' },
   });
+});
+
+test("two headers refused: Chrome's own pick leads, both stay named", async () => {
+  const url = `${API}/api/two`;
+  const events = (pick: string): [string, object][] => [
+    ['Network.requestWillBeSent', preflight('P9', 'R9', url, 'GET', 'x-my-header,y-my-header')],
+    ['Network.requestWillBeSent', request('R9', 'GET', url, { 'x-my-header': '1', 'y-my-header': '2' })],
+    [
+      'Network.loadingFailed',
+      {
+        requestId: 'R9',
+        errorText: 'net::ERR_FAILED',
+        corsErrorStatus: { corsError: 'HeaderDisallowedByPreflightResponse', failedParameter: pick },
+      },
+    ],
+    [
+      'Network.responseReceivedExtraInfo',
+      { requestId: 'P9', statusCode: 204, headers: { 'Access-Control-Allow-Origin': PAGE } },
+    ],
+    ['Network.responseReceived', { requestId: 'P9', response: { status: 204, headers: {} } }],
+    ['Network.loadingFinished', { requestId: 'P9' }],
+  ];
+  const [picked] = await collect(events('y-my-header'));
+  expect(picked?.disagree).toBe(false);
+  expect(picked?.entry.failedParameter).toBe('y-my-header');
+  expect(picked?.entry.verdict?.title).toContain('`y-my-header`');
+  expect(picked?.entry.verdict?.culprit?.missing).toEqual(['x-my-header', 'y-my-header']);
+  expect(picked?.entry.explanation).toContain("Chrome's message names `y-my-header`.");
+  expect(picked?.entry.explanation).toContain('none of `x-my-header`, `y-my-header`');
+  const [first] = await collect(events('x-my-header'));
+  expect(first?.entry.failedParameter).toBe('x-my-header');
+  expect(first?.entry.explanation).toContain("Chrome's message names `x-my-header`.");
+});
+
+test('two headers refused, nothing from Chrome: the engine names the first the page set and says Chrome may differ', () => {
+  const v = diagnose({
+    origin: PAGE,
+    url: `${API}/api/two`,
+    method: 'GET',
+    requestHeaders: [
+      { name: 'x-my-header', value: '1' },
+      { name: 'y-my-header', value: '2' },
+    ],
+    mode: 'cors',
+    credentials: 'same-origin',
+    redirectMode: 'follow',
+    preflight: { status: 204, headers: [{ name: 'Access-Control-Allow-Origin', value: PAGE }] },
+    response: null,
+    redirects: [],
+  });
+  expect(v.failedParameter).toBe('x-my-header');
+  expect(v.explanation).toContain("Chrome's message names one of them, in an order of its own.");
 });
 
 test('raw headers after loadingFailed still count; two Allow-Origin lines stay two', async () => {
