@@ -8,13 +8,15 @@ import { blockedWithoutRecord, isCacheProbe } from '../../src/capture/judge.ts';
 import { isCrossOrigin, MAX_PENDING, Pairer, type PairerSnapshot } from '../../src/capture/pairing.ts';
 import type { CapturedRequest } from '../../src/capture/record.ts';
 import { originOf } from '../../src/cors/origin.ts';
+import { preflightCacheOf } from '../../src/cors/preflight-cache.ts';
 import type { CaptureStore } from '../log/store.ts';
 import type { TabLogs } from '../log/tab-log.ts';
+import { BROWSER } from '../platform/browser.ts';
 import { recordsAsDevelopment, type Settings } from '../shared/settings.ts';
 import type { RecordingTabs } from './recording.ts';
 
 export class Capture {
-  #pairer = new Pairer();
+  #pairer = new Pairer(undefined, preflightCacheOf(BROWSER));
   /** Whether the log's notices already say in-flight requests were let go. */
   #abandonedTold = false;
   /** Whether each tab recorded when its page started loading (see recordingAfterPageStart). */
@@ -31,7 +33,7 @@ export class Capture {
 
   /** Picks up where a stopped worker left off. */
   restore(snapshot: PairerSnapshot): void {
-    this.#pairer = new Pairer(snapshot);
+    this.#pairer = new Pairer(snapshot, preflightCacheOf(BROWSER));
     this.#abandonedTold = false;
   }
 

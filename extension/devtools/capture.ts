@@ -15,6 +15,7 @@
  * NETWORK_LOG_READABLE_LATER): there it is followed from the moment DevTools opens.
  */
 import type { CapturedRequest } from '../../src/capture/record.ts';
+import { preflightCacheOf } from '../../src/cors/preflight-cache.ts';
 import { DevToolsLog } from '../../src/har/devtools-log.ts';
 import { harEntrySettled, readHarEntry } from '../../src/har/read.ts';
 import type { ReportEntry } from '../../src/report/entry.ts';
@@ -22,7 +23,7 @@ import { problemsOf } from '../../src/report/problems.ts';
 import { serversOf } from '../../src/report/servers.ts';
 import { CaptureStore } from '../log/store.ts';
 import { TabLogs } from '../log/tab-log.ts';
-import { CAPTURE_OUTCOME } from '../platform/browser.ts';
+import { BROWSER, CAPTURE_OUTCOME } from '../platform/browser.ts';
 import {
   NETWORK_LOG_READABLE_LATER,
   networkLog,
@@ -92,7 +93,7 @@ export class DevToolsCapture implements LogSource {
   constructor(tabId: number) {
     this.tabId = tabId;
     // Ids unique across DevTools windows and restarts, so the worker can tell a resend from a new one.
-    this.#log = new DevToolsLog(tabId, `devtools-${Date.now().toString(36)}`);
+    this.#log = new DevToolsLog(tabId, `devtools-${Date.now().toString(36)}`, preflightCacheOf(BROWSER));
     this.#logs = new TabLogs(this.#store, CAPTURE_OUTCOME, () => {
       for (const listener of this.#listeners) listener();
     });

@@ -19,6 +19,7 @@
  */
 import { asciiUpper, combinedValue } from '../cors/headers.ts';
 import { hasUrlCredentials, originOf } from '../cors/origin.ts';
+import { CHROME_PREFLIGHT_CACHE, type PreflightCacheRules } from '../cors/preflight-cache.ts';
 import { isRedirectStatus, methodAfterRedirect } from '../cors/redirect.ts';
 import type {
   BeforeRedirectEvent,
@@ -92,14 +93,16 @@ export class Pairer {
   readonly #orphans = new Map<string, Orphan>();
   /** OPTIONS requests seen in onBeforeRequest: preflight or page request, told apart by their headers. */
   readonly #options = new Map<string, BeforeRequestEvent>();
-  /** The last preflight answer per page origin and URL, for requests the preflight cache serves. Not persisted. */
-  readonly #lastPreflight = new PreflightAnswers(MAX_UNRESOLVED);
+  /** The preflight answers per page origin and URL, for requests the preflight cache serves. Not persisted. */
+  readonly #lastPreflight: PreflightAnswers;
   /** Same-origin requests in flight: entries only if a redirect takes them to another origin. Not persisted. */
   readonly #sameOrigin = new Map<string, CapturedRequest>();
   readonly #changes = new Map<string, PairerChange>();
   #abandoned = 0;
 
-  constructor(snapshot?: PairerSnapshot) {
+  /** `rules`: the preflight cache of the browser whose events these are. */
+  constructor(snapshot?: PairerSnapshot, rules: PreflightCacheRules = CHROME_PREFLIGHT_CACHE) {
+    this.#lastPreflight = new PreflightAnswers(MAX_UNRESOLVED, rules);
     if (!snapshot) return;
     for (const r of [...snapshot.pending].sort((a, b) => a.time - b.time)) {
       this.#pending.set(r.id, r);
@@ -335,6 +338,7 @@ export class Pairer {
     request.error = error;
     request.endTime = e.timeStamp;
     this.#lastPreflight.markCached(request);
+    if (state === 'failed') this.#lastPreflight.failed(request.initiator, request.url, e.timeStamp);
     this.#forget(this.#pending, 'pending', request.id);
     for (const [preflight, owner] of this.#owners) if (owner === request.id) this.#owners.delete(preflight);
     return { changed: [], finished: [request] };

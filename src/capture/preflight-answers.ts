@@ -1,41 +1,124 @@
 /**
- * The last preflight answer each page got for each URL: what Chrome's preflight cache most likely
- * served a request that went out without a preflight of its own (CapturedRequest.cachedFrom).
- * Bounded: the oldest answers go first.
+ * The preflight answers each page got for each URL, and the requests to it that failed: from
+ * these, by the rules of the browser that captured them (preflight-cache.ts), the answer its
+ * preflight cache most likely served a request that went out without a preflight of its own
+ * (CapturedRequest.cachedFrom). Bounded: the oldest URLs go first, and a few events per URL.
  */
 import { combinedValue, type HeaderList } from '../cors/headers.ts';
+import { parseList } from '../cors/lists.ts';
+import {
+  type CachedAnswer,
+  type CacheEvent,
+  CHROME_PREFLIGHT_CACHE,
+  type PreflightCacheRules,
+  servedBy,
+} from '../cors/preflight-cache.ts';
+import { corsUnsafeRequestHeaders, isCorsSafelistedMethod, normalizeMethod } from '../cors/safelist.ts';
+import { pageHeaders } from './exchange.ts';
 import type { CapturedRequest } from './record.ts';
+
+/** Events kept per URL: enough for the answers still alive; older ones are outlived or replaced. */
+const EVENTS_PER_URL = 8;
 
 export class PreflightAnswers {
   readonly #max: number;
-  /** `page origin URL` → when it was answered and its Access-Control-Max-Age; Map order is age. */
-  readonly #answers = new Map<string, { time: number; maxAge: string | null }>();
+  readonly #rules: PreflightCacheRules;
+  /** `page origin URL` → its events, oldest first; Map order is age. */
+  readonly #history = new Map<string, CacheEvent[]>();
 
-  constructor(max: number) {
+  constructor(max: number, rules: PreflightCacheRules = CHROME_PREFLIGHT_CACHE) {
     this.#max = max;
+    this.#rules = rules;
   }
 
-  /** A preflight from `initiator` to `url` answered: only a 2xx answer can be cached. */
-  note(initiator: string, url: string, status: number, time: number, headers: HeaderList): void {
-    if (status < 200 || status > 299) return;
-    const key = `${initiator} ${url}`;
-    this.#answers.delete(key);
-    this.#answers.set(key, { time, maxAge: combinedValue(headers, 'Access-Control-Max-Age') });
-    while (this.#answers.size > this.#max) {
-      const oldest = this.#answers.keys().next();
-      if (oldest.done) break;
-      this.#answers.delete(oldest.value);
+  /**
+   * A preflight from `initiator` to `url` answered: a 2xx answer may be kept (`credentials`: it
+   * was for a request with them); any other refuses it.
+   */
+  note(
+    initiator: string,
+    url: string,
+    status: number,
+    time: number,
+    headers: HeaderList,
+    credentials = false,
+  ): void {
+    if (status >= 200 && status <= 299) {
+      const methods = parseList(combinedValue(headers, 'Access-Control-Allow-Methods'), false);
+      const names = parseList(combinedValue(headers, 'Access-Control-Allow-Headers'), true);
+      this.#push(initiator, url, {
+        kind: 'answer',
+        answer: {
+          time,
+          maxAge: combinedValue(headers, 'Access-Control-Max-Age'),
+          methods: methods.ok ? methods.values : [],
+          headers: names.ok ? names.values : [],
+          credentials,
+          allowCredentials: combinedValue(headers, 'Access-Control-Allow-Credentials') === 'true',
+        },
+      });
+    } else if (status > 0) {
+      this.#push(initiator, url, { kind: 'refused', time });
     }
   }
 
-  /** Marks `request`, which had no preflight, with the answer its page last got for its URL before it started. */
+  /** A request to `url` failed its CORS check (Firefox then forgets what it cached for the URL). */
+  failed(initiator: string, url: string, time: number): void {
+    if (this.#history.has(`${initiator} ${url}`)) this.#push(initiator, url, { kind: 'failure', time });
+  }
+
+  /**
+   * Marks `request`, which had no preflight, with the answer its browser's cache most likely
+   * served it from; a request whose headers were not captured gets the URL's last answer.
+   */
   markCached(request: CapturedRequest): void {
     if (request.preflights[0] != null) return;
-    const last = this.#answers.get(`${request.initiator} ${request.url}`);
-    if (last && last.time <= request.time) request.cachedFrom = last;
+    const history = this.#history.get(`${request.initiator} ${request.url}`);
+    if (!history) return;
+    const before = history.filter((e) => (e.kind === 'answer' ? e.answer.time : e.time) <= request.time);
+    const served = this.#served(request, before);
+    if (served) request.cachedFrom = { time: served.time, maxAge: served.maxAge };
+  }
+
+  #served(request: CapturedRequest, history: readonly CacheEvent[]): CachedAnswer | null {
+    const lastEvent = history.findLast((e) => e.kind === 'answer');
+    const last = lastEvent?.kind === 'answer' ? lastEvent.answer : null;
+    if (request.requestHeaders === null) return last;
+    const method = normalizeMethod(request.method);
+    const query = {
+      time: request.time,
+      method,
+      methodNeeded: !isCorsSafelistedMethod(method),
+      headers: corsUnsafeRequestHeaders(pageHeaders(request.requestHeaders, null)).flatMap((r) =>
+        r.kind === 'header' ? [r.name] : [],
+      ),
+    };
+    if (!query.methodNeeded && query.headers.length === 0) return null;
+    // The credentials mode is seldom known here: either cache may have served it. The request
+    // did go out without a preflight, so when the rules find no live answer (times are read
+    // at the start of each request, not when its answer arrived) the URL's last answer did.
+    return (
+      servedBy(this.#rules, history, { ...query, credentials: false }) ??
+      servedBy(this.#rules, history, { ...query, credentials: true }) ??
+      last
+    );
+  }
+
+  #push(initiator: string, url: string, event: CacheEvent): void {
+    const key = `${initiator} ${url}`;
+    const events = this.#history.get(key) ?? [];
+    this.#history.delete(key);
+    events.push(event);
+    if (events.length > EVENTS_PER_URL) events.shift();
+    this.#history.set(key, events);
+    while (this.#history.size > this.#max) {
+      const oldest = this.#history.keys().next();
+      if (oldest.done) break;
+      this.#history.delete(oldest.value);
+    }
   }
 
   clear(): void {
-    this.#answers.clear();
+    this.#history.clear();
   }
 }

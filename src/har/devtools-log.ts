@@ -24,6 +24,7 @@ import { PreflightAnswers } from '../capture/preflight-answers.ts';
 import { type CapturedPreflight, type CapturedRequest, startedRequest } from '../capture/record.ts';
 import { asciiUpper, combinedValue } from '../cors/headers.ts';
 import { originOf } from '../cors/origin.ts';
+import { CHROME_PREFLIGHT_CACHE, type PreflightCacheRules } from '../cors/preflight-cache.ts';
 import { methodAfterRedirect } from '../cors/redirect.ts';
 import { preflightReasons } from '../cors/safelist.ts';
 import { type HarRecord, readHarEntry } from './read.ts';
@@ -95,12 +96,14 @@ export class DevToolsLog {
   /** Redirects let go past MAX_WAITING, ended, to be returned by the next add(). */
   #evicted: CapturedRequest[] = [];
   /** The last preflight answer per page origin and URL, for requests the preflight cache serves. */
-  readonly #lastPreflight = new PreflightAnswers(MAX_WAITING);
+  readonly #lastPreflight: PreflightAnswers;
 
   /** `prefix` keeps the ids of one DevTools window apart from another's. */
-  constructor(tabId: number, prefix = 'devtools') {
+  /** `rules`: the preflight cache of the browser whose DevTools this is. */
+  constructor(tabId: number, prefix = 'devtools', rules: PreflightCacheRules = CHROME_PREFLIGHT_CACHE) {
     this.#tabId = tabId;
     this.#prefix = prefix;
+    this.#lastPreflight = new PreflightAnswers(MAX_WAITING, rules);
   }
 
   /** Entries that could not be read (not a HAR entry): skipped, and counted. */
@@ -231,6 +234,7 @@ export class DevToolsLog {
     request.endTime = record.end;
     if (!this.#listed(request)) return [];
     this.#lastPreflight.markCached(request);
+    if (request.state === 'failed') this.#lastPreflight.failed(request.initiator, request.url, record.end);
     if (this.#mayGetPreflight(request, record)) {
       const until = record.status > 0 ? record.sent + DRIFT_MS : record.start + UNSENT_MS;
       this.#wanting.push({ request, hop: request.hop, url: record.url, start: record.start, until });

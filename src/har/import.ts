@@ -12,9 +12,11 @@
  * Chrome's HAR says what Chrome did (`_error: "net::ERR_FAILED"` on a blocked request). Other
  * HARs (Firefox's, tools') do not, so there the engine's verdict decides, and the entry says so.
  */
+
 import type { CaptureEvent } from '../capture/events.ts';
 import { Pairer } from '../capture/pairing.ts';
 import type { CapturedRequest } from '../capture/record.ts';
+import { type PreflightCacheRules, preflightCacheOf } from '../cors/preflight-cache.ts';
 import { type ReportEntry, reportEntryOf } from '../report/entry.ts';
 import { type HarBrowser, type HarRecord, readHar, type SkippedEntry } from './read.ts';
 import {
@@ -54,7 +56,10 @@ export function importHar(text: string, limits?: Parameters<typeof readHar>[1]):
   const read = readHar(text, limits);
   if (!read.ok) return read;
   const outcomeKnown = read.browser === 'chrome';
-  const { requests, orphanPreflights } = pairRecords(read.records);
+  const { requests, orphanPreflights } = pairRecords(
+    read.records,
+    preflightCacheOf(read.browser === 'firefox' ? 'firefox' : 'chrome'),
+  );
   const orphanIds = new Set(orphanPreflights.map((r) => r.id));
   // A request the file does not hold has no outcome either: the engine decides for it.
   const entries = requests.map((r) =>
@@ -152,7 +157,10 @@ function chains(records: readonly HarRecord[]): HarRecord[][] {
   return out;
 }
 
-function pairRecords(records: readonly HarRecord[]): {
+function pairRecords(
+  records: readonly HarRecord[],
+  rules: PreflightCacheRules,
+): {
   requests: CapturedRequest[];
   orphanPreflights: CapturedRequest[];
 } {
@@ -167,7 +175,7 @@ function pairRecords(records: readonly HarRecord[]): {
   for (const p of preflights) preflightTimed(p, pageOrigin(p) ?? undefined, timed);
   timed.sort((a, b) => a.time - b.time || a.rank - b.rank || a.order - b.order);
 
-  const pairer = new Pairer();
+  const pairer = new Pairer(undefined, rules);
   const finished: CapturedRequest[] = [];
   for (const { event } of timed) {
     finished.push(...pairer.handle(event).finished);
