@@ -81,8 +81,8 @@ export class PreflightAnswers {
   }
 
   #served(request: CapturedRequest, history: readonly CacheEvent[]): CachedAnswer | null {
-    const lastEvent = history.findLast((e) => e.kind === 'answer');
-    const last = lastEvent?.kind === 'answer' ? lastEvent.answer : null;
+    let last: CachedAnswer | null = null;
+    for (const e of history) if (e.kind === 'answer') last = e.answer;
     if (request.requestHeaders === null) return last;
     const method = normalizeMethod(request.method);
     const query = {
