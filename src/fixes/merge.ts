@@ -134,17 +134,17 @@ export function serverFixes(entries: readonly MergeInput[]): ServerFix[] {
     if (paths.length > 1) {
       notes.push(`Covers ${paths.length} routes under ${requirement.path}: ${paths.join(', ')}.`);
     }
-    // A request blocked before it went out shows no cookie: whether it was sent with credentials
-    // is unknown. The fix serves the reading the engine took, and says what the other would need.
-    const unknownMode = requirement.credentials
-      ? []
-      : list.filter((e) => e.verdict?.findings.some((f) => f.kind === 'credentials-undetermined'));
+    // Nothing recorded shows whether these were sent with credentials (no cookie, a browser that
+    // does not say): the fix allows credentials for the exact origin, which passes either way.
+    const unknownMode = list.filter((e) =>
+      e.verdict?.findings.some((f) => f.kind === 'credentials-undetermined'),
+    );
     if (unknownMode.length > 0) {
       const named = unknownMode.slice(0, 3).map((e) => `${e.method ?? ''} ${pathOf(e.url)}`.trim());
       const more = unknownMode.length > named.length ? ` and ${unknownMode.length - named.length} more` : '';
       notes.push(
-        `Blocked before ${unknownMode.length === 1 ? 'it' : 'they'} went out, ${named.join(', ')}${more} showed no cookie: nothing tells whether the page sends ${unknownMode.length === 1 ? 'it' : 'them'} with credentials. ` +
-          'If it does (credentials: "include", withCredentials), the server must allow credentials too.',
+        `Nothing recorded shows whether the page sends ${named.join(', ')}${more} with credentials (cookies, credentials: "include"): ` +
+          'the fix allows credentials for the exact origin, which lets them through either way.',
       );
     }
     out.push({

@@ -134,10 +134,12 @@ export function requirementOf(exchange: Exchange, verdict: Verdict): CorsRequire
       .map((h) => headerCase(h.toLowerCase())),
     (h) => h.toLowerCase(),
   );
-  // Credentials when the request carried them, or when the server already allows them: a fix
+  // Credentials when the request carried them, when nothing recorded says whether it did (allowing
+  // them for the exact origin passes either way), or when the server already allows them: a fix
   // never takes away what works today.
   const credentials =
     exchange.credentials === 'include' ||
+    verdict.findings.some((f) => f.kind === 'credentials-undetermined') ||
     combinedValue(preflightAnswer, 'Access-Control-Allow-Credentials') === 'true' ||
     combinedValue(last?.headers ?? [], 'Access-Control-Allow-Credentials') === 'true';
 
