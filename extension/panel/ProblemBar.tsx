@@ -2,7 +2,8 @@
  * The tab's problems above the list: each one the blocked requests to one server with the same
  * error and culprit, with its count, said in plain words first and Chrome's name second. The bar
  * wraps (no sideways scrolling at DevTools' right dock); past PROBLEMS_SHOWN, "N more" shows the
- * rest. Choosing a problem shows only its requests, and a line under the bar says so, with the
+ * rest. In a short panel (a bottom dock) it keeps to one line: the first problem, cut to fit, and
+ * "N more" — never a scroll area whose scrollbar Firefox hides until hovered. Choosing a problem shows only its requests, and a line under the bar says so, with the
  * way back.
  */
 import { useState } from 'preact/hooks';
@@ -11,6 +12,7 @@ import { type Problem, problemCount, problemName, problemTitle } from '../../src
 import { PROBLEMS_SHOWN } from '../shared/page-names.ts';
 import { t } from '../ui/i18n.ts';
 import { Text } from '../ui/Text.tsx';
+import { useShortPanel } from './use-short-panel.ts';
 
 interface Props {
   readonly problems: readonly Problem[];
@@ -22,9 +24,10 @@ interface Props {
 
 export function ProblemBar({ problems, chosen, onChoose, firefoxFirst }: Props) {
   const [expanded, setExpanded] = useState(false);
+  const short = useShortPanel();
   if (problems.length === 0) return null;
   const chosenProblem = problems.find((p) => p.key === chosen) ?? null;
-  const first = problems.slice(0, PROBLEMS_SHOWN);
+  const first = problems.slice(0, short ? 1 : PROBLEMS_SHOWN);
   // The chosen problem stays in sight even when it is one of the rest.
   const listed =
     expanded || !chosenProblem || first.includes(chosenProblem)
@@ -35,7 +38,7 @@ export function ProblemBar({ problems, chosen, onChoose, firefoxFirst }: Props) 
   const hidden = problems.length - listed.length;
   return (
     <>
-      <nav class="problems" aria-label={t('problemsLabel')}>
+      <nav class={short && !expanded ? 'problems short' : 'problems'} aria-label={t('problemsLabel')}>
         <span class="problems-count">{problemCount(problems)}</span>
         <ul>
           {listed.map((p) => (

@@ -229,6 +229,49 @@ describe('list', () => {
     );
   });
 
+  test("docked at the bottom (about 250 px, Firefox's default): the list and the card's verdict in sight, every problem one click away", async () => {
+    const short = await ext.context.newPage();
+    try {
+      await short.setViewportSize({ width: 1280, height: 250 });
+      await short.goto(ext.url(`extension/panel/index.html?tabId=${tabId}`));
+      const options = short.getByRole('listbox').getByRole('option');
+      await waitUntil(
+        () => options.count(),
+        (n) => n >= FAILURES.length,
+        { what: 'the list in the short panel' },
+      );
+      await options.first().click();
+      const inSight = (selector: string) =>
+        short
+          .locator(selector)
+          .first()
+          .evaluate((el) => {
+            const r = el.getBoundingClientRect();
+            return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight;
+          });
+      // One line of problems: the first, cut to fit, and "N more".
+      const { problems } = await client.report(tabId);
+      const all = problems?.length ?? 0;
+      expect(await short.locator('button.problem').count()).toBe(Math.min(all, 1));
+      expect(
+        await short.locator('.problems').evaluate((el) => el.getBoundingClientRect().height),
+      ).toBeLessThan(40);
+      expect(await inSight('.card .title')).toBe(true);
+      expect(await inSight('[role="option"]')).toBe(true);
+      // Nothing in the strip scrolls: the rest is behind a button, in sight.
+      expect(await short.locator('.problems').evaluate((el) => el.scrollHeight <= el.clientHeight + 1)).toBe(
+        true,
+      );
+      if (all > 1) {
+        expect(await inSight('.problems button.more')).toBe(true);
+        await short.locator('.problems button.more').click();
+        expect(await short.locator('button.problem').count()).toBe(all);
+      }
+    } finally {
+      await short.close();
+    }
+  });
+
   test('the filter finds culprit headers, headers the page sent and Firefox reasons; no match says so', async () => {
     const { entries } = await client.report(tabId);
     const rowCount = () => panel.getByRole('listbox').getByRole('option').count();
