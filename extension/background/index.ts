@@ -29,6 +29,7 @@ import {
 } from '../shared/settings.ts';
 import { Capture } from './capture.ts';
 import { DevToolsPorts } from './devtools-ports.ts';
+import { PageObservers } from './page-observers.ts';
 import { PanelPorts } from './panels.ts';
 import { RecordingTabs } from './recording.ts';
 
@@ -36,6 +37,7 @@ let settings: Settings = DEFAULT_SETTINGS;
 const store = new CaptureStore(sessionStorage());
 const panels = new PanelPorts();
 const devtools = new DevToolsPorts();
+const pageObservers = new PageObservers((text) => store.notice(text));
 const badges = new Map<number, number>();
 const logs = new TabLogs(store, CAPTURE_OUTCOME, (tabId) => {
   panels.notify(tabId);
@@ -83,7 +85,11 @@ onConnect((port) => {
   // A devtools page's port gets its listeners now: its first message (the whole log) comes at once.
   const served = devtools.connect(
     port,
-    (tabId, on) => enqueue(() => recording.serve(tabId, on)),
+    (tabId, on) =>
+      enqueue(() => {
+        recording.serve(tabId, on);
+        pageObservers.served(tabId, on);
+      }),
     (message) =>
       enqueue(() => {
         logs.fromDevTools(message.tabId, message.requests);
@@ -108,6 +114,8 @@ async function init(): Promise<void> {
     store.notice(`Stored state could not be read and was reset: ${String(err)}`);
   }
   capture.restore(store.pairerSnapshot());
+  // No DevTools window serves a tab until its devtools page connects again.
+  pageObservers.reset();
   applySettings(parseSettings(await loadSettings()));
   const userTabs = await loadSessionValue('recordingUserTabs');
   if (Array.isArray(userTabs)) {

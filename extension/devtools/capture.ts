@@ -14,6 +14,8 @@
  * worker's always-on error listener. Firefox's log cannot be read later (see
  * NETWORK_LOG_READABLE_LATER): there it is followed from the moment DevTools opens.
  */
+
+import { PageWords, readPageWords } from '../../src/capture/page-word.ts';
 import type { CapturedRequest } from '../../src/capture/record.ts';
 import { preflightCacheOf } from '../../src/cors/preflight-cache.ts';
 import { DevToolsLog } from '../../src/har/devtools-log.ts';
@@ -33,6 +35,7 @@ import {
   openSource,
   reloadInspected,
 } from '../platform/devtools.ts';
+import { drainPageCalls, PAGE_OBSERVER } from '../platform/page-observer.ts';
 import { keepConnected, type Port } from '../platform/runtime.ts';
 import type {
   DevToolsRequests,
@@ -45,6 +48,15 @@ import type {
 import { DEFAULT_SETTINGS, type Settings } from '../shared/settings.ts';
 import { send } from '../ui/client.ts';
 import type { ConnectionState, LogSource } from '../ui/source.ts';
+
+/** Firefox: the page observer is read this long after DevTools finishes a request (its call settles about then). */
+const HEAR_AFTER_MS = 200;
+/** …then again this often while requests still wait for its word, HEAR_TRIES reads in all. */
+const HEAR_AGAIN_MS = 1000;
+const HEAR_TRIES = 4;
+/** A request the page's word never came for (not made by fetch or XHR, or before the observer) stops waiting. */
+const WORD_WAIT_MS = 10_000;
+const MAX_AWAITING_WORD = 500;
 
 /** The worker hears of new requests at most this often (popup, `cors:report`). */
 export const SEND_INTERVAL_MS = 250;
@@ -89,6 +101,13 @@ export class DevToolsCapture implements LogSource {
   #earlierAsked = 0;
   /** The latest read of DevTools' log, done when what it held is in the log here. */
   #caughtUp: Promise<void> = Promise.resolve();
+  /** Firefox: what the page observer heard, not matched to a request yet. */
+  readonly #pageWords = new PageWords();
+  /** Firefox: the page's word on each request it was matched to, by id (later copies carry it). */
+  readonly #pageSaw = new Map<string, NonNullable<CapturedRequest['pageSaw']>>();
+  /** Firefox: requests filed without the page's word yet, by id, with when they were filed. */
+  readonly #awaitingWord = new Map<string, { request: CapturedRequest; since: number }>();
+  #hearTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(tabId: number) {
     this.tabId = tabId;
@@ -255,11 +274,62 @@ export class DevToolsCapture implements LogSource {
   }
 
   /** Requests DevTools finished, or completed later (a late preflight: the same id, filed in its place). */
-  #finish(requests: readonly CapturedRequest[]): void {
-    if (requests.length === 0) return;
+  #finish(finished: readonly CapturedRequest[]): void {
+    if (finished.length === 0) return;
+    const requests = PAGE_OBSERVER ? finished.map((r) => this.#withPageWord(r)) : finished;
     for (const r of requests) this.#logs.finished(r);
     this.#outbox.push(...requests);
     this.#scheduleSend();
+    if (PAGE_OBSERVER && this.#awaitingWord.size > 0) this.#hearPage(HEAR_AFTER_MS);
+  }
+
+  /**
+   * The request with the page's own word on it, when the page observer has told it (Firefox): a
+   * copy, so the logs see an amended request; the word is kept by id for later copies of it.
+   */
+  #withPageWord(r: CapturedRequest): CapturedRequest {
+    if (r.pageSaw) return r;
+    let saw = this.#pageSaw.get(r.id);
+    if (!saw) {
+      const word = this.#pageWords.take(r);
+      if (!word) {
+        this.#awaitingWord.delete(r.id);
+        this.#awaitingWord.set(r.id, { request: r, since: Date.now() });
+        while (this.#awaitingWord.size > MAX_AWAITING_WORD)
+          this.#awaitingWord.delete(this.#awaitingWord.keys().next().value as string);
+        return r;
+      }
+      saw = { credentials: word.credentials, failed: word.failed };
+      this.#pageSaw.set(r.id, saw);
+      while (this.#pageSaw.size > MAX_AWAITING_WORD * 4)
+        this.#pageSaw.delete(this.#pageSaw.keys().next().value as string);
+    }
+    this.#awaitingWord.delete(r.id);
+    return { ...r, pageSaw: saw };
+  }
+
+  /**
+   * Reads what the page observer heard (after `delay` ms) and files again, with the page's word,
+   * each request that was waiting for it; asks again while some still wait, up to HEAR_TRIES.
+   */
+  #hearPage(delay: number, tries = HEAR_TRIES): void {
+    if (this.#hearTimer !== undefined) return;
+    this.#hearTimer = setTimeout(async () => {
+      this.#hearTimer = undefined;
+      this.#pageWords.add(readPageWords(await drainPageCalls()));
+      const now = Date.now();
+      const heard: CapturedRequest[] = [];
+      for (const [id, { request, since }] of this.#awaitingWord) {
+        if (now - since > WORD_WAIT_MS) {
+          this.#awaitingWord.delete(id);
+          continue;
+        }
+        const amended = this.#withPageWord(request);
+        if (amended !== request) heard.push(amended);
+      }
+      if (heard.length > 0) this.#finish(heard);
+      else if (this.#awaitingWord.size > 0 && tries > 1) this.#hearPage(HEAR_AGAIN_MS, tries - 1);
+    }, delay);
   }
 
   #navigated(): void {
@@ -268,6 +338,9 @@ export class DevToolsCapture implements LogSource {
     this.#earlier = [];
     this.#earlierAsked = 0;
     this.#log.reset();
+    // The new page has its own observer; what the last one heard is no longer matched.
+    this.#pageWords.clear();
+    this.#awaitingWord.clear();
     if (this.#settings.preserveLog) return;
     // A new page: its own log, and nothing kept about the last one's requests.
     this.#seen.clear();

@@ -391,6 +391,7 @@ function completeness(r: CapturedRequest): number {
     r.preflights.filter((p) => p != null).length +
     r.responses.length +
     (r.requestHeaders ? 1 : 0) +
-    (r.error ? 1 : 0)
+    (r.error ? 1 : 0) +
+    (r.pageSaw ? 1 : 0)
   );
 }

@@ -1,7 +1,8 @@
 /**
  * One manifest.json, two browsers. Chrome reads it as is; Firefox (MV3) wants its background as
  * an event page (`background.scripts`), an add-on id, the lowest version we support, and the
- * data-collection declaration AMO requires — CORS Lens collects and sends nothing.
+ * data-collection declaration AMO requires — CORS Lens collects and sends nothing — and the
+ * "scripting" permission its page observer needs there.
  */
 type Manifest = Record<string, unknown>;
 
@@ -17,10 +18,12 @@ export const FIREFOX_MIN_VERSION = '140.0';
 export const FIREFOX_ANDROID_MIN_VERSION = '142.0';
 
 export function firefoxManifest(chrome: Manifest): Manifest {
-  const { minimum_chrome_version: _chromeOnly, background, ...rest } = chrome;
+  const { minimum_chrome_version: _chromeOnly, background, permissions, ...rest } = chrome;
   const worker = (background as { service_worker?: string } | undefined)?.service_worker ?? '';
   return {
     ...rest,
+    // "scripting": the page observer (extension/platform/page-observer.ts), Firefox only.
+    permissions: [...((permissions as string[] | undefined) ?? []), 'scripting'],
     background: { scripts: [worker], type: 'module' },
     browser_specific_settings: {
       gecko: {

@@ -102,7 +102,21 @@ export function provesCredentials(
   return combinedValue(r.requestHeaders, 'Cookie') !== null && originOf(r.url) !== r.initiator;
 }
 
-export function judge(r: CapturedRequest, source: OutcomeSource): Judgement {
+/**
+ * The request as the page's own word tells it (page-word.ts): a call that failed after CORS
+ * headers were seen failed as a CORS block does; one that did not fail completed.
+ */
+function withPageWord(r: CapturedRequest, failed: boolean): CapturedRequest {
+  if (!failed) return r.state === 'completed' ? r : { ...r, state: 'completed', error: null };
+  if (sawCorsHeaders(r)) return { ...r, state: 'failed', error: CORS_FAILURE };
+  return r.state === 'failed' ? r : { ...r, state: 'failed', error: r.error ?? 'the page saw its call fail' };
+}
+
+export function judge(captured: CapturedRequest, outcome: OutcomeSource): Judgement {
+  // The page's own word, where an observer heard it, is the browser's outcome and the mode asked for.
+  const word = captured.pageSaw;
+  const r = word ? withPageWord(captured, word.failed) : captured;
+  const source: OutcomeSource = word ? 'browser' : outcome;
   const browserBlocked = isCorsBlock(r);
   // Capture cannot see the credentials mode; some headers prove "include". Otherwise: where Chrome
   // allowed the request either reading holds; where it failed as a CORS block would (or the
@@ -113,7 +127,7 @@ export function judge(r: CapturedRequest, source: OutcomeSource): Judgement {
   const unknownMode = source === 'engine' || failedLikeCors;
   const exchange = exchangeOf(
     r,
-    provesCredentials(r) ? 'include' : unknownMode ? 'unknown' : 'same-origin',
+    word ? word.credentials : provesCredentials(r) ? 'include' : unknownMode ? 'unknown' : 'same-origin',
     isLocalNetworkBlock(r),
   );
   const run = diagnose(exchange);

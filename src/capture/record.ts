@@ -1,4 +1,5 @@
 /** One cross-origin request as capture assembles it from webRequest events: serializable, stored as is. */
+import type { CredentialsMode } from '../cors/exchange.ts';
 import type { HeaderList } from '../cors/headers.ts';
 
 /**
@@ -66,6 +67,11 @@ export interface CapturedRequest {
    * cache most likely served. Absent when none was seen.
    */
   cachedFrom?: { readonly time: number; readonly maxAge: string | null };
+  /**
+   * What the page itself saw of this request (page-word.ts): its credentials mode and whether the
+   * call failed. Where present it is the browser's outcome; absent where no observer ran.
+   */
+  pageSaw?: { readonly credentials: CredentialsMode; readonly failed: boolean };
 }
 
 /** Who made a request and what it asked for: all a request is when it starts. */
