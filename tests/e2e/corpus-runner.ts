@@ -384,9 +384,15 @@ export function compareWithChrome(
       disagreements.push(`${scenario.id}: ${own.length} calls, ${found.length} entries`);
       continue;
     }
+    const pageSet = new Set((scenario.request.headers ?? []).map(([name]) => name.toLowerCase()));
     own.forEach((call, i) => {
       const entry = found[i] as ReportEntry;
       compared++;
+      // Headers the browser adds itself (User-Agent, Priority, Sec-*, cache validators…) are never
+      // the page's: not a reason for the preflight, not in the fix.
+      const notSet = notSetByPage(entry, pageSet);
+      if (notSet.length > 0)
+        disagreements.push(`${scenario.id}#${i}: headers the page did not set: ${notSet}`);
       const chrome = call.chrome;
       const label = `${scenario.id}#${i}: chrome ${JSON.stringify(chrome)}; entry ${JSON.stringify({
         blocked: entry.blocked,
@@ -410,4 +416,12 @@ export function compareWithChrome(
     });
   }
   return { disagreements, compared };
+}
+
+/** Header names an entry takes for the page's own (why a preflight, the fix) that the page did not set. */
+export function notSetByPage(entry: ReportEntry, pageSet: ReadonlySet<string>): string[] {
+  const reasons = (entry.verdict?.preflight.reasons ?? []).flatMap((r) =>
+    r.kind === 'header' ? [r.name] : [],
+  );
+  return reasons.filter((name) => !pageSet.has(name.toLowerCase()));
 }

@@ -20,7 +20,7 @@ import {
 import type { CorpusServers } from '../servers/corpus-servers.ts';
 import { ALL_SCENARIOS, scenarioById, scenarioUrl } from '../servers/scenarios.ts';
 import type { LaunchedBrowser } from './chromium.ts';
-import { type ChromeVerdict, openCorpusPage, runScenario } from './corpus-runner.ts';
+import { type ChromeVerdict, notSetByPage, openCorpusPage, runScenario } from './corpus-runner.ts';
 import { DEVTOOLS_ARGS, DevToolsHar, withoutChromeMarkers } from './devtools-har.ts';
 
 const RESULTS = resolve(import.meta.dirname, '../../test-results');
@@ -82,6 +82,9 @@ function expectSameVerdict(entry: ReportEntry | undefined, o: Observed): void {
   )}`;
   expect(entry, context).toBeDefined();
   if (!entry) return;
+  // No header the browser added (Sec-*, User-Agent, cache validators…) taken for the page's.
+  const pageSet = new Set((scenarioById(o.id).request.headers ?? []).map(([n]) => n.toLowerCase()));
+  expect(notSetByPage(entry, pageSet), context).toEqual([]);
   expect(entry.blocked, context).toBe(o.chrome.blocked);
   if (!o.chrome.blocked) return;
   expect(entry.corsError, context).toBe(o.chrome.corsError);
