@@ -1,5 +1,5 @@
 /**
- * The page observer (public/page-observer.js) on Firefox: registered into pages' own world while a
+ * The page observer (public/observe-calls.js) on Firefox: registered into pages' own world while a
  * DevTools window serves a tab, and read from the DevTools window. Firefox's webRequest and
  * DevTools log do not say whether CORS hid a response from the page, nor the credentials mode a
  * request asked for; the page's own calls do (see src/capture/page-word.ts). Chrome says both
@@ -24,7 +24,7 @@ export async function observePages(on: boolean): Promise<string | null> {
       await browser.scripting.registerContentScripts([
         {
           id: SCRIPT_ID,
-          js: ['page-observer.js'],
+          js: ['observe-calls.js'],
           matches: ['<all_urls>'],
           runAt: 'document_start',
           allFrames: true,

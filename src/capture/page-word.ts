@@ -3,7 +3,7 @@
  * call failed (fetch() rejected, XMLHttpRequest ended in "error"). Firefox's own capture sources do
  * not tell either — its webRequest completes a response that CORS then hides from the page, and
  * its DevTools log lists it as a plain 200 — so on Firefox a small observer in the page
- * (public/page-observer.js, present only while a DevTools window serves the tab) reports them, and
+ * (public/observe-calls.js, present only while a DevTools window serves the tab) reports them, and
  * its word is matched here to the requests capture recorded.
  *
  * The observer runs in the page's own world: its records are untrusted text like any header, read

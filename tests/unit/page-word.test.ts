@@ -10,7 +10,7 @@ import { judge } from '../../src/capture/judge.ts';
 import { PageWords, readPageWords } from '../../src/capture/page-word.ts';
 import { API, allowedGet, h, PAGE } from './captured.ts';
 
-const OBSERVER = readFileSync(resolve(import.meta.dirname, '../../public/page-observer.js'), 'utf8');
+const OBSERVER = readFileSync(resolve(import.meta.dirname, '../../public/observe-calls.js'), 'utf8');
 const KEY = Symbol.for('cors-lens.page-calls');
 
 /** A page's world with the observer in it: fetch answers by URL (a rejection for /blocked). */
