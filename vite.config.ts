@@ -127,6 +127,19 @@ function declarations(entries: readonly string[], outDir: string): Plugin {
 }
 
 /**
+ * Firefox's page observer (public/observe-calls.js) is registered on Firefox only: the Chrome
+ * build leaves it out, so nothing in it wraps a page's fetch().
+ */
+function firefoxOnly(file: string): Plugin {
+  return {
+    name: 'cors-lens:firefox-only',
+    writeBundle(options) {
+      rmSync(join(options.dir ?? '', file), { force: true });
+    },
+  };
+}
+
+/**
  * `vite build`: the Chrome extension in dist/.
  * `vite build --mode firefox`: the same extension for Firefox (MV3, event page) in dist-firefox/.
  * `vite build --mode cli`: the `cors-lens` command, one self-contained ES module for Node, in dist-cli/.
@@ -177,6 +190,7 @@ export default defineConfig(({ mode }): UserConfig => {
       firefox
         ? crx({ manifest: firefoxManifest(manifest) as unknown as CrxManifest, browser: 'firefox' })
         : crx({ manifest: manifest as CrxManifest }),
+      ...(firefox ? [] : [firefoxOnly('observe-calls.js')]),
     ],
     build: {
       outDir: firefox ? 'dist-firefox' : 'dist',

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type { Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ReportEntry } from '../../extension/shared/messages.ts';
@@ -239,7 +239,7 @@ describe('the worker stopped ten times during 2,000 requests', () => {
 });
 
 describe('privacy', () => {
-  test('the built extension has no way to send anything anywhere', () => {
+  test('the built extensions (Chrome, Firefox) have no way to send anything anywhere', () => {
     const files: string[] = [];
     const walk = (dir: string) => {
       for (const d of readdirSync(dir, { withFileTypes: true })) {
@@ -248,8 +248,26 @@ describe('privacy', () => {
       }
     };
     walk(DIST);
+    walk(join(DIST, '../dist-firefox'));
+    // The page observer is Firefox's alone.
+    expect(
+      files.filter((f) => f.endsWith('/observe-calls.js')).map((f) => relative(join(DIST, '..'), f)),
+    ).toEqual(['dist-firefox/observe-calls.js']);
     for (const file of files) {
       const code = readFileSync(file, 'utf8');
+      if (file.endsWith('/observe-calls.js')) {
+        // Firefox's page observer wraps the page's own fetch() and XMLHttpRequest and makes no call
+        // of its own: its only calls hand the page's own arguments on, and it posts nothing.
+        expect(code, file).not.toMatch(
+          /\bfetch\((?!\)|\.\.\.)|new XMLHttpRequest|WebSocket|sendBeacon|EventSource|importScripts|postMessage/,
+        );
+        expect(code.match(/Reflect\.apply\((\w+), this, args\)/g), file).toEqual([
+          'Reflect.apply(nativeFetch, this, args)',
+          'Reflect.apply(open, this, args)',
+          'Reflect.apply(send, this, args)',
+        ]);
+        continue;
+      }
       // "fetch()" appears in explanations as a word; a call has an argument.
       // Vite's modulepreload polyfill (a fetch of our own bundled files, same origin) is the one call.
       const ours = code.replace(/fetch\(\w+\.href,\w+\)/g, '');
@@ -260,6 +278,8 @@ describe('privacy', () => {
     }
     const manifest = JSON.parse(readFileSync(join(DIST, 'manifest.json'), 'utf8'));
     expect(manifest.permissions.sort()).toEqual(['storage', 'webRequest']);
+    const firefox = JSON.parse(readFileSync(join(DIST, '../dist-firefox/manifest.json'), 'utf8'));
+    expect(firefox.permissions.sort()).toEqual(['scripting', 'storage', 'webRequest']);
     expect(manifest.host_permissions).toEqual(['<all_urls>']);
     expect(manifest.content_security_policy).toBeUndefined(); // the MV3 default: no remote code
   });
