@@ -107,6 +107,13 @@ export function mergeRequirements(reqs: readonly CorsRequirement[]): CorsRequire
   };
 }
 
+/** "GET /a, POST /b, PUT /c and 2 more". */
+function listed(entries: readonly MergeInput[]): string {
+  const named = entries.slice(0, 3).map((e) => `${e.method ?? ''} ${pathOf(e.url)}`.trim());
+  const more = entries.length > named.length ? ` and ${entries.length - named.length} more` : '';
+  return `${named.join(', ')}${more}`;
+}
+
 /**
  * One fix per server that has a blocked request: merged from every request to it with a
  * requirement, in the order servers first appear in the log.
@@ -135,16 +142,24 @@ export function serverFixes(entries: readonly MergeInput[]): ServerFix[] {
       notes.push(`Covers ${paths.length} routes under ${requirement.path}: ${paths.join(', ')}.`);
     }
     // Nothing recorded shows whether these were sent with credentials (no cookie, a browser that
-    // does not say): the fix allows credentials for the exact origin, which passes either way.
+    // does not say). One that passes only without them may have been blocked: the fix allows
+    // credentials for the exact origin, which passes either way. One blocked either way (before it
+    // went out) is served as judged, and the note says what credentials would need.
     const unknownMode = list.filter((e) =>
       e.verdict?.findings.some((f) => f.kind === 'credentials-undetermined'),
     );
-    if (unknownMode.length > 0) {
-      const named = unknownMode.slice(0, 3).map((e) => `${e.method ?? ''} ${pathOf(e.url)}`.trim());
-      const more = unknownMode.length > named.length ? ` and ${unknownMode.length - named.length} more` : '';
+    const eitherWay = unknownMode.filter((e) => !e.blocked);
+    const blockedAnyway = requirement.credentials ? [] : unknownMode.filter((e) => e.blocked);
+    if (eitherWay.length > 0) {
       notes.push(
-        `Nothing recorded shows whether the page sends ${named.join(', ')}${more} with credentials (cookies, credentials: "include"): ` +
-          'the fix allows credentials for the exact origin, which lets them through either way.',
+        `Nothing recorded shows whether the page sends ${listed(eitherWay)} with credentials (cookies, credentials: "include"), ` +
+          'which the server refuses: the fix allows credentials for the exact origin, which lets them through either way.',
+      );
+    }
+    if (blockedAnyway.length > 0) {
+      notes.push(
+        `Blocked before ${blockedAnyway.length === 1 ? 'it' : 'they'} went out, ${listed(blockedAnyway)} showed no cookie: nothing tells whether the page sends ${blockedAnyway.length === 1 ? 'it' : 'them'} with credentials. ` +
+          'If it does (credentials: "include", withCredentials), the server must allow credentials too.',
       );
     }
     out.push({

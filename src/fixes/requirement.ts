@@ -134,12 +134,13 @@ export function requirementOf(exchange: Exchange, verdict: Verdict): CorsRequire
       .map((h) => headerCase(h.toLowerCase())),
     (h) => h.toLowerCase(),
   );
-  // Credentials when the request carried them, when nothing recorded says whether it did (allowing
-  // them for the exact origin passes either way), or when the server already allows them: a fix
-  // never takes away what works today.
+  // Credentials when the request carried them; when it passes without them, fails with them, and
+  // nothing recorded says which it was (the browser may have blocked it: allowing credentials for
+  // the exact origin passes either way); or when the server already allows them: a fix never takes
+  // away what works today. A request blocked either way stays served as judged (see merge.ts).
   const credentials =
     exchange.credentials === 'include' ||
-    verdict.findings.some((f) => f.kind === 'credentials-undetermined') ||
+    (!verdict.blocked && verdict.findings.some((f) => f.kind === 'credentials-undetermined')) ||
     combinedValue(preflightAnswer, 'Access-Control-Allow-Credentials') === 'true' ||
     combinedValue(last?.headers ?? [], 'Access-Control-Allow-Credentials') === 'true';
 
