@@ -64,6 +64,8 @@ export const SEND_INTERVAL_MS = 250;
 /** After the worker asks, DevTools' log is followed this long (a popup asks every second). */
 export const WORKER_WATCH_MS = 5000;
 
+type PageSaw = NonNullable<CapturedRequest['pageSaw']>;
+
 /** Why DevTools' log is followed now. */
 type Watcher = 'panel' | 'worker' | 'preserve-log';
 
@@ -104,7 +106,7 @@ export class DevToolsCapture implements LogSource {
   /** Firefox: what the page observer heard, not matched to a request yet. */
   readonly #pageWords = new PageWords();
   /** Firefox: the page's word on each request it was matched to, by id (later copies carry it). */
-  readonly #pageSaw = new Map<string, NonNullable<CapturedRequest['pageSaw']>>();
+  readonly #pageSaw = new Map<string, PageSaw>();
   /** Firefox: requests filed without the page's word yet, by id, with when they were filed. */
   readonly #awaitingWord = new Map<string, { request: CapturedRequest; since: number }>();
   #hearTimer: ReturnType<typeof setTimeout> | undefined;
@@ -184,9 +186,10 @@ export class DevToolsCapture implements LogSource {
   }
 
   async clear(): Promise<void> {
-    // What waited (a preflight, a redirect's next hop) and the early failures go with the log.
+    // What waited (a preflight, a redirect's next hop, the page's word) and the early failures go with the log.
     this.#log.reset();
     this.#earlier = [];
+    this.#forgetPageWords();
     this.#logs.clear(this.tabId);
     await send({ type: 'cors:clear', tabId: this.tabId });
   }
@@ -283,49 +286,66 @@ export class DevToolsCapture implements LogSource {
     if (PAGE_OBSERVER && this.#awaitingWord.size > 0) this.#hearPage(HEAR_AFTER_MS);
   }
 
+  #forgetPageWords(): void {
+    clearTimeout(this.#hearTimer);
+    this.#hearTimer = undefined;
+    this.#pageWords.clear();
+    this.#awaitingWord.clear();
+    this.#pageSaw.clear();
+  }
+
+  /** The page's word on `r`, once heard; kept by id, so later copies of the request carry it too. */
+  #wordOn(r: CapturedRequest): PageSaw | null {
+    const known = this.#pageSaw.get(r.id);
+    if (known) return known;
+    const word = this.#pageWords.take(r);
+    if (!word) return null;
+    const saw = { credentials: word.credentials, failed: word.failed };
+    this.#pageSaw.set(r.id, saw);
+    while (this.#pageSaw.size > MAX_AWAITING_WORD * 4)
+      this.#pageSaw.delete(this.#pageSaw.keys().next().value as string);
+    return saw;
+  }
+
   /**
    * The request with the page's own word on it, when the page observer has told it (Firefox): a
-   * copy, so the logs see an amended request; the word is kept by id for later copies of it.
+   * copy, so the logs see an amended request. Without it yet, the request waits for it (its
+   * latest copy kept, since when it waits unchanged).
    */
   #withPageWord(r: CapturedRequest): CapturedRequest {
     if (r.pageSaw) return r;
-    let saw = this.#pageSaw.get(r.id);
-    if (!saw) {
-      const word = this.#pageWords.take(r);
-      if (!word) {
-        this.#awaitingWord.delete(r.id);
-        this.#awaitingWord.set(r.id, { request: r, since: Date.now() });
-        while (this.#awaitingWord.size > MAX_AWAITING_WORD)
-          this.#awaitingWord.delete(this.#awaitingWord.keys().next().value as string);
-        return r;
-      }
-      saw = { credentials: word.credentials, failed: word.failed };
-      this.#pageSaw.set(r.id, saw);
-      while (this.#pageSaw.size > MAX_AWAITING_WORD * 4)
-        this.#pageSaw.delete(this.#pageSaw.keys().next().value as string);
+    const saw = this.#wordOn(r);
+    if (saw) {
+      this.#awaitingWord.delete(r.id);
+      return { ...r, pageSaw: saw };
     }
-    this.#awaitingWord.delete(r.id);
-    return { ...r, pageSaw: saw };
+    const waiting = this.#awaitingWord.get(r.id);
+    if (waiting) waiting.request = r;
+    else {
+      this.#awaitingWord.set(r.id, { request: r, since: Date.now() });
+      while (this.#awaitingWord.size > MAX_AWAITING_WORD)
+        this.#awaitingWord.delete(this.#awaitingWord.keys().next().value as string);
+    }
+    return r;
   }
 
   /**
    * Reads what the page observer heard (after `delay` ms) and files again, with the page's word,
-   * each request that was waiting for it; asks again while some still wait, up to HEAR_TRIES.
+   * each request that was waiting for it; asks again while some still wait, up to HEAR_TRIES. A
+   * request waits WORD_WAIT_MS at most (made before the observer was there, or not by fetch or XHR).
    */
   #hearPage(delay: number, tries = HEAR_TRIES): void {
     if (this.#hearTimer !== undefined) return;
     this.#hearTimer = setTimeout(async () => {
+      const calls = await drainPageCalls();
       this.#hearTimer = undefined;
-      this.#pageWords.add(readPageWords(await drainPageCalls()));
+      this.#pageWords.add(readPageWords(calls));
       const now = Date.now();
       const heard: CapturedRequest[] = [];
-      for (const [id, { request, since }] of this.#awaitingWord) {
-        if (now - since > WORD_WAIT_MS) {
-          this.#awaitingWord.delete(id);
-          continue;
-        }
-        const amended = this.#withPageWord(request);
-        if (amended !== request) heard.push(amended);
+      for (const [id, waiting] of [...this.#awaitingWord]) {
+        const saw = now - waiting.since > WORD_WAIT_MS ? null : this.#wordOn(waiting.request);
+        if (saw) heard.push({ ...waiting.request, pageSaw: saw });
+        if (saw || now - waiting.since > WORD_WAIT_MS) this.#awaitingWord.delete(id);
       }
       if (heard.length > 0) this.#finish(heard);
       else if (this.#awaitingWord.size > 0 && tries > 1) this.#hearPage(HEAR_AGAIN_MS, tries - 1);
@@ -339,8 +359,7 @@ export class DevToolsCapture implements LogSource {
     this.#earlierAsked = 0;
     this.#log.reset();
     // The new page has its own observer; what the last one heard is no longer matched.
-    this.#pageWords.clear();
-    this.#awaitingWord.clear();
+    this.#forgetPageWords();
     if (this.#settings.preserveLog) return;
     // A new page: its own log, and nothing kept about the last one's requests.
     this.#seen.clear();
