@@ -103,19 +103,28 @@ export function provesCredentials(
 }
 
 /**
- * The request as the page's own word tells it (page-word.ts): a call that failed after CORS
- * headers were seen failed as a CORS block does; one that did not fail completed.
+ * The request as the page's own word tells it (page-word.ts). A call that did not fail completed.
+ * One that failed after an answer came failed as a CORS block does (the answer was there; CORS hid
+ * it). One that failed with only its preflight seen was blocked there if the engine finds the
+ * preflight refusing it — otherwise it failed on the network after passing it, as did one with
+ * nothing seen; their own error stays.
  */
-function withPageWord(r: CapturedRequest, failed: boolean): CapturedRequest {
-  if (!failed) return r.state === 'completed' ? r : { ...r, state: 'completed', error: null };
-  if (sawCorsHeaders(r)) return { ...r, state: 'failed', error: CORS_FAILURE };
-  return r.state === 'failed' ? r : { ...r, state: 'failed', error: r.error ?? 'the page saw its call fail' };
+function withPageWord(r: CapturedRequest, word: NonNullable<CapturedRequest['pageSaw']>): CapturedRequest {
+  if (!word.failed) return r.state === 'completed' ? r : { ...r, state: 'completed', error: null };
+  const network = { ...r, state: 'failed' as const, error: r.error ?? PAGE_SAW_FAILURE };
+  if (r.responses.length > 0) return { ...r, state: 'failed', error: CORS_FAILURE };
+  if (!sawCorsHeaders(r)) return network;
+  const atPreflight = diagnose(exchangeOf(r, word.credentials)).blocked;
+  return atPreflight ? { ...r, state: 'failed', error: CORS_FAILURE } : network;
 }
+
+/** The error of a call the page saw fail when the source recorded none. */
+export const PAGE_SAW_FAILURE = 'the page saw the call fail (a network error)';
 
 export function judge(captured: CapturedRequest, outcome: OutcomeSource): Judgement {
   // The page's own word, where an observer heard it, is the browser's outcome and the mode asked for.
   const word = captured.pageSaw;
-  const r = word ? withPageWord(captured, word.failed) : captured;
+  const r = word ? withPageWord(captured, word) : captured;
   const source: OutcomeSource = word ? 'browser' : outcome;
   const browserBlocked = isCorsBlock(r);
   // Capture cannot see the credentials mode; some headers prove "include". Otherwise: where Chrome
@@ -174,7 +183,7 @@ export function judge(captured: CapturedRequest, outcome: OutcomeSource): Judgem
     if (r.state === 'completed' && verdict.blocked) {
       verdict = withFinding(verdict, {
         kind: 'chrome-disagrees',
-        message: `Chrome let this request through although the engine expected ${verdict.corsError}.`,
+        message: `The browser let this request through although the engine expected ${verdict.corsError}.`,
       });
     }
     return {

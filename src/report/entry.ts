@@ -132,7 +132,7 @@ export function entryOf(r: CapturedRequest, j: Judgement): ReportEntry {
     firefoxReason: blocked ? v.firefoxReason : null,
     explanation: blocked
       ? (v.explanation ??
-        'Chrome blocked this request, but the headers seen satisfy CORS. Another check may be at work ' +
+        'The browser blocked this request, but the headers seen satisfy CORS. Another check may be at work ' +
           '(Local Network Access, or another extension).')
       : null,
     verdict: v,

@@ -13,15 +13,39 @@ import { API, allowedGet, h, PAGE } from './captured.ts';
 const OBSERVER = readFileSync(resolve(import.meta.dirname, '../../public/observe-calls.js'), 'utf8');
 const KEY = Symbol.for('cors-lens.page-calls');
 
-/** A page's world with the observer in it: fetch answers by URL (a rejection for /blocked). */
+/** A fake XMLHttpRequest: send() ends the call later with `outcome` (its URL decides it). */
+class FakeXhr {
+  withCredentials = false;
+  #url = '';
+  readonly #listeners = new Map<string, (() => void)[]>();
+  open(_method: string, url: string) {
+    this.#url = url;
+  }
+  send() {
+    const how = this.#url.includes('blocked') ? 'error' : this.#url.includes('cancel') ? 'abort' : 'load';
+    setTimeout(() => {
+      for (const type of [how, 'loadend']) for (const f of this.#listeners.get(type) ?? []) f();
+    }, 1);
+  }
+  addEventListener(type: string, f: () => void) {
+    this.#listeners.set(type, [...(this.#listeners.get(type) ?? []), f]);
+  }
+  listenerCount(): number {
+    return [...this.#listeners.values()].reduce((n, l) => n + l.length, 0);
+  }
+}
+
+/** A page's world with the observer in it: fetch answers by URL (a rejection for /blocked and /cancel). */
 function pageWorld() {
   const calls: string[] = [];
   const world: Record<string | symbol, unknown> = {
     document: { baseURI: `${PAGE}/app/` },
-    Request: class {},
+    location: { origin: PAGE },
     URL,
+    XMLHttpRequest: FakeXhr,
     fetch: (url: string) => {
       calls.push(url);
+      if (String(url).includes('cancel')) return Promise.reject(new DOMException('aborted', 'AbortError'));
       return String(url).includes('blocked')
         ? Promise.reject(new TypeError('NetworkError when attempting to fetch resource.'))
         : Promise.resolve({ ok: true });
@@ -29,31 +53,71 @@ function pageWorld() {
   };
   world.globalThis = world;
   runInNewContext(OBSERVER, world);
-  const drain = () => (world[KEY] as { drain(): unknown[] }).drain();
-  return { world, drain, calls };
+  const drain = () => (world[KEY] as { drain(): { u: string; m: string; c: string; f: boolean }[] }).drain();
+  const summary = () => drain().map(({ u, m, c, f }) => ({ u, m, c, f }));
+  return { world, drain, summary, calls };
 }
 
+const tick = () => new Promise((r) => setTimeout(r, 5));
+
 describe('the page observer', () => {
-  test('records each call: absolute URL, method, credentials mode, failed or not; the page gets the same outcome', async () => {
-    const { world, drain, calls } = pageWorld();
-    const fetch = world.fetch as (url: string, init?: object) => Promise<unknown>;
-    await expect(fetch(`${API}/data`)).resolves.toEqual({ ok: true });
-    await expect(fetch('/blocked', { method: 'post', credentials: 'include' })).rejects.toThrow(TypeError);
-    expect(calls).toEqual([`${API}/data`, '/blocked']);
-    const records = drain() as { u: string; m: string; c: string; f: boolean }[];
-    expect(records.map(({ u, m, c, f }) => ({ u, m, c, f }))).toEqual([
+  test('notes each cross-origin fetch: URL without its fragment, method, credentials mode, failed or not; the page gets the same outcome', async () => {
+    const { world, summary, calls } = pageWorld();
+    const fetch = world.fetch as (url: unknown, init?: object) => Promise<unknown>;
+    await expect(fetch(`${API}/data#top`)).resolves.toEqual({ ok: true });
+    await expect(fetch(`${API}/blocked`, { method: 'post', credentials: 'include' })).rejects.toThrow(
+      TypeError,
+    );
+    // A Request from any frame (known by its shape), and the page's own origin, which is not noted.
+    await fetch({ url: `${API}/req`, method: 'PUT', credentials: 'omit' });
+    await fetch('/same-origin');
+    // Every call reached the real fetch, as the page made it.
+    expect(calls.slice(0, 2)).toEqual([`${API}/data#top`, `${API}/blocked`]);
+    expect(calls).toHaveLength(4);
+    expect(calls[3]).toBe('/same-origin');
+    expect(summary()).toEqual([
       { u: `${API}/data`, m: 'GET', c: 'same-origin', f: false },
-      { u: `${PAGE}/blocked`, m: 'POST', c: 'include', f: true },
+      { u: `${API}/blocked`, m: 'POST', c: 'include', f: true },
+      { u: `${API}/req`, m: 'PUT', c: 'omit', f: false },
     ]);
-    expect(drain()).toEqual([]);
+    expect(summary()).toEqual([]);
   });
 
-  test('runs once per page, keeps at most 500 records', async () => {
+  test('a call the page cancelled itself is not a failure: not noted', async () => {
+    const { world, summary } = pageWorld();
+    const fetch = world.fetch as (url: string) => Promise<unknown>;
+    await expect(fetch(`${API}/cancel`)).rejects.toThrow('aborted');
+    expect(summary()).toEqual([]);
+  });
+
+  test('XMLHttpRequest: one note per call, aborted ones left out, no listeners piling up on a reused object', async () => {
+    const { world, summary } = pageWorld();
+    const Xhr = world.XMLHttpRequest as typeof FakeXhr;
+    const x = new Xhr();
+    x.open('get', `${API}/poll`);
+    x.send();
+    await tick();
+    const listeners = x.listenerCount();
+    x.withCredentials = true;
+    x.open('GET', `${API}/blocked`);
+    x.send();
+    await tick();
+    x.open('GET', `${API}/cancel`);
+    x.send();
+    await tick();
+    expect(x.listenerCount()).toBe(listeners);
+    expect(summary()).toEqual([
+      { u: `${API}/poll`, m: 'GET', c: 'same-origin', f: false },
+      { u: `${API}/blocked`, m: 'GET', c: 'include', f: true },
+    ]);
+  });
+
+  test('runs once per page, keeps at most 500 notes', async () => {
     const { world, drain } = pageWorld();
     runInNewContext(OBSERVER, world);
     const fetch = world.fetch as (url: string) => Promise<unknown>;
     await Promise.all(Array.from({ length: 600 }, (_, i) => fetch(`${API}/r/${i}`)));
-    const records = drain() as { u: string }[];
+    const records = drain();
     expect(records.length).toBe(500);
     expect(records[0]?.u).toBe(`${API}/r/100`);
   });
