@@ -61,7 +61,11 @@ listeners.arm();
 onRequestError((e) => enqueue(() => capture.error(e)));
 // Recording decided from the navigation itself, before the page can make a request.
 onNavigation({
-  started: (tabId, url, time) => enqueue(() => capture.navigationStarted(tabId, url, time)),
+  started: (tabId, url, time) =>
+    enqueue(() => {
+      pageObservers.navigated(tabId, url);
+      capture.navigationStarted(tabId, url, time);
+    }),
   // Whether capture was armed before the page could make a request: read now, not when handled.
   responded: (tabId, time) => {
     const armedSince = listeners.armedSince;

@@ -1,35 +1,67 @@
 /**
- * Which tabs a DevTools window serves, for the page observer (extension/platform/page-observer.ts):
- * registered while at least one does, taken away when the last DevTools window closes, so pages
- * nobody inspects never carry it.
+ * Where the page observer (extension/platform/page-observer.ts, Firefox) goes: the pages of the
+ * hosts that the tabs a DevTools window serves are on, and nowhere else. Registered while at least
+ * one such tab is open, narrowed as they navigate, taken away when the last DevTools window closes.
  */
 import { observePages } from '../platform/page-observer.ts';
+import { allTabs } from '../platform/tabs.ts';
+
+/** `http://localhost/*` for a page on http://localhost:3000/… (match patterns carry no port); null for others. */
+export function hostPattern(url: string | undefined): string | null {
+  try {
+    const u = new URL(url ?? '');
+    return u.protocol === 'http:' || u.protocol === 'https:' ? `${u.protocol}//${u.hostname}/*` : null;
+  } catch {
+    return null;
+  }
+}
 
 export class PageObservers {
-  readonly #served = new Set<number>();
+  /** Each served tab's host pattern (null until its page is known). */
+  readonly #served = new Map<number, string | null>();
+  #applied = '';
   #changing: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly notice: (text: string) => void) {}
 
   /** A tab's first DevTools window connected (`on`), or its last one went. */
   served(tabId: number, on: boolean): void {
-    const before = this.#served.size > 0;
-    if (on) this.#served.add(tabId);
-    else this.#served.delete(tabId);
-    const now = this.#served.size > 0;
-    if (before !== now) this.#apply(now);
+    if (!on) {
+      this.#served.delete(tabId);
+      this.#apply();
+      return;
+    }
+    this.#served.set(tabId, this.#served.get(tabId) ?? null);
+    this.#changing = this.#changing.then(async () => {
+      const tab = (await allTabs().catch(() => [])).find((t) => t.id === tabId);
+      if (this.#served.has(tabId)) this.#served.set(tabId, hostPattern(tab?.url));
+    });
+    this.#apply();
+  }
+
+  /** A served tab started loading `url`: the observer follows it to its host. */
+  navigated(tabId: number, url: string): void {
+    if (!this.#served.has(tabId)) return;
+    this.#served.set(tabId, hostPattern(url));
+    this.#apply();
   }
 
   /** A started worker: nothing served yet (devtools pages reconnect and say so). */
   reset(): void {
     this.#served.clear();
-    this.#apply(false);
+    this.#applied = 'unknown';
+    this.#apply();
   }
 
-  #apply(on: boolean): void {
+  #apply(): void {
     this.#changing = this.#changing.then(async () => {
-      const failed = await observePages(on);
-      if (failed) this.notice(`The page observer could not be ${on ? 'added' : 'removed'}: ${failed}`);
+      const patterns = [...new Set([...this.#served.values()].filter((p): p is string => p !== null))].sort();
+      const key = patterns.join(' ');
+      if (key === this.#applied) return;
+      this.#applied = key;
+      const failed = await observePages(patterns);
+      if (failed)
+        this.notice(`The page observer could not be ${patterns.length > 0 ? 'added' : 'removed'}: ${failed}`);
     });
   }
 }

@@ -13,27 +13,31 @@ export const PAGE_OBSERVER = BROWSER === 'firefox';
 const SCRIPT_ID = 'cors-lens-page-observer';
 
 /**
- * Registers the observer for pages loaded from now on (`on`), or takes it away. In the worker;
- * a failure (an older Firefox without the MAIN world) leaves capture as it was, and is returned.
+ * Registers the observer for pages loaded from now on that match `patterns` (updated in place when
+ * it is there), or takes it away when there are none. In the worker; a failure (an older Firefox
+ * without the MAIN world) leaves capture as it was, and is returned.
  */
-export async function observePages(on: boolean): Promise<string | null> {
+export async function observePages(patterns: readonly string[]): Promise<string | null> {
   if (!PAGE_OBSERVER) return null;
   try {
     const registered = await browser.scripting.getRegisteredContentScripts({ ids: [SCRIPT_ID] });
-    if (on && registered.length === 0) {
+    if (patterns.length === 0) {
+      if (registered.length > 0) await browser.scripting.unregisterContentScripts({ ids: [SCRIPT_ID] });
+    } else if (registered.length > 0) {
+      await browser.scripting.updateContentScripts([{ id: SCRIPT_ID, matches: [...patterns] }]);
+    } else {
       await browser.scripting.registerContentScripts([
         {
           id: SCRIPT_ID,
           js: ['observe-calls.js'],
-          matches: ['<all_urls>'],
+          matches: [...patterns],
           runAt: 'document_start',
-          allFrames: true,
+          // The devtools page reads the top frame only: a frame's calls stay unknown.
+          allFrames: false,
           world: 'MAIN',
           persistAcrossSessions: false,
         },
       ]);
-    } else if (!on && registered.length > 0) {
-      await browser.scripting.unregisterContentScripts({ ids: [SCRIPT_ID] });
     }
     return null;
   } catch (err) {

@@ -34,20 +34,23 @@ beforeAll(async () => {
   // --devtools: the toolbox opens on the first tab, as a developer's would be.
   firefox = await launchFirefox({ args: ['--devtools'] });
   const addonId = await firefox.install(DIST_FIREFOX);
-  // The add-on's devtools page runs in the open toolbox, and has the page observer registered.
+  // The add-on's devtools page runs in the open toolbox.
   await firefox.evaluateInAddon(addonId, 'extension/devtools/', 'location.href');
+  const [page] = await firefox.browser.pages();
+  if (!page) throw new Error('Firefox opened no tab');
+  demoPage = page;
+  // A page of the demo's host that makes no request brings the page observer to that host, as a
+  // developer's app open in the tab would; the demo is the next page there.
+  await page.goto(`${demo.pageOrigin}/idle`);
   await waitUntil(
     () =>
       firefox.evaluateInBackground(
         addonId,
-        'browser.scripting.getRegisteredContentScripts().then((s) => s.map((x) => x.id))',
+        'browser.scripting.getRegisteredContentScripts().then((s) => s.flatMap((x) => x.matches))',
       ) as Promise<string[]>,
-    (ids) => ids.includes('cors-lens-page-observer'),
-    { what: 'the page observer to be registered', timeoutMs: 15_000 },
+    (matches) => matches.join(' ') === 'http://localhost/*',
+    { what: 'the page observer, for the demo host only', timeoutMs: 15_000 },
   );
-  const [page] = await firefox.browser.pages();
-  if (!page) throw new Error('Firefox opened no tab');
-  demoPage = page;
   tabId = await loadDemo(firefox, addonId, page, demo.pageOrigin, firefoxSaid);
   // An extension page to ask from (Firefox does not deliver a background page's message to itself).
   await firefox.evaluateInBackground(

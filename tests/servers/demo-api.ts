@@ -198,6 +198,9 @@ export async function runDemoAgain(page: Page): Promise<void> {
   );
 }
 
+const IDLE_PAGE =
+  '<!doctype html><meta charset="utf-8"><title>CORS Lens demo (idle)</title><p>No requests here.</p>';
+
 export interface DemoServers {
   readonly pageOrigin: string;
   readonly apiOrigin: string;
@@ -211,9 +214,10 @@ export async function startDemo(pagePort: number, apiPort: number): Promise<Demo
   // The page needs the API's origin and the API the page's: bind both ports, then route.
   let pageHtml = '';
   let api: RequestListener | undefined;
-  const page = await listenLoopback((_req, res) => {
+  const page = await listenLoopback((req, res) => {
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-    res.end(pageHtml);
+    // /idle: a page of the demo's origin that makes no request (a tab to open DevTools on first).
+    res.end(req.url === '/idle' ? IDLE_PAGE : pageHtml);
   }, pagePort).catch((err: Error & { flag?: string }) => {
     err.flag = '--page-port';
     throw err;
