@@ -106,9 +106,17 @@ export class PreflightAnswers {
 
   #push(initiator: string, url: string, event: CacheEvent): void {
     const key = `${initiator} ${url}`;
-    const events = this.#history.get(key) ?? [];
+    const rules = this.#rules;
+    // Only what the browser's cache would still hold: an event that empties it leaves nothing
+    // before it, and one that changes nothing is not kept.
+    const clears =
+      (event.kind === 'failure' && rules.failureClears) ||
+      (event.kind === 'refused' && (rules.missEvicts || rules.failureClears)) ||
+      (event.kind === 'answer' && rules.keyedBy === 'url');
+    if (event.kind !== 'answer' && !clears) return;
+    const events = clears ? [] : (this.#history.get(key) ?? []);
     this.#history.delete(key);
-    events.push(event);
+    if (event.kind === 'answer') events.push(event);
     if (events.length > EVENTS_PER_URL) events.shift();
     this.#history.set(key, events);
     while (this.#history.size > this.#max) {

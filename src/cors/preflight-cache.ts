@@ -59,6 +59,8 @@ export function preflightCacheOf(browser: 'chrome' | 'firefox'): PreflightCacheR
 export function cachedSeconds(rules: PreflightCacheRules, maxAge: string | null): number {
   if (maxAge === null) return rules.defaultSeconds;
   const value = maxAge.trim();
+  // A negative number is a number: Chrome keeps the answer 0 s; Firefox reads no number (0 s too).
+  if (/^-\d+$/.test(value)) return 0;
   if (!/^\d+$/.test(value)) return rules.invalidSeconds;
   return Math.min(Number(value), rules.maxSeconds);
 }
@@ -149,15 +151,16 @@ export function servedBy(
     for (const m of a.methods) methods.set(m, a);
     for (const h of a.headers) headers.set(h, a);
   }
+  // Firefox's cache compares names exactly (no `*`), and exempts only GET and POST.
   const needed: CachedAnswer[] = [];
   const live = (a: CachedAnswer | undefined) => a !== undefined && q.time < until(a);
-  if (q.methodNeeded) {
-    const m = methods.get(q.method) ?? (q.credentials ? undefined : methods.get('*'));
+  if (q.method !== 'GET' && q.method !== 'POST') {
+    const m = methods.get(q.method);
     if (!m || !live(m)) return null;
     needed.push(m);
   }
   for (const name of q.headers) {
-    const h = headers.get(name) ?? (q.credentials || name === 'authorization' ? undefined : headers.get('*'));
+    const h = headers.get(name);
     if (!h || !live(h)) return null;
     needed.push(h);
   }

@@ -46,6 +46,9 @@ describe('how long an answer is kept', () => {
     }
     expect(cachedSeconds(FIREFOX_PREFLIGHT_CACHE, '\t  3600 \t ')).toBe(3600);
     expect(cachedSeconds(CHROME_PREFLIGHT_CACHE, '86400')).toBe(7200);
+    // -1, often advised to turn caching off, does: 0 s in both.
+    expect(cachedSeconds(CHROME_PREFLIGHT_CACHE, '-1')).toBe(0);
+    expect(cachedSeconds(FIREFOX_PREFLIGHT_CACHE, '-1')).toBe(0);
   });
 });
 
