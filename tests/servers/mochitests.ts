@@ -8,7 +8,9 @@
  * show where Chrome and Firefox part.
  *
  * Left out, with why: the username/password rows and upload-progress rows (XMLHttpRequest only;
- * the corpus sends fetch()), the Set-Cookie/Cookie checks (Secure, partitioned cookies need https;
+ * the corpus sends fetch()), rows that repeat a kept one for CORS and differ in what XMLHttpRequest
+ * exposes (the HEAD "garbage" Content-Type row, the 200 "Yes!!" status-text row, six of the
+ * exposed-header rows), the Set-Cookie/Cookie checks (Secure, partitioned cookies need https;
  * the credentials *mode* of those rows is kept), the `https://invalid` origin of the exposed-header
  * row (kept as a foreign origin), the 110-group cache-size loop, and test_CrossSiteXHR_origin.html
  * (not in the stored sources). Their made-up methods FIRST, SECOND and THIRD, which a request
