@@ -41,6 +41,11 @@ interface OwnCapture {
   readonly counted: Map<string, { seq: number; time: number }[]>;
   /** DevTools' ids of requests skipped as twins of the worker's own: a later copy is skipped too. */
   readonly twins: Set<string>;
+  /**
+   * `method URL` → start times of failed requests DevTools sent before the error listener counted
+   * them (its copy can come first): the failure counted after is theirs, not another entry.
+   */
+  readonly heard: Map<string, number[]>;
 }
 
 export class TabLogs {
@@ -118,12 +123,15 @@ export class TabLogs {
   #ownOf(tabId: number, build = false): OwnCapture | undefined {
     let own = this.#own.get(tabId);
     // Kept up to date as entries come, never pruned as the ring lets them go: rebuilt when it outgrows the ring.
-    if (own && own.recorded.size + own.counted.size + own.twins.size > 2 * this.#store.ringSize + 100) {
+    if (
+      own &&
+      own.recorded.size + own.counted.size + own.twins.size + own.heard.size > 2 * this.#store.ringSize + 100
+    ) {
       this.#own.delete(tabId);
       own = undefined;
     }
     if (own || !build) return own;
-    own = { recorded: new Map(), counted: new Map(), twins: new Set() };
+    own = { recorded: new Map(), counted: new Map(), twins: new Set(), heard: new Map() };
     for (const { seq, entry: e } of this.#store.entriesSince(tabId, 0)) {
       if (e.kind === 'not-recorded')
         push(own.counted, `${e.event.method} ${e.event.url}`, { seq, time: e.event.timeStamp });
@@ -204,6 +212,7 @@ export class TabLogs {
       changed++;
       if (this.#giveWay(tabId, r, own)) continue;
       ids.set(r.id, this.#file(r));
+      if (this.#failed(r)) push(own.heard, `${r.currentMethod} ${r.currentUrl}`, r.time);
     }
     if (changed > 0) this.#onChange(tabId);
     return changed;
@@ -211,7 +220,7 @@ export class TabLogs {
 
   /** A blocked request from DevTools takes the place of the failure the error listener counted for it. */
   #giveWay(tabId: number, r: CapturedRequest, own: OwnCapture): boolean {
-    if (r.state !== 'failed' && !(this.#outcome === 'engine' && judge(r, 'engine').blocked)) return false;
+    if (!this.#failed(r)) return false;
     // The error listener names the URL the request failed at: after a redirect, its last one.
     for (const at of new Set([`${r.method} ${r.url}`, `${r.currentMethod} ${r.currentUrl}`])) {
       const failures = own.counted.get(at);
@@ -223,8 +232,22 @@ export class TabLogs {
     return false;
   }
 
-  /** A cross-origin request that failed in a tab that does not record: counted, without headers. */
+  /** A request that failed, as its source says, or as the engine judges it where the source does not. */
+  #failed(r: CapturedRequest): boolean {
+    return r.state === 'failed' || (this.#outcome === 'engine' && judge(r, 'engine').blocked);
+  }
+
+  /**
+   * A cross-origin request that failed in a tab that does not record: counted, without headers —
+   * unless DevTools already sent that failure (its copy came first), which then stands for it.
+   */
   notRecorded(e: ErrorOccurredEvent): void {
+    const heard = this.#own.get(e.tabId)?.heard.get(`${e.method} ${e.url}`);
+    const first = heard?.findIndex((time) => time <= e.timeStamp + CLOCK_MATCH_MS) ?? -1;
+    if (heard && first >= 0) {
+      heard.splice(first, 1);
+      return;
+    }
     const seq = this.#store.append(e.tabId, { kind: 'not-recorded', event: e });
     const own = this.#ownOf(e.tabId);
     if (own) push(own.counted, `${e.method} ${e.url}`, { seq, time: e.timeStamp });

@@ -51,7 +51,6 @@ beforeAll(async () => {
     (matches) => matches.join(' ') === 'http://localhost/*',
     { what: 'the page observer, for the demo host only', timeoutMs: 15_000 },
   );
-  tabId = await loadDemo(firefox, addonId, page, demo.pageOrigin, firefoxSaid);
   // An extension page to ask from (Firefox does not deliver a background page's message to itself).
   await firefox.evaluateInBackground(
     addonId,
@@ -62,6 +61,18 @@ beforeAll(async () => {
     (ready) => ready === true,
     { what: 'the extension page to load', timeoutMs: 15_000 },
   );
+  // The switch to the demo's host moved the tab to another process, and the toolbox with it: the
+  // demo loads once DevTools serves the tab again, as it does when a developer reloads.
+  const idleTab = (await firefox.evaluateInBackground(
+    addonId,
+    `chrome.tabs.query({}).then((ts) => ts.find((t) => (t.url ?? '').endsWith('/idle'))?.id ?? -1)`,
+  )) as number;
+  await waitUntil(
+    () => ask<StatusReply>({ type: 'cors:status', tabId: idleTab }),
+    (s) => s.capture === 'devtools' && !s.armed,
+    { what: 'DevTools to serve the tab, nothing recording', timeoutMs: 15_000 },
+  );
+  tabId = await loadDemo(firefox, addonId, page, demo.pageOrigin, firefoxSaid);
 }, 120_000);
 
 afterAll(async () => {

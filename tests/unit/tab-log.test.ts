@@ -287,6 +287,17 @@ describe('fromDevTools()', () => {
     expect(log.blocked(1)).toBe(1);
   });
 
+  test("DevTools' copy of a failure first, the error listener's count after: one entry, DevTools'", () => {
+    const { logs: log } = logs();
+    expect(log.fromDevTools(1, [fromDevTools(blockedPost('60'))])).toBe(1);
+    log.notRecorded(counted('60', 61));
+    expect(log.report(1, {}, []).entries.map((e) => [e.id, e.state])).toEqual([['devtools-x-60', 'failed']]);
+    expect(log.blocked(1)).toBe(1);
+    // Another failure of the same URL after that is another request.
+    log.notRecorded(counted('60', 90));
+    expect(log.blocked(1)).toBe(2);
+  });
+
   test('a counted failure from before the request started is another request, and stays', () => {
     const { logs: log } = logs();
     log.notRecorded(counted('400', 300));
