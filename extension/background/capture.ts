@@ -15,6 +15,9 @@ import { BROWSER } from '../platform/browser.ts';
 import { recordsAsDevelopment, type Settings } from '../shared/settings.ts';
 import type { RecordingTabs } from './recording.ts';
 
+/** A navigation start this recent is the one a tab's "loading" belongs to. */
+const NAVIGATION_RECENT_MS = 10_000;
+
 export class Capture {
   #pairer = new Pairer(undefined, preflightCacheOf(BROWSER));
   /** Whether the log's notices already say in-flight requests were let go. */
@@ -23,6 +26,8 @@ export class Capture {
   readonly #fromPageStart = new Map<number, boolean>();
   /** Each tab's page origin, the latest navigated last: a shared or service worker's requests go to its tabs. */
   readonly #tabOrigins = new Map<number, string>();
+  /** When each tab's latest navigation started (its main-frame request). */
+  readonly #navigatedAt = new Map<number, number>();
 
   constructor(
     private readonly store: CaptureStore,
@@ -84,6 +89,7 @@ export class Capture {
    * records starts its new log here (unless the log is preserved).
    */
   navigationStarted(tabId: number, url: string, time: number): void {
+    this.#navigatedAt.set(tabId, time);
     this.#pageAt(tabId, url);
     const recording = this.recording.isRecording(tabId);
     this.#fromPageStart.set(tabId, recording);
@@ -118,12 +124,16 @@ export class Capture {
   tabUpdated(tabId: number, change: { loading: boolean; url: string | undefined }): void {
     if (change.url !== undefined) this.#pageAt(tabId, change.url);
     if (change.loading && !this.recording.isRecording(tabId) && !this.settings().preserveLog) {
-      if (this.store.meta(tabId).head > this.store.meta(tabId).tail) this.logs.clear(tabId);
+      // Since the navigation started (its main-frame request), when it is this one.
+      const at = this.#navigatedAt.get(tabId);
+      if (at !== undefined && Date.now() - at < NAVIGATION_RECENT_MS) this.logs.newPage(tabId, at);
+      else if (this.store.meta(tabId).head > this.store.meta(tabId).tail) this.logs.clear(tabId);
     }
   }
 
   tabClosed(tabId: number): void {
     this.#tabOrigins.delete(tabId);
+    this.#navigatedAt.delete(tabId);
     this.#fromPageStart.delete(tabId);
     this.recording.forget(tabId);
     this.logs.forget(tabId);

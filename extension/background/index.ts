@@ -204,7 +204,7 @@ async function handle<M extends Message>(message: M): Promise<Reply<M>> {
       recording.set(message.tabId, 'user', message.recording);
       return status(message.tabId) as Reply<M>;
     case 'cors:clear':
-      logs.clear(message.tabId);
+      logs.clear(message.tabId, Date.now());
       return status(message.tabId) as Reply<M>;
     case 'cors:settings':
       return (await (message.patch === undefined ? settings : changeSettings(message.patch))) as Reply<M>;

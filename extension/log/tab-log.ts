@@ -62,6 +62,8 @@ export class TabLogs {
   readonly #amends = new Map<number, { n: number; seq: number }[]>();
   /** Each tab's own capture, indexed for DevTools' copy (built when first needed). */
   readonly #own = new Map<number, OwnCapture>();
+  /** When each tab's log last started (a new page, a Clear): DevTools' requests from before are the last page's. */
+  readonly #since = new Map<number, number>();
 
   /**
    * `outcome`: who says a request was blocked (see OutcomeSource). `onChange`: a tab's log changed
@@ -191,9 +193,10 @@ export class TabLogs {
    */
   fromDevTools(tabId: number, requests: readonly CapturedRequest[]): number {
     const ids = this.#idsOf(tabId);
+    const since = this.#since.get(tabId) ?? Number.NEGATIVE_INFINITY;
     let changed = 0;
     for (const r of [...requests].sort((a, b) => a.time - b.time)) {
-      if (r.tabId !== tabId) continue;
+      if (r.tabId !== tabId || r.time < since) continue;
       const seq = ids.get(r.id);
       if (seq !== undefined) {
         if (this.#amend(tabId, seq, r)) changed++;
@@ -256,6 +259,7 @@ export class TabLogs {
 
   /** A new page: the requests it already finished stay, the older ones go (unless the log is preserved). */
   startPage(tabId: number, time: number): void {
+    this.#since.set(tabId, time);
     const keep = this.#store.entries(tabId).filter((e) => timeOf(e) >= time);
     this.#drop(tabId);
     this.#store.clearTab(tabId);
@@ -264,14 +268,28 @@ export class TabLogs {
   }
 
   /** Empties a tab's log (the user's Clear, or a new page in a tab that does not record). */
-  clear(tabId: number): void {
+  clear(tabId: number, since?: number): void {
+    if (since !== undefined) this.#since.set(tabId, since);
     this.#drop(tabId);
     this.#store.clearTab(tabId);
     this.#onChange(tabId);
   }
 
+  /**
+   * A new page started at `since` in a tab that does not record through webRequest (DevTools
+   * serves it, or nothing does): its log starts again, and a request of the last page that
+   * DevTools sends later (in flight across the navigation, or sent again on a reconnection) is not
+   * filed into it.
+   */
+  newPage(tabId: number, since: number): void {
+    this.#since.set(tabId, since);
+    const meta = this.#store.meta(tabId);
+    if (meta.head > meta.tail) this.clear(tabId);
+  }
+
   /** Frees a closed tab's log. */
   forget(tabId: number): void {
+    this.#since.delete(tabId);
     this.#drop(tabId);
     this.#store.forgetTab(tabId);
   }

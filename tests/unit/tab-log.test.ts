@@ -298,6 +298,17 @@ describe('fromDevTools()', () => {
     expect(log.blocked(1)).toBe(2);
   });
 
+  test("a new page: the last page's requests DevTools sends late are not filed into its log", () => {
+    const { logs: log } = logs();
+    log.fromDevTools(1, [fromDevTools(blockedPost('100'))]);
+    log.newPage(1, 500);
+    expect(log.report(1, {}, []).entries).toEqual([]);
+    // In flight across the navigation, or sent again whole on a reconnection: the last page's.
+    expect(log.fromDevTools(1, [fromDevTools(blockedPost('200')), fromDevTools(blockedPost('100'))])).toBe(0);
+    expect(log.fromDevTools(1, [fromDevTools(blockedPost('600'))])).toBe(1);
+    expect(ids(log.report(1, {}, []).entries)).toEqual(['devtools-x-600']);
+  });
+
   test('a counted failure from before the request started is another request, and stays', () => {
     const { logs: log } = logs();
     log.notRecorded(counted('400', 300));
