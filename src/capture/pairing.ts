@@ -254,7 +254,14 @@ export class Pairer {
         preflight.status = e.statusCode;
         preflight.responseHeaders = e.responseHeaders;
       }
-      this.#lastPreflight.note(owner.initiator, e.url, e.statusCode, e.timeStamp, e.responseHeaders);
+      this.#lastPreflight.note(
+        owner.initiator,
+        e.url,
+        e.statusCode,
+        e.timeStamp,
+        e.responseHeaders,
+        preflight?.requestHeaders ?? null,
+      );
       return this.#changed(owner);
     }
     const orphan = this.#orphans.get(e.requestId);
@@ -267,6 +274,7 @@ export class Pairer {
         e.statusCode,
         e.timeStamp,
         e.responseHeaders,
+        orphan.preflight.requestHeaders,
       );
       this.#remember(this.#orphans, 'orphan', e.requestId, orphan);
       return none();

@@ -4,6 +4,7 @@
  * preflight cache most likely served a request that went out without a preflight of its own
  * (CapturedRequest.cachedFrom). Bounded: the oldest URLs go first, and a few events per URL.
  */
+import { preflightCheck } from '../cors/check.ts';
 import { combinedValue, type HeaderList } from '../cors/headers.ts';
 import { parseList } from '../cors/lists.ts';
 import {
@@ -20,6 +21,24 @@ import type { CapturedRequest } from './record.ts';
 /** Events kept per URL: enough for the answers still alive; older ones are outlived or replaced. */
 const EVENTS_PER_URL = 8;
 
+/** The answer refuses what the preflight asked for (its CORS check, its methods and headers). */
+function refuses(
+  origin: string,
+  status: number,
+  headers: HeaderList,
+  asked: HeaderList | null,
+  withCredentials: boolean,
+): boolean {
+  if (asked === null) return false;
+  const method = combinedValue(asked, 'Access-Control-Request-Method');
+  if (method === null) return false;
+  const unsafeHeaderNames = (combinedValue(asked, 'Access-Control-Request-Headers') ?? '')
+    .split(',')
+    .map((n) => n.trim().toLowerCase())
+    .filter((n) => n !== '');
+  return preflightCheck(status, headers, { origin, method, unsafeHeaderNames, withCredentials }) !== null;
+}
+
 export class PreflightAnswers {
   readonly #max: number;
   readonly #rules: PreflightCacheRules;
@@ -32,8 +51,9 @@ export class PreflightAnswers {
   }
 
   /**
-   * A preflight from `initiator` to `url` answered: a 2xx answer may be kept (`credentials`: it
-   * was for a request with them); any other refuses it.
+   * A preflight from `initiator` to `url` answered: an answer that grants what the preflight asked
+   * for (`asked`: its own request headers, Access-Control-Request-Method and -Headers) may be kept
+   * (`credentials`: it was for a request with them); any other refuses it, and nothing is cached.
    */
   note(
     initiator: string,
@@ -41,9 +61,10 @@ export class PreflightAnswers {
     status: number,
     time: number,
     headers: HeaderList,
+    asked: HeaderList | null,
     credentials = false,
   ): void {
-    if (status >= 200 && status <= 299) {
+    if (status >= 200 && status <= 299 && !refuses(initiator, status, headers, asked, credentials)) {
       const methods = parseList(combinedValue(headers, 'Access-Control-Allow-Methods'), false);
       const names = parseList(combinedValue(headers, 'Access-Control-Allow-Headers'), true);
       this.#push(initiator, url, {

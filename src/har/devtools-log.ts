@@ -159,7 +159,7 @@ export class DevToolsLog {
       },
       announced: null,
     };
-    this.#lastPreflight.note(initiator, p.url, p.status, p.start, p.responseHeaders);
+    this.#lastPreflight.note(initiator, p.url, p.status, p.start, p.responseHeaders, p.requestHeaders);
     // A request that came first (blocked at this preflight) takes it now, and is filed again.
     const late = this.#lateRequestFor(waiting);
     if (late) return [late];

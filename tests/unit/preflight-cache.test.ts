@@ -108,6 +108,11 @@ describe('captured requests marked as served from the cache', () => {
     h('Access-Control-Allow-Headers', allow),
     h('Access-Control-Max-Age', maxAge),
   ];
+  const asked = (header: string) => [
+    h('Origin', PAGE),
+    h('Access-Control-Request-Method', 'GET'),
+    h('Access-Control-Request-Headers', header),
+  ];
   const cachedRequest = (time: number, header: string) =>
     allowedGet(String(time), {
       url: `${API}/c`,
@@ -120,8 +125,15 @@ describe('captured requests marked as served from the cache', () => {
     const firefox = new PreflightAnswers(10, FIREFOX_PREFLIGHT_CACHE);
     const chrome = new PreflightAnswers(10, CHROME_PREFLIGHT_CACHE);
     for (const answers of [firefox, chrome]) {
-      answers.note(PAGE, `${API}/c`, 204, 1000, preflightAnswer('3600', 'second-header'));
-      answers.note(PAGE, `${API}/c`, 204, 2000, preflightAnswer('2', 'third-header'));
+      answers.note(
+        PAGE,
+        `${API}/c`,
+        204,
+        1000,
+        preflightAnswer('3600', 'second-header'),
+        asked('second-header'),
+      );
+      answers.note(PAGE, `${API}/c`, 204, 2000, preflightAnswer('2', 'third-header'), asked('third-header'));
     }
     const inFirefox = cachedRequest(3100, 'second-header');
     firefox.markCached(inFirefox);
@@ -132,9 +144,25 @@ describe('captured requests marked as served from the cache', () => {
     expect(third.cachedFrom).toEqual({ time: 2000, maxAge: '2' });
   });
 
+  test('a 2xx answer that refuses what its preflight asked for is never cached: an earlier answer served the request', () => {
+    const answers = new PreflightAnswers(10, CHROME_PREFLIGHT_CACHE);
+    answers.note(PAGE, `${API}/c`, 204, 1000, preflightAnswer('60', 'x-a'), asked('x-a'));
+    // A later preflight for another header, refused (204 without it): Chrome drops its entry.
+    answers.note(PAGE, `${API}/c`, 204, 2000, preflightAnswer('60', 'x-a'), asked('x-b'));
+    const after = cachedRequest(3000, 'x-a');
+    answers.markCached(after);
+    expect(after.cachedFrom).toBeUndefined();
+    // In Firefox the refusal clears the URL too.
+    const firefox = new PreflightAnswers(10, FIREFOX_PREFLIGHT_CACHE);
+    firefox.note(PAGE, `${API}/c`, 204, 1000, preflightAnswer('60', 'x-a'), asked('x-a'));
+    const served = cachedRequest(1500, 'x-a');
+    firefox.markCached(served);
+    expect(served.cachedFrom).toEqual({ time: 1000, maxAge: '60' });
+  });
+
   test('a request whose headers were not captured gets the last answer', () => {
     const answers = new PreflightAnswers(10, FIREFOX_PREFLIGHT_CACHE);
-    answers.note(PAGE, `${API}/c`, 204, 1000, preflightAnswer('60', 'x-a'));
+    answers.note(PAGE, `${API}/c`, 204, 1000, preflightAnswer('60', 'x-a'), null);
     const blind = allowedGet('2000', { url: `${API}/c`, currentUrl: `${API}/c`, requestHeaders: null });
     answers.markCached(blind);
     expect(blind.cachedFrom).toEqual({ time: 1000, maxAge: '60' });
