@@ -75,7 +75,6 @@ export class PreflightAnswers {
           methods: methods.ok ? methods.values : [],
           headers: names.ok ? names.values : [],
           credentials,
-          allowCredentials: combinedValue(headers, 'Access-Control-Allow-Credentials') === 'true',
         },
       });
     } else if (status > 0) {

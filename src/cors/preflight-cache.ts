@@ -77,8 +77,6 @@ export interface CachedAnswer {
   readonly headers: readonly string[];
   /** The preflight was for a request with credentials. */
   readonly credentials: boolean;
-  /** Access-Control-Allow-Credentials: true. */
-  readonly allowCredentials: boolean;
 }
 
 /**
@@ -111,9 +109,10 @@ const allowsName = (
 /**
  * The cached answer `rules`' browser serves `q` from, given what happened to its URL (oldest
  * first), or null when it sends a preflight. Chrome keeps the URL's last answer whole (a new
- * preflight replaces it; a credentialed request needs Access-Control-Allow-Credentials in it);
- * a request it does not cover drops it; Firefox keeps each method and header with its own expiry,
- * credentialed answers apart, and forgets the URL when any request to it fails. The answer returned is the one whose expiry binds.
+ * preflight replaces it; one got without credentials serves no request with them, and only its
+ * `*` counts); a request it does not cover drops it. Firefox keeps each method and header with its own expiry,
+ * compares names exactly, keeps credentialed answers apart, and forgets the URL when any request
+ * to it fails. The answer returned is the one whose expiry binds.
  */
 export function servedBy(
   rules: PreflightCacheRules,
@@ -129,9 +128,13 @@ export function servedBy(
         last = null;
     }
     if (!last || q.time >= until(last)) return null;
-    if (q.credentials && !last.allowCredentials) return null;
-    if (q.methodNeeded && !allowsName(last.methods, q.method, q.credentials, true)) return null;
-    const covered = q.headers.every((h) => allowsName(last.headers, h, q.credentials, h !== 'authorization'));
+    // Chrome keeps the credentials mode of the preflight that filled it: an answer got without
+    // credentials never serves a request with them, and its `*` counts only then.
+    if (q.credentials && !last.credentials) return null;
+    if (q.methodNeeded && !allowsName(last.methods, q.method, last.credentials, true)) return null;
+    const covered = q.headers.every((h) =>
+      allowsName(last.headers, h, last.credentials, h !== 'authorization'),
+    );
     return covered ? last : null;
   }
   // Each method and header name: the latest answer that listed it, for this credentials mode.

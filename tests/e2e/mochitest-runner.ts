@@ -111,7 +111,6 @@ export async function runCacheGroup<T>(
           methods: methods.ok ? methods.values : [],
           headers: names.ok ? names.values : [],
           credentials: request.credentials === 'include',
-          allowCredentials: combinedValue(headers, 'Access-Control-Allow-Credentials') === 'true',
         },
       });
     }

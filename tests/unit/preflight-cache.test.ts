@@ -26,7 +26,6 @@ const answer = (
       methods: over.methods ?? [],
       headers: over.headers ?? [],
       credentials: over.credentials ?? false,
-      allowCredentials: over.credentials ?? false,
     },
   }) as const;
 
@@ -86,11 +85,27 @@ describe('which answer serves a request', () => {
     expect(
       servedBy(FIREFOX_PREFLIGHT_CACHE, withThem, ask(10, ['x-my-header'], { credentials: true }))?.time,
     ).toBe(0);
-    // An answer without Access-Control-Allow-Credentials never serves a request with credentials.
+    // Chrome keeps the mode of the preflight that filled it: one got without credentials never
+    // serves a request with them…
     const without: CacheEvent[] = [answer(0, { headers: ['x-my-header'], maxAge: '3600' })];
     expect(
       servedBy(CHROME_PREFLIGHT_CACHE, without, ask(10, ['x-my-header'], { credentials: true })),
     ).toBeNull();
+    // …and its `*` covers every header but Authorization; one got with credentials has no wildcard.
+    const wildcard = (credentials: boolean): CacheEvent[] => [
+      answer(0, { headers: ['*'], maxAge: '60', credentials }),
+    ];
+    expect(servedBy(CHROME_PREFLIGHT_CACHE, wildcard(false), ask(10, ['x-a']))?.time).toBe(0);
+    expect(servedBy(CHROME_PREFLIGHT_CACHE, wildcard(false), ask(10, ['authorization']))).toBeNull();
+    expect(servedBy(CHROME_PREFLIGHT_CACHE, wildcard(true), ask(10, ['x-a']))).toBeNull();
+  });
+
+  test("Firefox's cache compares names exactly: no `*`, and HEAD must be listed like any method but GET and POST", () => {
+    const wildcard: CacheEvent[] = [answer(0, { headers: ['*'], methods: ['*'], maxAge: '60' })];
+    expect(servedBy(FIREFOX_PREFLIGHT_CACHE, wildcard, ask(10, ['x-a']))).toBeNull();
+    const xa: CacheEvent[] = [answer(0, { headers: ['x-a'], maxAge: '60' })];
+    expect(servedBy(FIREFOX_PREFLIGHT_CACHE, xa, ask(10, ['x-a'], { method: 'POST' }))?.time).toBe(0);
+    expect(servedBy(FIREFOX_PREFLIGHT_CACHE, xa, ask(10, ['x-a'], { method: 'HEAD' }))).toBeNull();
   });
 
   test('methods compare case-sensitively, and need the method listed', () => {
