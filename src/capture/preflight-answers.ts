@@ -11,10 +11,11 @@ import {
   type CachedAnswer,
   type CacheEvent,
   CHROME_PREFLIGHT_CACHE,
+  cachedAnswerOf,
+  cacheQueryOf,
   type PreflightCacheRules,
   servedBy,
 } from '../cors/preflight-cache.ts';
-import { corsUnsafeRequestHeaders, isCorsSafelistedMethod, normalizeMethod } from '../cors/safelist.ts';
 import { pageHeaders } from './exchange.ts';
 import type { CapturedRequest } from './record.ts';
 
@@ -32,10 +33,8 @@ function refuses(
   if (asked === null) return false;
   const method = combinedValue(asked, 'Access-Control-Request-Method');
   if (method === null) return false;
-  const unsafeHeaderNames = (combinedValue(asked, 'Access-Control-Request-Headers') ?? '')
-    .split(',')
-    .map((n) => n.trim().toLowerCase())
-    .filter((n) => n !== '');
+  const names = parseList(combinedValue(asked, 'Access-Control-Request-Headers'), true);
+  const unsafeHeaderNames = names.ok ? names.values : [];
   return preflightCheck(status, headers, { origin, method, unsafeHeaderNames, withCredentials }) !== null;
 }
 
@@ -65,18 +64,7 @@ export class PreflightAnswers {
     credentials = false,
   ): void {
     if (status >= 200 && status <= 299 && !refuses(initiator, status, headers, asked, credentials)) {
-      const methods = parseList(combinedValue(headers, 'Access-Control-Allow-Methods'), false);
-      const names = parseList(combinedValue(headers, 'Access-Control-Allow-Headers'), true);
-      this.#push(initiator, url, {
-        kind: 'answer',
-        answer: {
-          time,
-          maxAge: combinedValue(headers, 'Access-Control-Max-Age'),
-          methods: methods.ok ? methods.values : [],
-          headers: names.ok ? names.values : [],
-          credentials,
-        },
-      });
+      this.#push(initiator, url, { kind: 'answer', answer: cachedAnswerOf(time, headers, credentials) });
     } else if (status > 0) {
       this.#push(initiator, url, { kind: 'refused', time });
     }
@@ -104,21 +92,18 @@ export class PreflightAnswers {
     let last: CachedAnswer | null = null;
     for (const e of history) if (e.kind === 'answer') last = e.answer;
     if (request.requestHeaders === null) return last;
-    const method = normalizeMethod(request.method);
-    const query = {
-      time: request.time,
-      method,
-      methodNeeded: !isCorsSafelistedMethod(method),
-      headers: corsUnsafeRequestHeaders(pageHeaders(request.requestHeaders, null)).flatMap((r) =>
-        r.kind === 'header' ? [r.name] : [],
-      ),
-    };
+    const query = cacheQueryOf(
+      request.method,
+      pageHeaders(request.requestHeaders, null),
+      request.time,
+      false,
+    );
     if (!query.methodNeeded && query.headers.length === 0) return null;
     // The credentials mode is seldom known here: either cache may have served it. The request
     // did go out without a preflight, so when the rules find no live answer (times are read
     // at the start of each request, not when its answer arrived) the URL's last answer did.
     return (
-      servedBy(this.#rules, history, { ...query, credentials: false }) ??
+      servedBy(this.#rules, history, query) ??
       servedBy(this.#rules, history, { ...query, credentials: true }) ??
       last
     );

@@ -4,6 +4,10 @@
  * as Firefox's nsCORSListenerProxy.cpp reads the header: one place for these facts, read by the
  * verdict's findings, the entry's "served from the cache" and the card's words.
  */
+import { combinedValue, type HeaderList } from './headers.ts';
+import { parseList } from './lists.ts';
+import { corsUnsafeRequestHeaders, isCorsSafelistedMethod, normalizeMethod } from './safelist.ts';
+
 export interface PreflightCacheRules {
   readonly browser: 'Chrome' | 'Firefox';
   /** Seconds an answer is kept without Access-Control-Max-Age. */
@@ -79,6 +83,19 @@ export interface CachedAnswer {
   readonly credentials: boolean;
 }
 
+/** The answer a browser keeps from a preflight response's headers, got at `time`. */
+export function cachedAnswerOf(time: number, headers: HeaderList, credentials: boolean): CachedAnswer {
+  const methods = parseList(combinedValue(headers, 'Access-Control-Allow-Methods'), false);
+  const names = parseList(combinedValue(headers, 'Access-Control-Allow-Headers'), true);
+  return {
+    time,
+    maxAge: combinedValue(headers, 'Access-Control-Max-Age'),
+    methods: methods.ok ? methods.values : [],
+    headers: names.ok ? names.values : [],
+    credentials,
+  };
+}
+
 /**
  * What happened to one URL's cache, oldest first: a preflight answer accepted and kept, a
  * preflight that went out (the cache did not cover its request) and was refused, or a request
@@ -97,6 +114,23 @@ export interface CacheQuery {
   readonly methodNeeded: boolean;
   readonly headers: readonly string[];
   readonly credentials: boolean;
+}
+
+/** What a request with these headers (the page's own) asks of a cached answer. */
+export function cacheQueryOf(
+  method: string,
+  headers: HeaderList,
+  time: number,
+  credentials: boolean,
+): CacheQuery {
+  const normalized = normalizeMethod(method);
+  return {
+    time,
+    method: normalized,
+    methodNeeded: !isCorsSafelistedMethod(normalized),
+    headers: corsUnsafeRequestHeaders(headers).flatMap((r) => (r.kind === 'header' ? [r.name] : [])),
+    credentials,
+  };
 }
 
 const allowsName = (

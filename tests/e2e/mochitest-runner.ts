@@ -5,14 +5,15 @@
  * or send a preflight, and the servers' log says which it did.
  */
 
-import { parseList } from '../../src/cors/lists.ts';
-import { type CacheEvent, type PreflightCacheRules, servedBy } from '../../src/cors/preflight-cache.ts';
 import {
-  corsUnsafeRequestHeaders,
-  isCorsSafelistedMethod,
-  preflightReasons,
-} from '../../src/cors/safelist.ts';
-import { combinedValue, type Exchange } from '../../src/index.ts';
+  type CacheEvent,
+  cachedAnswerOf,
+  cacheQueryOf,
+  type PreflightCacheRules,
+  servedBy,
+} from '../../src/cors/preflight-cache.ts';
+import { preflightReasons } from '../../src/cors/safelist.ts';
+import type { Exchange } from '../../src/index.ts';
 import type { CorpusServers } from '../servers/corpus-servers.ts';
 import {
   type CacheGroup,
@@ -65,14 +66,9 @@ export async function runCacheGroup<T>(
     const request = cacheStepRequest(step);
     const lines = (request.headers ?? []).map(([name, value]) => ({ name, value }));
     const needsPreflight = preflightReasons(step.method, lines).length > 0;
+    const credentials = request.credentials === 'include';
     const predicted = needsPreflight
-      ? servedBy(rules, history, {
-          time: Date.now(),
-          method: step.method,
-          methodNeeded: !isCorsSafelistedMethod(step.method),
-          headers: corsUnsafeRequestHeaders(lines).flatMap((r) => (r.kind === 'header' ? [r.name] : [])),
-          credentials: request.credentials === 'include',
-        })
+      ? servedBy(rules, history, cacheQueryOf(step.method, lines, Date.now(), credentials))
       : null;
     const before = servers.log.forScenario(group.id).length;
     const sentAt = Date.now();
@@ -100,18 +96,9 @@ export async function runCacheGroup<T>(
     });
     // What the browser's cache now holds: a preflight it accepted, or a request that failed.
     if (preflight && actual) {
-      const headers = preflight.responseHeaders;
-      const methods = parseList(combinedValue(headers, 'Access-Control-Allow-Methods'), false);
-      const names = parseList(combinedValue(headers, 'Access-Control-Allow-Headers'), true);
       history.push({
         kind: 'answer',
-        answer: {
-          time: sentAt,
-          maxAge: combinedValue(headers, 'Access-Control-Max-Age'),
-          methods: methods.ok ? methods.values : [],
-          headers: names.ok ? names.values : [],
-          credentials: request.credentials === 'include',
-        },
+        answer: cachedAnswerOf(sentAt, preflight.responseHeaders, credentials),
       });
     }
     if (preflight && !actual) history.push({ kind: 'refused', time: Date.now() });
