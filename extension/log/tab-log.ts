@@ -160,8 +160,7 @@ export class TabLogs {
     return this.#replace(tabId, seq, r);
   }
 
-  #replace(tabId: number, seq: number, r: CapturedRequest): boolean {
-    const filed = this.#storedOf(r);
+  #replace(tabId: number, seq: number, r: CapturedRequest, filed = this.#storedOf(r)): boolean {
     const n = this.#store.replace(tabId, seq, filed.stored);
     if (n === null) return false;
     const judged = this.#tab(tabId);
@@ -213,31 +212,28 @@ export class TabLogs {
         continue;
       }
       changed++;
-      if (this.#giveWay(tabId, r, own)) continue;
-      ids.set(r.id, this.#file(r));
-      if (this.#failed(r)) push(own.heard, `${r.currentMethod} ${r.currentUrl}`, r.time);
+      // Judged once: what the store keeps, and whether it failed (for the counts of failures).
+      const filed = this.#storedOf(r);
+      const failed = r.state === 'failed' || (this.#outcome === 'engine' && filed.blocked);
+      if (failed && this.#giveWay(tabId, r, own, filed)) continue;
+      ids.set(r.id, this.#file(r, filed));
+      if (failed) push(own.heard, `${r.currentMethod} ${r.currentUrl}`, r.time);
     }
     if (changed > 0) this.#onChange(tabId);
     return changed;
   }
 
   /** A blocked request from DevTools takes the place of the failure the error listener counted for it. */
-  #giveWay(tabId: number, r: CapturedRequest, own: OwnCapture): boolean {
-    if (!this.#failed(r)) return false;
+  #giveWay(tabId: number, r: CapturedRequest, own: OwnCapture, filed: Filed): boolean {
     // The error listener names the URL the request failed at: after a redirect, its last one.
     for (const at of new Set([`${r.method} ${r.url}`, `${r.currentMethod} ${r.currentUrl}`])) {
       const failures = own.counted.get(at);
       const failure = failures?.findIndex((f) => f.time >= r.time - CLOCK_MATCH_MS) ?? -1;
       if (!failures || failure < 0) continue;
       const { seq } = failures.splice(failure, 1)[0] as { seq: number };
-      if (this.#replace(tabId, seq, r)) return true;
+      if (this.#replace(tabId, seq, r, filed)) return true;
     }
     return false;
-  }
-
-  /** A request that failed, as its source says, or as the engine judges it where the source does not. */
-  #failed(r: CapturedRequest): boolean {
-    return r.state === 'failed' || (this.#outcome === 'engine' && judge(r, 'engine').blocked);
   }
 
   /**
