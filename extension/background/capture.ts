@@ -141,6 +141,11 @@ export class Capture {
     this.#persist();
   }
 
+  /** The origin of the page the tab is on, when it has one. */
+  pageOrigin(tabId: number): string | undefined {
+    return this.#tabOrigins.get(tabId);
+  }
+
   /** The tab is at `url`: its origin (for workers' requests) and whether it records as a development origin. */
   #pageAt(tabId: number, url: string): void {
     this.#knowTab(tabId, url);

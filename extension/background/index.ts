@@ -37,7 +37,10 @@ let settings: Settings = DEFAULT_SETTINGS;
 const store = new CaptureStore(sessionStorage());
 const panels = new PanelPorts();
 const devtools = new DevToolsPorts();
-const pageObservers = new PageObservers((text) => store.notice(text));
+const pageObservers = new PageObservers(
+  (text) => store.notice(text),
+  (tabId) => capture.pageOrigin(tabId),
+);
 const badges = new Map<number, number>();
 const logs = new TabLogs(store, CAPTURE_OUTCOME, (tabId) => {
   panels.notify(tabId);

@@ -4,7 +4,6 @@
  * one such tab is open, narrowed as they navigate, taken away when the last DevTools window closes.
  */
 import { observePages } from '../platform/page-observer.ts';
-import { allTabs } from '../platform/tabs.ts';
 
 /** `http://localhost/*` for a page on http://localhost:3000/… (match patterns carry no port); null for others. */
 export function hostPattern(url: string | undefined): string | null {
@@ -17,12 +16,16 @@ export function hostPattern(url: string | undefined): string | null {
 }
 
 export class PageObservers {
-  /** Each served tab's host pattern (null until its page is known). */
+  /** Each served tab's host pattern (null while its page is none of http(s)). */
   readonly #served = new Map<number, string | null>();
   #applied = '';
   #changing: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly notice: (text: string) => void) {}
+  /** `pageOf`: the page a tab is on (its origin, or its URL), as the worker knows it. */
+  constructor(
+    private readonly notice: (text: string) => void,
+    private readonly pageOf: (tabId: number) => string | undefined,
+  ) {}
 
   /** A tab's first DevTools window connected (`on`), or its last one went. */
   served(tabId: number, on: boolean): void {
@@ -31,11 +34,7 @@ export class PageObservers {
       this.#apply();
       return;
     }
-    this.#served.set(tabId, this.#served.get(tabId) ?? null);
-    this.#changing = this.#changing.then(async () => {
-      const tab = (await allTabs().catch(() => [])).find((t) => t.id === tabId);
-      if (this.#served.has(tabId)) this.#served.set(tabId, hostPattern(tab?.url));
-    });
+    this.#served.set(tabId, hostPattern(this.pageOf(tabId)));
     this.#apply();
   }
 
