@@ -1,30 +1,23 @@
 /** Captured requests for unit tests, shaped as the Pairer makes them from webRequest events. */
-import type { CapturedRequest } from '../../src/capture/record.ts';
+import { type CapturedRequest, startedRequest } from '../../src/capture/record.ts';
 
 export const PAGE = 'http://localhost:3000';
 export const API = 'http://127.0.0.1:8000';
 export const h = (name: string, value: string) => ({ name, value });
 
 const base = (id: string, over: Partial<CapturedRequest>): CapturedRequest => ({
-  id,
-  tabId: 1,
-  frameId: 0,
-  documentId: null,
-  initiator: PAGE,
-  url: `${API}/r/${id}`,
-  method: 'GET',
-  type: 'xmlhttprequest',
-  time: Number(id),
-  requestHeaders: null,
-  currentUrl: `${API}/r/${id}`,
-  currentMethod: 'GET',
-  hop: 0,
-  hopSentHeaders: false,
-  preflights: [null],
-  responses: [],
-  state: 'pending',
-  error: null,
-  endTime: null,
+  ...startedRequest({
+    id,
+    tabId: 1,
+    frameId: 0,
+    documentId: null,
+    initiator: PAGE,
+    url: `${API}/r/${id}`,
+    method: 'GET',
+    type: 'xmlhttprequest',
+    time: Number(id),
+    initiatorLocation: null,
+  }),
   ...over,
 });
 
