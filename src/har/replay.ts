@@ -7,7 +7,7 @@
  */
 import type { CaptureEvent } from '../capture/events.ts';
 import type { Orphan } from '../capture/pairing.ts';
-import type { CapturedRequest, CaptureSource } from '../capture/record.ts';
+import { type CapturedRequest, type CaptureSource, startedRequest } from '../capture/record.ts';
 import { asciiUpper, combinedValue } from '../cors/headers.ts';
 import { originOf } from '../cors/origin.ts';
 import type { HarRecord } from './read.ts';
@@ -192,28 +192,22 @@ export function adoptLate(o: Orphan, requests: readonly CapturedRequest[]): Capt
  * its preflight fails.
  */
 export function requestAnnounced(o: Orphan, tabId: number, source: CaptureSource): CapturedRequest {
-  const method = o.method ?? 'GET';
   return {
-    id: o.preflight.requestId,
-    tabId,
-    frameId: o.event.frameId,
-    documentId: null,
-    initiator: o.event.initiator ?? 'null',
-    url: o.event.url,
-    method,
-    type: 'xmlhttprequest',
-    time: o.event.timeStamp,
-    source,
-    initiatorLocation: null,
-    requestHeaders: null,
-    currentUrl: o.event.url,
-    currentMethod: method,
-    hop: 0,
-    hopSentHeaders: false,
+    ...startedRequest({
+      id: o.preflight.requestId,
+      tabId,
+      frameId: o.event.frameId,
+      documentId: null,
+      initiator: o.event.initiator ?? 'null',
+      url: o.event.url,
+      method: o.method ?? 'GET',
+      type: 'xmlhttprequest',
+      time: o.event.timeStamp,
+      source,
+      initiatorLocation: null,
+    }),
     preflights: [o.preflight],
-    responses: [],
     state: 'completed',
-    error: null,
     endTime: o.event.timeStamp,
   };
 }
